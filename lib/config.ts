@@ -1,0 +1,187 @@
+import * as v from 'valibot';
+
+/**
+ * Everything the product reads from its environment, validated once.
+ * Only this file touches `process.env`; every other module receives a `Config`.
+ */
+export interface Config {
+  readonly version: string;
+  /** `production`, `preview`, `development` on Vercel; undefined elsewhere. */
+  readonly vercelEnv: string | undefined;
+  readonly logLevel: LogLevel;
+  readonly telegram: {
+    readonly token: string;
+    readonly webhookSecret: string | undefined;
+    readonly apiRoot: string;
+  };
+  readonly backend: {
+    readonly url: string;
+    readonly apiKey: string | undefined;
+    readonly timeoutMs: number;
+    readonly maxConnections: number;
+    readonly slowCallMs: number;
+  };
+  /** Upstash Redis REST endpoint; undefined means the in-memory store (one instance only). */
+  readonly redis: { readonly url: string; readonly token: string } | undefined;
+  readonly adminUserIds: ReadonlySet<number>;
+  readonly notifySecret: string | undefined;
+  readonly cronSecret: string | undefined;
+  readonly cache: {
+    readonly maxEntries: number;
+    readonly defaultTtlSeconds: number;
+    readonly catalogTtlSeconds: number;
+  };
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** One error naming every bad or missing variable, so a deploy is fixed in one pass. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((problem) => `  - ${problem}`).join('\n') +
+        '\nSet these in the Vercel project settings (or .env for local scripts); see .env.example.',
+    );
+  }
+}
+
+const TOKEN_PATTERN = /^\d+:[A-Za-z0-9_-]{20,}$/;
+// Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and - as a webhook secret_token.
+const SECRET_TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
+
+const optionalText = v.optional(v.pipe(v.string(), v.trim(), v.transform((s) => (s === '' ? undefined : s))));
+
+function integer(name: string, fallback: number, min: number, max: number) {
+  return v.pipe(
+    v.optional(v.string(), String(fallback)),
+    v.trim(),
+    v.regex(/^\d+$/, `${name} must be a whole number from ${min} to ${max}`),
+    v.transform(Number),
+    v.minValue(min, `${name} must be at least ${min}`),
+    v.maxValue(max, `${name} must be at most ${max}`),
+  );
+}
+
+function httpUrl(name: string, example: string) {
+  return v.pipe(
+    v.optional(v.string(), ''),
+    v.trim(),
+    v.nonEmpty(`${name} is required (for example ${example})`),
+    v.url(`${name} must be an absolute URL such as ${example}`),
+    v.regex(/^https?:\/\//, `${name} must start with http:// or https://`),
+    v.transform((url) => url.replace(/\/+$/, '')),
+  );
+}
+
+const EnvSchema = v.object({
+  TELEGRAM_BOT_TOKEN: v.pipe(
+    v.optional(v.string(), ''),
+    v.trim(),
+    v.nonEmpty('TELEGRAM_BOT_TOKEN is required: create a bot with @BotFather and copy its token'),
+    v.regex(TOKEN_PATTERN, 'TELEGRAM_BOT_TOKEN does not look like a BotFather token (<digits>:<secret>)'),
+  ),
+  TELEGRAM_WEBHOOK_SECRET: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.regex(SECRET_TOKEN_PATTERN, 'TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -'),
+    ),
+  ),
+  TELEGRAM_API_ROOT: v.optional(httpUrl('TELEGRAM_API_ROOT', 'https://api.telegram.org'), 'https://api.telegram.org'),
+  BACKEND_URL: httpUrl('BACKEND_URL', 'https://backend.example.com/v1'),
+  BACKEND_API_KEY: optionalText,
+  UPSTASH_REDIS_REST_URL: v.optional(httpUrl('UPSTASH_REDIS_REST_URL', 'https://eu1-example.upstash.io')),
+  UPSTASH_REDIS_REST_TOKEN: optionalText,
+  ADMIN_USER_IDS: v.pipe(
+    v.optional(v.string(), ''),
+    v.trim(),
+    v.regex(/^(\d+(\s*,\s*\d+)*)?$/, 'ADMIN_USER_IDS must be comma-separated Telegram user ids, e.g. 12345,67890'),
+    v.transform((list) => new Set(list === '' ? [] : list.split(',').map((id) => Number(id.trim())))),
+  ),
+  NOTIFY_SECRET: optionalText,
+  CRON_SECRET: optionalText,
+  HTTP_TIMEOUT_MS: integer('HTTP_TIMEOUT_MS', 8000, 100, 300_000),
+  HTTP_MAX_CONNECTIONS: integer('HTTP_MAX_CONNECTIONS', 50, 1, 1000),
+  CACHE_MAX_ENTRIES: integer('CACHE_MAX_ENTRIES', 1000, 1, 1_000_000),
+  CACHE_DEFAULT_TTL_S: integer('CACHE_DEFAULT_TTL_S', 300, 1, 86_400),
+  CATALOG_TTL_S: integer('CATALOG_TTL_S', 600, 1, 86_400),
+  SLOW_CALL_MS: integer('SLOW_CALL_MS', 1000, 1, 300_000),
+  LOG_LEVEL: v.optional(
+    v.picklist(LOG_LEVELS, `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`),
+    'info',
+  ),
+  VERCEL_ENV: optionalText,
+  npm_package_version: optionalText,
+});
+
+/** Empty strings mean "not set": Vercel and .env files often carry `NAME=`. */
+function withoutEmpty(env: Env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value.trim() !== '') out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * Validates an environment and returns the product's configuration.
+ * Pure: pass `process.env` in production, a literal object in tests.
+ * @throws ConfigError listing every problem at once.
+ */
+export function loadConfig(env: Env): Config {
+  const input = withoutEmpty(env);
+  // Vercel's Upstash integration names its variables KV_REST_API_*; accept both.
+  input.UPSTASH_REDIS_REST_URL ??= input.KV_REST_API_URL as string;
+  input.UPSTASH_REDIS_REST_TOKEN ??= input.KV_REST_API_TOKEN as string;
+  if (input.UPSTASH_REDIS_REST_URL === undefined) delete input.UPSTASH_REDIS_REST_URL;
+  if (input.UPSTASH_REDIS_REST_TOKEN === undefined) delete input.UPSTASH_REDIS_REST_TOKEN;
+
+  const parsed = v.safeParse(EnvSchema, input, { abortPipeEarly: true });
+  const problems = parsed.success ? [] : parsed.issues.map((issue) => issue.message);
+  if (input.VERCEL_ENV === 'production' && input.TELEGRAM_WEBHOOK_SECRET === undefined) {
+    problems.push(
+      'TELEGRAM_WEBHOOK_SECRET is required in production: generate one (openssl rand -hex 32) and run npm run webhook:set',
+    );
+  }
+  if ((input.UPSTASH_REDIS_REST_URL === undefined) !== (input.UPSTASH_REDIS_REST_TOKEN === undefined)) {
+    problems.push('UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN must be set together (or KV_REST_API_URL/_TOKEN)');
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+
+  const e = parsed.output;
+  return {
+    version: e.npm_package_version ?? '0.1.0',
+    vercelEnv: e.VERCEL_ENV,
+    logLevel: e.LOG_LEVEL,
+    telegram: { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT },
+    backend: {
+      url: e.BACKEND_URL,
+      apiKey: e.BACKEND_API_KEY,
+      timeoutMs: e.HTTP_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+      slowCallMs: e.SLOW_CALL_MS,
+    },
+    redis:
+      e.UPSTASH_REDIS_REST_URL !== undefined && e.UPSTASH_REDIS_REST_TOKEN !== undefined
+        ? { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN }
+        : undefined,
+    adminUserIds: e.ADMIN_USER_IDS,
+    notifySecret: e.NOTIFY_SECRET,
+    cronSecret: e.CRON_SECRET,
+    cache: {
+      maxEntries: e.CACHE_MAX_ENTRIES,
+      defaultTtlSeconds: e.CACHE_DEFAULT_TTL_S,
+      catalogTtlSeconds: e.CATALOG_TTL_S,
+    },
+  };
+}
+
+/** The environment of this process. The only place `process.env` is read. */
+export function processEnv(): Env {
+  return process.env;
+}
