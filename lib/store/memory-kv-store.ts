@@ -1,0 +1,83 @@
+import { count } from '../metrics/update-scope.js';
+import type { KvCommand, KvResults, KvStore } from './kv-store.js';
+
+interface Entry {
+  value: string | Map<string, string>;
+  expiresAt: number | undefined;
+}
+
+/**
+ * A process-local stand-in for Redis, for the sandbox and for running without Upstash.
+ * It is shared by nothing: two instances see two different stores.
+ */
+export function createMemoryKvStore(options: { now?: () => number } = {}): KvStore & { readonly size: () => number } {
+  const now = options.now ?? Date.now;
+  const entries = new Map<string, Entry>();
+
+  function live(key: string): Entry | undefined {
+    const entry = entries.get(key);
+    if (entry?.expiresAt !== undefined && entry.expiresAt <= now()) {
+      entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  function hash(key: string): Map<string, string> {
+    const entry = live(key);
+    if (entry && entry.value instanceof Map) return entry.value;
+    const map = new Map<string, string>();
+    entries.set(key, { value: map, expiresAt: entry?.expiresAt });
+    return map;
+  }
+
+  function run(command: KvCommand): unknown {
+    switch (command.op) {
+      case 'get': {
+        const value = live(command.key)?.value;
+        return typeof value === 'string' ? value : null;
+      }
+      case 'set': {
+        if (command.onlyIfAbsent && live(command.key)) return false;
+        const expiresAt = command.ttlSeconds === undefined ? undefined : now() + command.ttlSeconds * 1000;
+        entries.set(command.key, { value: command.value, expiresAt });
+        return true;
+      }
+      case 'del':
+        return entries.delete(command.key) ? 1 : 0;
+      case 'incrby': {
+        const entry = live(command.key);
+        const next = Number(typeof entry?.value === 'string' ? entry.value : 0) + command.by;
+        entries.set(command.key, { value: String(next), expiresAt: entry?.expiresAt });
+        return next;
+      }
+      case 'hincrby': {
+        const map = hash(command.key);
+        const next = Number(map.get(command.field) ?? 0) + command.by;
+        map.set(command.field, String(next));
+        return next;
+      }
+      case 'hgetall': {
+        const value = live(command.key)?.value;
+        return value instanceof Map && value.size > 0 ? Object.fromEntries(value) : null;
+      }
+      case 'expire': {
+        const entry = live(command.key);
+        if (!entry) return false;
+        entry.expiresAt = now() + command.ttlSeconds * 1000;
+        return true;
+      }
+    }
+  }
+
+  return {
+    kind: 'memory',
+    size: () => entries.size,
+    async exec<const T extends readonly KvCommand[]>(commands: T): Promise<KvResults<T>> {
+      if (commands.length === 0) return [] as unknown as KvResults<T>;
+      count('redisRoundTrips');
+      count('redisCommands', commands.length);
+      return commands.map(run) as KvResults<T>;
+    },
+  };
+}
