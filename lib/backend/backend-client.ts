@@ -1,0 +1,372 @@
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import ky, { HTTPError, TimeoutError, type KyResponse, type Options } from 'ky';
+import { Agent } from 'undici';
+import * as v from 'valibot';
+import type { Logger } from '../logger.js';
+import { count } from '../metrics/update-scope.js';
+import { BackendError } from './backend-error.js';
+import {
+  CreatedRequestSchema,
+  ErrorBodySchema,
+  RequestDetailsSchema,
+  RequestSummaryListSchema,
+  RequestTypeListSchema,
+  ServiceCategoryListSchema,
+  SideListSchema,
+  type CreatedRequest,
+  type NewRequest,
+  type RequestDetails,
+  type RequestSummary,
+  type RequestType,
+  type ServiceCategory,
+  type Side,
+} from './schemas.js';
+
+export interface BackendClientOptions {
+  /** Base URL of the backend REST API, e.g. `https://backend.example.com/v1`. */
+  readonly baseUrl: string;
+  /** Sent as `Authorization: Bearer …` when set. */
+  readonly apiKey?: string;
+  /** Per attempt: waiting for the answer's headers, then again for its body. */
+  readonly timeoutMs: number;
+  /** Size of the connection pool to the backend origin. */
+  readonly maxConnections: number;
+  /** An attempt slower than this is logged as a warning. */
+  readonly slowCallMs: number;
+  readonly logger: Logger;
+  /** Retries after the first attempt; 2 when omitted, 0 turns retrying off. */
+  readonly retry?: { readonly limit: number };
+}
+
+/** The backend pool as undici sees it; zeros until the first request opens the pool. */
+export interface BackendPoolStats {
+  readonly connected: number;
+  readonly free: number;
+  readonly pending: number;
+  readonly running: number;
+  readonly size: number;
+  readonly maxConnections: number;
+}
+
+/**
+ * One method per call of the backend contract (DESIGN.md section 4). Build it once per
+ * instance, outside the handlers, so its keep-alive pool lives as long as the instance.
+ * Every method resolves with validated data or rejects with a `BackendError`.
+ */
+export interface BackendClient {
+  listRequestTypes(): Promise<RequestType[]>;
+  listSides(requestTypeId: number): Promise<Side[]>;
+  listServiceCategories(requestTypeId: number, sideId: number): Promise<ServiceCategory[]>;
+  /**
+   * Creates a request. Retrying with the same `idempotencyKey` never creates a second one:
+   * `created` is false when the backend answered with a request it already had (200).
+   */
+  createRequest(body: NewRequest, idempotencyKey: string): Promise<{ request: CreatedRequest; created: boolean }>;
+  /** The user's requests, newest first. */
+  listRequests(telegramUserId: number, limit?: number): Promise<RequestSummary[]>;
+  /** Rejects with a `BackendError` of status 404 when there is no such request. */
+  getRequest(id: string): Promise<RequestDetails>;
+  poolStats(): BackendPoolStats;
+  /** Closes the pool's connections; later calls fail with kind `network`. */
+  close(): Promise<void>;
+}
+
+/**
+ * The contract's routes. Logs and errors name the `template`, never the real URL: the user
+ * listing carries a Telegram user id in its query.
+ */
+export const backendRoutes = {
+  listRequestTypes: { method: 'GET', template: '/request-types', pattern: /^\/request-types$/ },
+  listSides: { method: 'GET', template: '/request-types/:id/sides', pattern: /^\/request-types\/[^/]+\/sides$/ },
+  listServiceCategories: {
+    method: 'GET',
+    template: '/service-categories?request_type_id=:id&side_id=:id',
+    pattern: /^\/service-categories$/,
+  },
+  createRequest: { method: 'POST', template: '/requests', pattern: /^\/requests$/ },
+  listRequests: { method: 'GET', template: '/requests?telegram_user_id=:id&limit=:n', pattern: /^\/requests$/ },
+  getRequest: { method: 'GET', template: '/requests/:id', pattern: /^\/requests\/[^/]+$/ },
+} as const;
+
+export type BackendRoute = keyof typeof backendRoutes;
+
+/** The template of the route a request went to; unknown paths keep their path and lose their query. */
+export function routeTemplate(method: string, pathname: string): string {
+  const upper = method.toUpperCase();
+  for (const route of Object.values(backendRoutes)) {
+    if (route.method === upper && route.pattern.test(pathname)) return route.template;
+  }
+  return pathname;
+}
+
+// Retry-After beyond this means "not now": failing fast beats holding the chat's update queue.
+const MAX_RETRY_AFTER_MS = 3_000;
+const RETRY_BACKOFF_LIMIT_MS = 2_000;
+const RETRY_STATUS_CODES = [408, 429, 500, 502, 503, 504];
+const KEEP_ALIVE_TIMEOUT_MS = 30_000;
+const KEEP_ALIVE_MAX_TIMEOUT_MS = 60_000;
+
+/**
+ * Builds the backend client: one undici pool and one ky instance for the life of the instance.
+ * GETs, and the POST thanks to its `Idempotency-Key`, are retried with backoff on network
+ * errors and 408/429/5xx, honouring `Retry-After`. Timeouts are not retried.
+ */
+export function createBackendClient(options: BackendClientOptions): BackendClient {
+  const { logger, timeoutMs, slowCallMs } = options;
+  const prefixUrl = options.baseUrl.replace(/\/+$/, '') + '/';
+  const base = new URL(prefixUrl);
+  const basePath = base.pathname.replace(/\/$/, '');
+
+  const agent = new Agent({
+    connections: options.maxConnections,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    keepAliveMaxTimeout: KEEP_ALIVE_MAX_TIMEOUT_MS,
+  });
+
+  const routeOf = (method: string, url: string): string => {
+    const pathname = new URL(url).pathname;
+    return routeTemplate(method, pathname.startsWith(basePath) ? pathname.slice(basePath.length) : pathname);
+  };
+
+  /** Times one attempt (ky calls it once per try), feeds the update's counters, warns when slow. */
+  const timedFetch = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
+    // ky always passes a Request; the fallbacks only satisfy fetch's signature.
+    const method = input instanceof Request ? input.method : (init?.method ?? 'GET');
+    const url = input instanceof Request ? input.url : String(input);
+    const started = performance.now();
+    let status: number | undefined;
+    let failure: string | undefined;
+    try {
+      const response = await globalThis.fetch(input, init);
+      status = response.status;
+      return response;
+    } catch (error) {
+      failure = error instanceof Error && error.name === 'AbortError' ? 'aborted' : 'network';
+      throw error;
+    } finally {
+      const ms = Math.round(performance.now() - started);
+      count('backendCalls');
+      count('backendMs', ms);
+      const fields = { method, path: routeOf(method, url), ms, status, failure };
+      if (ms >= slowCallMs) logger.warn({ ...fields, slowCallMs }, 'slow backend call');
+      else logger.debug(fields, 'backend call');
+    }
+  };
+
+  let closing: Promise<void> | undefined;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.apiKey !== undefined) headers.authorization = `Bearer ${options.apiKey}`;
+
+  const api = ky.create({
+    prefixUrl,
+    timeout: timeoutMs,
+    headers,
+    fetch: timedFetch,
+    // ky hands options it does not know to fetch: the global fetch then uses our pool. The cast
+    // bridges undici 7's types and those of the undici bundled in Node (same Dispatcher API).
+    dispatcher: agent as unknown as RequestInit['dispatcher'],
+    retry: {
+      limit: options.retry?.limit ?? 2,
+      methods: ['get', 'post'],
+      statusCodes: RETRY_STATUS_CODES,
+      afterStatusCodes: [429, 503],
+      maxRetryAfter: MAX_RETRY_AFTER_MS,
+      backoffLimit: RETRY_BACKOFF_LIMIT_MS,
+      // ±20 %: instances that failed together should not retry in lockstep.
+      jitter: (delay) => delay * (0.8 + Math.random() * 0.4),
+      retryOnTimeout: false,
+      shouldRetry: ({ error }) => {
+        // ky would wait MAX_RETRY_AFTER_MS and try again; a backend asking for longer is down.
+        if (error instanceof HTTPError && retryAfterMs(error.response) > MAX_RETRY_AFTER_MS) return false;
+        return undefined;
+      },
+    },
+    hooks: {
+      beforeRetry: [
+        async ({ request, error, retryCount }) => {
+          // Read the failed answer to its end so its keep-alive connection goes back to the pool.
+          if (error instanceof HTTPError) await error.response.arrayBuffer().catch(() => undefined);
+          const path = routeOf(request.method, request.url);
+          logger.debug({ method: request.method, path, retry: retryCount, reason: reasonOf(error) }, 'backend retry');
+        },
+      ],
+    },
+  });
+
+  /** One contract call: send, read the body within the timeout, parse JSON, validate. */
+  async function call<S extends v.GenericSchema>(
+    route: BackendRoute,
+    input: string,
+    schema: S,
+    init: Options = {},
+  ): Promise<{ data: v.InferOutput<S>; status: number }> {
+    const { method, template } = backendRoutes[route];
+    // Aborted only when a body stalls after its headers arrived; ky's timeout covers the headers.
+    const bodyAbort = new AbortController();
+    // undici's pool learns that a connection is free again in a microtask that can run after the
+    // caller's next request is dispatched; it then opens a second connection for back-to-back
+    // calls. One macrotask hop lets it catch up, so sequential calls share one connection.
+    await nextMacrotask();
+    let response: KyResponse;
+    try {
+      response = await api(input, { ...init, method, signal: bodyAbort.signal });
+    } catch (error) {
+      throw await toBackendError(error, method, template);
+    }
+    const text = await readText(response, bodyAbort, timeoutMs, method, template);
+    const { status, statusText } = response;
+    const invalid = { method, path: template, kind: 'invalid-response', status, statusText } as const;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new BackendError({ ...invalid, detail: 'body is not JSON', cause: error });
+    }
+    const parsed = v.safeParse(schema, json);
+    if (!parsed.success) throw new BackendError({ ...invalid, detail: describeIssues(parsed.issues) });
+    return { data: parsed.output, status };
+  }
+
+  async function toBackendError(error: unknown, method: string, path: string): Promise<BackendError> {
+    if (error instanceof BackendError) return error;
+    if (error instanceof HTTPError) {
+      const { status, statusText } = error.response;
+      const code = await errorCode(error.response, timeoutMs);
+      return new BackendError({ method, path, kind: 'http', status, statusText, code, cause: withoutQuery(error) });
+    }
+    if (error instanceof TimeoutError) {
+      const detail = `after ${timeoutMs} ms`;
+      return new BackendError({ method, path, kind: 'timeout', detail, cause: withoutQuery(error) });
+    }
+    return new BackendError({ method, path, kind: 'network', detail: networkReason(error), cause: error });
+  }
+
+  return {
+    async listRequestTypes() {
+      return (await call('listRequestTypes', 'request-types', RequestTypeListSchema)).data;
+    },
+    async listSides(requestTypeId) {
+      return (await call('listSides', `request-types/${requestTypeId}/sides`, SideListSchema)).data;
+    },
+    async listServiceCategories(requestTypeId, sideId) {
+      const searchParams = { request_type_id: requestTypeId, side_id: sideId };
+      const schema = ServiceCategoryListSchema;
+      return (await call('listServiceCategories', 'service-categories', schema, { searchParams })).data;
+    },
+    async createRequest(body, idempotencyKey) {
+      const { data, status } = await call('createRequest', 'requests', CreatedRequestSchema, {
+        json: body,
+        headers: { 'idempotency-key': idempotencyKey },
+      });
+      return { request: data, created: status === 201 };
+    },
+    async listRequests(telegramUserId, limit = 10) {
+      const searchParams = { telegram_user_id: telegramUserId, limit };
+      return (await call('listRequests', 'requests', RequestSummaryListSchema, { searchParams })).data;
+    },
+    async getRequest(id) {
+      return (await call('getRequest', `requests/${encodeURIComponent(id)}`, RequestDetailsSchema)).data;
+    },
+    poolStats() {
+      const stats = agent.stats[base.origin];
+      if (stats === undefined) {
+        return { connected: 0, free: 0, pending: 0, running: 0, size: 0, maxConnections: options.maxConnections };
+      }
+      if ('free' in stats) {
+        const { connected, free, pending, running, size } = stats;
+        return { connected, free, pending, running, size, maxConnections: options.maxConnections };
+      }
+      // With maxConnections 1 undici uses a single Client, whose stats have no `free`.
+      const connected = stats.connected ? 1 : 0;
+      const free = stats.connected && stats.running === 0 ? 1 : 0;
+      return { connected, free, pending: stats.pending, running: stats.running, size: stats.size, maxConnections: 1 };
+    },
+    close() {
+      // Idempotent: a shutdown hook and a test teardown may both close.
+      closing ??= agent.close();
+      return closing;
+    },
+  };
+}
+
+/** Reads the whole body; a body that stalls past the timeout is aborted and reported as one. */
+async function readText(
+  response: Response,
+  abort: AbortController,
+  timeoutMs: number,
+  method: string,
+  path: string,
+): Promise<string> {
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  try {
+    return await response.text();
+  } catch (error) {
+    const kind = abort.signal.aborted ? 'timeout' : 'network';
+    const { status, statusText } = response;
+    throw new BackendError({ method, path, kind, status, statusText, detail: 'while reading the body', cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The `code` of a contract error body, if the answer has one; never throws. */
+async function errorCode(response: Response, timeoutMs: number): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs, undefined);
+  });
+  try {
+    const text = await Promise.race([response.text(), late]);
+    if (text === undefined) return undefined;
+    const parsed = v.safeParse(ErrorBodySchema, JSON.parse(text));
+    return parsed.success ? parsed.output.error.code : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function retryAfterMs(response: Response): number {
+  const header = response.headers.get('retry-after');
+  if (header === null) return 0;
+  const seconds = Number(header);
+  if (!Number.isNaN(seconds)) return seconds * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? 0 : date - Date.now();
+}
+
+/** ky puts the full URL in its messages; the user listing's query holds a Telegram user id. */
+function withoutQuery<E extends Error>(error: E): E {
+  const redact = (text: string) => text.replace(/\?[^\s#]*/g, '?[query]');
+  error.message = redact(error.message);
+  if (error.stack !== undefined) error.stack = redact(error.stack);
+  return error;
+}
+
+function networkReason(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const cause: unknown = error.cause;
+  if (cause instanceof Error) {
+    const code = (cause as Error & { code?: unknown }).code;
+    return typeof code === 'string' ? code : cause.message;
+  }
+  return error.message;
+}
+
+function reasonOf(error: Error): string {
+  if (error instanceof HTTPError) return String(error.response.status);
+  if (error instanceof TimeoutError) return 'timeout';
+  return networkReason(error) ?? error.name;
+}
+
+function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  // Paths and expectations only: received values could be personal data.
+  const shown = issues.slice(0, 3).map((issue) => {
+    const path = v.getDotPath(issue) ?? '(root)';
+    // A missing key is reported with received `undefined`; its `expected` is the key's own name.
+    return issue.received === 'undefined' ? `${path}: missing` : `${path}: expected ${issue.expected ?? 'a valid value'}`;
+  });
+  const more = issues.length > shown.length ? `; ${issues.length - shown.length} more` : '';
+  return shown.join('; ') + more;
+}

@@ -1,0 +1,128 @@
+import * as v from 'valibot';
+
+/**
+ * The backend contract (DESIGN.md section 4) as valibot schemas.
+ *
+ * Every answer is parsed with these at the edge, so the rest of the bot only ever sees checked
+ * data. `v.object` drops unknown keys: the backend may add fields without breaking us, while a
+ * missing or mistyped field we rely on is an error.
+ */
+
+/** Catalogue ids (request types, sides, categories) and Telegram user ids. */
+const PositiveId = v.pipe(v.number(), v.integer(), v.minValue(1));
+const Name = v.pipe(v.string(), v.nonEmpty());
+const Timestamp = v.pipe(v.string(), v.isoTimestamp());
+/** `null` and a missing key mean the same thing; callers only deal with `undefined`. */
+const OptionalText = v.pipe(
+  v.nullish(v.string()),
+  v.transform((value) => value ?? undefined),
+);
+
+export const REQUEST_STATUSES = [
+  'new',
+  'in_progress',
+  'waiting_for_customer',
+  'resolved',
+  'closed',
+  'rejected',
+] as const;
+export const RequestStatusSchema = v.picklist(REQUEST_STATUSES);
+export type RequestStatus = v.InferOutput<typeof RequestStatusSchema>;
+
+export const RequestTypeSchema = v.object({ id: PositiveId, name: Name });
+export type RequestType = v.InferOutput<typeof RequestTypeSchema>;
+export const RequestTypeListSchema = v.array(RequestTypeSchema);
+
+export const SideSchema = v.object({ id: PositiveId, name: Name });
+export type Side = v.InferOutput<typeof SideSchema>;
+export const SideListSchema = v.array(SideSchema);
+
+export const ServiceCategorySchema = v.object({ id: PositiveId, name: Name, description: OptionalText });
+export type ServiceCategory = v.InferOutput<typeof ServiceCategorySchema>;
+export const ServiceCategoryListSchema = v.array(ServiceCategorySchema);
+
+/** The answer to `POST /requests` (201 when created, 200 when the idempotency key was seen). */
+export const CreatedRequestSchema = v.object({
+  id: Name,
+  number: Name,
+  status: RequestStatusSchema,
+  created_at: Timestamp,
+});
+export type CreatedRequest = v.InferOutput<typeof CreatedRequestSchema>;
+
+const summaryEntries = {
+  id: Name,
+  number: Name,
+  status: RequestStatusSchema,
+  category_name: Name,
+  created_at: Timestamp,
+  updated_at: Timestamp,
+};
+
+export const RequestSummarySchema = v.object(summaryEntries);
+export type RequestSummary = v.InferOutput<typeof RequestSummarySchema>;
+export const RequestSummaryListSchema = v.array(RequestSummarySchema);
+
+export const StatusHistoryEntrySchema = v.object({
+  status: RequestStatusSchema,
+  at: Timestamp,
+  comment: OptionalText,
+});
+export type StatusHistoryEntry = v.InferOutput<typeof StatusHistoryEntrySchema>;
+
+export const ATTACHMENT_KINDS = ['photo', 'document'] as const;
+export const AttachmentSchema = v.object({
+  telegram_file_id: Name,
+  kind: v.picklist(ATTACHMENT_KINDS),
+});
+export type Attachment = v.InferOutput<typeof AttachmentSchema>;
+
+/** The answer to `GET /requests/{id}`: the summary plus its history and optional details. */
+export const RequestDetailsSchema = v.object({
+  ...summaryEntries,
+  status_history: v.array(StatusHistoryEntrySchema),
+  /** The owner, when the backend names it: lets the bot check ownership without a second call. */
+  telegram_user_id: v.optional(PositiveId),
+  description: OptionalText,
+  request_type_name: OptionalText,
+  side_name: OptionalText,
+  attachments: v.optional(v.array(AttachmentSchema)),
+});
+export type RequestDetails = v.InferOutput<typeof RequestDetailsSchema>;
+
+/** `{"error": {"code", "message"}}`, the body of every 4xx/5xx answer. */
+export const ErrorBodySchema = v.object({
+  error: v.object({ code: v.string(), message: v.string() }),
+});
+export type ErrorBody = v.InferOutput<typeof ErrorBodySchema>;
+
+/** Longest description we send: one Telegram message. */
+export const MAX_DESCRIPTION_LENGTH = 4096;
+
+/** The body of `POST /requests`. The demo backend validates requests with it. */
+export const NewRequestSchema = v.object({
+  request_type_id: PositiveId,
+  side_id: PositiveId,
+  category_id: PositiveId,
+  description: v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(MAX_DESCRIPTION_LENGTH)),
+  contact_phone: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(32))),
+  attachments: v.optional(v.pipe(v.array(AttachmentSchema), v.maxLength(10))),
+  telegram: v.object({
+    user_id: PositiveId,
+    // Group and channel chats have negative ids; private chats equal the user id.
+    chat_id: v.pipe(v.number(), v.integer()),
+    username: v.optional(v.string()),
+    language_code: v.optional(v.string()),
+  }),
+});
+export type NewRequest = v.InferOutput<typeof NewRequestSchema>;
+
+/** The body the backend POSTs to `/api/notify` when a request changes status. */
+export const StatusNotificationSchema = v.object({
+  request_id: Name,
+  number: Name,
+  status: RequestStatusSchema,
+  telegram_user_id: PositiveId,
+  comment: OptionalText,
+});
+export type StatusNotification = v.InferOutput<typeof StatusNotificationSchema>;
