@@ -1,0 +1,96 @@
+import type { ServerResponse } from 'node:http';
+import { Telegram, type Telegraf } from 'telegraf';
+import type { Update } from 'telegraf/types';
+import { createBackendClient, type BackendClient } from './backend/backend-client.js';
+import { resolveBotInfo } from './bot-info.js';
+import type { BotContext, BotDeps } from './bot/context.js';
+import { createBot } from './bot/create-bot.js';
+import { createTwoTierCache } from './cache/two-tier-cache.js';
+import { createCatalog } from './catalog/catalog.js';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { createMetricsRecorder } from './metrics/metrics-recorder.js';
+import { emptyCounters, withUpdateCounters } from './metrics/update-scope.js';
+import type { StatusNotification } from './backend/schemas.js';
+import { notifyStatusChange, type NotifyResult } from './notify/notify-status-change.js';
+import type { KvStore } from './store/kv-store.js';
+import { createMemoryKvStore } from './store/memory-kv-store.js';
+import { createUpstashKvStore } from './store/upstash-kv-store.js';
+
+/** Everything one instance needs, built once and shared by every update it serves. */
+export interface App {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly bot: Telegraf<BotContext>;
+  readonly deps: BotDeps;
+  /**
+   * Handles one update. With `res`, Telegraf may answer a call such as answerCallbackQuery
+   * inside the webhook reply (saving a round trip) and end `res` before the handlers finish.
+   */
+  handleUpdate(update: Update, res?: ServerResponse): Promise<void>;
+  notify(notification: StatusNotification): Promise<NotifyResult>;
+  /** Work to finish after the response: flushing aggregated metrics when due. */
+  afterResponse(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface CreateAppOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** Replace the store built from config (tests, the sandbox). */
+  readonly store?: KvStore;
+  readonly backend?: BackendClient;
+  /** Flush aggregated metrics at most this often. */
+  readonly metricsFlushIntervalMs?: number;
+}
+
+export async function createApp(options: CreateAppOptions): Promise<App> {
+  const { config, logger } = options;
+  const store = options.store ?? createStore(config, logger);
+  const backend =
+    options.backend ??
+    createBackendClient({
+      baseUrl: config.backend.url,
+      apiKey: config.backend.apiKey,
+      timeoutMs: config.backend.timeoutMs,
+      maxConnections: config.backend.maxConnections,
+      slowCallMs: config.backend.slowCallMs,
+      logger,
+    });
+  const cache = createTwoTierCache({
+    store,
+    logger,
+    maxEntries: config.cache.maxEntries,
+    defaultTtlSeconds: config.cache.defaultTtlSeconds,
+  });
+  const catalog = createCatalog({ source: backend, cache, ttlSeconds: config.cache.catalogTtlSeconds });
+  const metrics = createMetricsRecorder({ store, logger, flushIntervalMs: options.metricsFlushIntervalMs });
+  const deps: BotDeps = { logger, store, backend, catalog, cache, metrics, adminUserIds: config.adminUserIds };
+
+  const telegramOptions = { apiRoot: config.telegram.apiRoot };
+  const botInfo = await resolveBotInfo({ store, telegram: new Telegram(config.telegram.token, telegramOptions), token: config.telegram.token });
+  const bot = createBot({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, botInfo, deps, logger });
+
+  return {
+    config,
+    logger,
+    bot,
+    deps,
+    handleUpdate: (update, res) => withUpdateCounters(emptyCounters(), () => bot.handleUpdate(update, res)),
+    notify: (notification) => notifyStatusChange({ telegram: bot.telegram, store, logger }, notification),
+    afterResponse: () => metrics.flushIfDue(),
+    async close() {
+      await metrics.flush();
+      await backend.close();
+    },
+  };
+}
+
+function createStore(config: Config, logger: Logger): KvStore {
+  if (config.redis) return createUpstashKvStore(config.redis);
+  logger.warn(
+    '[store] No Upstash Redis configured: sessions, cache and de-duplication live in this instance only. ' +
+      'Set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN (or connect Upstash in the Vercel dashboard).',
+  );
+  return createMemoryKvStore();
+}

@@ -1,0 +1,36 @@
+import type { Context } from 'telegraf';
+import type { BackendClient } from '../backend/backend-client.js';
+import type { TwoTierCache } from '../cache/two-tier-cache.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { Lang, Messages } from '../i18n/index.js';
+import type { Logger } from '../logger.js';
+import type { MetricsRecorder } from '../metrics/metrics-recorder.js';
+import type { Session } from '../session/session.js';
+import type { KvStore } from '../store/kv-store.js';
+import type { CallbackAction } from './callback-data.js';
+
+/** What handlers may use. Built once per instance by `createApp` and shared by every update. */
+export interface BotDeps {
+  readonly logger: Logger;
+  readonly store: KvStore;
+  readonly backend: BackendClient;
+  readonly catalog: Catalog;
+  readonly cache: TwoTierCache;
+  readonly metrics: MetricsRecorder;
+  readonly adminUserIds: ReadonlySet<number>;
+}
+
+/** Per-update state, set by the middleware before any handler runs. */
+export interface BotContext extends Context {
+  deps: BotDeps;
+  /** Child logger carrying `update_id`; log ids and counts, never what people typed. */
+  log: Logger;
+  /** The person's session; `{}` and never saved for stateless navigation taps. */
+  session: Session;
+  lang: Lang;
+  t: Messages;
+  /** The decoded button, for callback queries. */
+  action: CallbackAction | undefined;
+  /** Name of the handler that took the update, for the per-update log line and metrics. */
+  handler: string;
+}

@@ -1,0 +1,132 @@
+import { Telegraf } from 'telegraf';
+import type { UserFromGetMe } from 'telegraf/types';
+import type { Logger } from '../logger.js';
+import { currentCounters } from '../metrics/update-scope.js';
+import type { BotContext, BotDeps } from './context.js';
+import { askCacheClear, cacheClear, cacheStats, isAdmin, stats } from './handlers/admin.js';
+import { cancel } from './handlers/cancel.js';
+import { confirmDraft, editDraft, showSummary } from './handlers/confirm.js';
+import { receiveContact } from './handlers/contact.js';
+import { receiveDescription, startDraft } from './handlers/describe.js';
+import { chooseLanguage, setLanguage } from './handlers/language.js';
+import { showMyRequests, showRequest } from './handlers/my-requests.js';
+import { showCategories, showExpired, showRequestTypes, showSides } from './handlers/new-request.js';
+import { receivePhoto, skipPhoto } from './handlers/photo.js';
+import { fallback, help, showMenu, start } from './handlers/start.js';
+import { observeUpdate } from './middleware/observe-update.js';
+import { privateChatsOnly } from './middleware/private-chats-only.js';
+import { telegramCalls } from './middleware/telegram-calls.js';
+import { updateState } from './middleware/update-state.js';
+
+export interface CreateBotOptions {
+  readonly token: string;
+  readonly apiRoot: string;
+  /** Known bot identity: skips the `getMe` call a cold start would otherwise make. */
+  readonly botInfo: UserFromGetMe;
+  readonly deps: BotDeps;
+  readonly logger: Logger;
+  /** Telegraf's limit for one update; keep it under the function's maxDuration. */
+  readonly handlerTimeoutMs?: number;
+}
+
+/** The commands the bot answers, for the menu Telegram shows (`npm run webhook:set` sets them). */
+export const BOT_COMMANDS = [
+  { command: 'start', description: 'Main menu' },
+  { command: 'new', description: 'New service request' },
+  { command: 'my', description: 'My requests' },
+  { command: 'language', description: 'Change language' },
+  { command: 'cancel', description: 'Cancel the current request' },
+  { command: 'help', description: 'How it works' },
+] as const;
+
+/** The update kinds the bot handles; Telegram sends no others (`allowed_updates`). */
+export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+/** Named handler: records which one took the update, for the log line and metrics. */
+function as(name: string, fn: (ctx: BotContext) => Promise<void>) {
+  return (ctx: BotContext) => {
+    ctx.handler = name;
+    return fn(ctx);
+  };
+}
+
+export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
+  const { deps } = options;
+  const bot = new Telegraf<BotContext>(options.token, {
+    telegram: { apiRoot: options.apiRoot, webhookReply: true },
+    handlerTimeout: options.handlerTimeoutMs ?? 50_000,
+  });
+  bot.botInfo = options.botInfo;
+  bot.context.deps = deps;
+
+  bot.use(observeUpdate({ logger: options.logger, metrics: deps.metrics, counters: currentCounters }));
+  bot.use(telegramCalls());
+  bot.use(privateChatsOnly());
+  bot.use(updateState({ store: deps.store, logger: options.logger }));
+
+  bot.command('start', as('start', start));
+  bot.command('help', as('help', help));
+  bot.command('new', as('new-request', showRequestTypes));
+  bot.command('my', as('my-requests', showMyRequests));
+  bot.command('cancel', as('cancel', cancel));
+  bot.command('language', as('language', chooseLanguage));
+  bot.command('stats', as('stats', (ctx) => (isAdmin(ctx) ? stats(ctx) : fallback(ctx))));
+  bot.command('cache_stats', as('cache-stats', (ctx) => (isAdmin(ctx) ? cacheStats(ctx) : fallback(ctx))));
+  bot.command('cache_clear', as('cache-clear', (ctx) => (isAdmin(ctx) ? askCacheClear(ctx) : fallback(ctx))));
+
+  bot.on('callback_query', (ctx) => onButton(ctx));
+  bot.on('message', (ctx) => onMessage(ctx));
+  return bot;
+}
+
+/** A button tap, by the decoded action; anything undecodable is an expired menu. */
+function onButton(ctx: BotContext): Promise<void> {
+  const action = ctx.action;
+  if (!action) return as('expired', showExpired)(ctx);
+  switch (action.kind) {
+    case 'menu':
+      return as('menu', showMenu)(ctx);
+    case 'help':
+      return as('help', help)(ctx);
+    case 'types':
+      return as('new-request', showRequestTypes)(ctx);
+    case 'sides':
+      return as('new-request', (c) => showSides(c, action.typeId))(ctx);
+    case 'categories':
+      return as('new-request', (c) => showCategories(c, action.typeId, action.sideId, action.page))(ctx);
+    case 'pick':
+      return as('describe', (c) => startDraft(c, action.typeId, action.sideId, action.categoryId))(ctx);
+    case 'skip-photo':
+      return as('photo', (c) => (c.session.draft?.id === action.draftId ? skipPhoto(c) : showExpired(c)))(ctx);
+    case 'confirm':
+      return as('confirm', (c) => confirmDraft(c, action.draftId))(ctx);
+    case 'edit':
+      return as('edit', (c) => editDraft(c, action.draftId))(ctx);
+    case 'cancel':
+      return as('cancel', cancel)(ctx);
+    case 'my-requests':
+      return as('my-requests', showMyRequests)(ctx);
+    case 'request':
+      return as('request-details', (c) => showRequest(c, action.requestId))(ctx);
+    case 'set-lang':
+      return as('language', (c) => setLanguage(c, action.lang))(ctx);
+    case 'cache-clear':
+      return as('cache-clear', (c) => (isAdmin(c) ? cacheClear(c) : showExpired(c)))(ctx);
+  }
+}
+
+/** A message: what it means depends on the step of the draft, if there is one. */
+function onMessage(ctx: BotContext): Promise<void> {
+  switch (ctx.session.draft?.step) {
+    case 'description':
+      return as('describe', receiveDescription)(ctx);
+    case 'photo':
+      return as('photo', receivePhoto)(ctx);
+    case 'contact':
+      return as('contact', receiveContact)(ctx);
+    case 'confirm':
+      return as('confirm', (c) => showSummary(c, { newMessage: true }))(ctx);
+    default:
+      return as('fallback', fallback)(ctx);
+  }
+}

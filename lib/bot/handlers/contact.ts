@@ -1,0 +1,38 @@
+import type { Message } from 'telegraf/types';
+import { LANGS, messages } from '../../i18n/index.js';
+import type { BotContext } from '../context.js';
+import { showSummary } from './confirm.js';
+
+/** The phone comes only through Telegram's contact button: it is the person's verified number. */
+export async function askContact(ctx: BotContext): Promise<void> {
+  const draft = ctx.session.draft;
+  if (!draft) return;
+  draft.step = 'contact';
+  await ctx.reply(ctx.t.askContact, {
+    reply_markup: {
+      keyboard: [[{ text: ctx.t.buttonShareContact, request_contact: true }], [{ text: ctx.t.buttonSkip }]],
+      resize_keyboard: true,
+      one_time_keyboard: true,
+    },
+  });
+}
+
+// The reply keyboard sends its label as text; accept it in any language, plus a typed "skip".
+const SKIP_WORDS = new Set([...LANGS.map((lang) => messages(lang).buttonSkip.toLowerCase()), 'skip', '/skip']);
+
+export async function receiveContact(ctx: BotContext): Promise<void> {
+  const draft = ctx.session.draft;
+  if (!draft) return;
+  const message = ctx.message as Message | undefined;
+  if (message && 'contact' in message && message.contact.user_id === ctx.from?.id) {
+    draft.phone = message.contact.phone_number;
+    await ctx.reply(ctx.t.contactAdded, { reply_markup: { remove_keyboard: true } });
+    return showSummary(ctx, { newMessage: true });
+  }
+  if (message && 'text' in message && SKIP_WORDS.has(message.text.trim().toLowerCase())) {
+    delete draft.phone;
+    await ctx.reply(ctx.t.contactKeyboardRemoved, { reply_markup: { remove_keyboard: true } });
+    return showSummary(ctx, { newMessage: true });
+  }
+  await ctx.reply(ctx.t.contactNotYours);
+}

@@ -1,0 +1,37 @@
+import type { BotContext } from '../context.js';
+import { categoriesScreen, requestTypesScreen, sidesScreen } from '../views/catalog-screens.js';
+import { mainMenu } from '../views/menus.js';
+import { acknowledge, show } from '../views/screen.js';
+
+/**
+ * Catalogue navigation: request type → side → service category, every screen from the cached
+ * catalogue. Stateless: the position travels in the buttons, so a warm tap costs no store round trip.
+ */
+export async function showRequestTypes(ctx: BotContext): Promise<void> {
+  await acknowledge(ctx);
+  const types = await ctx.deps.catalog.requestTypes();
+  await show(ctx, requestTypesScreen(ctx.t, ctx.lang, types));
+}
+
+export async function showSides(ctx: BotContext, typeId: number): Promise<void> {
+  await acknowledge(ctx);
+  const type = await ctx.deps.catalog.findRequestType(typeId);
+  if (!type) return showExpired(ctx);
+  const sides = await ctx.deps.catalog.sides(typeId);
+  await show(ctx, sidesScreen(ctx.t, ctx.lang, type, sides));
+}
+
+export async function showCategories(ctx: BotContext, typeId: number, sideId: number, page: number): Promise<void> {
+  await acknowledge(ctx);
+  const [type, side] = await Promise.all([ctx.deps.catalog.findRequestType(typeId), ctx.deps.catalog.findSide(typeId, sideId)]);
+  if (!type || !side) return showExpired(ctx);
+  const categories = await ctx.deps.catalog.categories(typeId, sideId);
+  await show(ctx, categoriesScreen(ctx.t, ctx.lang, type, side, categories, page));
+}
+
+/** A button that no longer matches the catalogue or the draft: say so and offer a fresh menu. */
+export async function showExpired(ctx: BotContext): Promise<void> {
+  ctx.handler = 'expired';
+  await acknowledge(ctx, ctx.t.menuExpired);
+  await show(ctx, mainMenu(ctx.t, ctx.lang, ctx.t.menuExpired), { newMessage: true });
+}

@@ -1,0 +1,63 @@
+import { TelegramError } from 'telegraf';
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
+import { encodeCallback, type CallbackAction } from '../callback-data.js';
+import type { BotContext } from '../context.js';
+
+/** A message the bot shows: text (HTML) and its inline buttons. */
+export interface Screen {
+  readonly text: string;
+  readonly buttons: readonly (readonly Button[])[];
+}
+
+export interface Button {
+  readonly label: string;
+  readonly action: CallbackAction;
+}
+
+export function button(label: string, action: CallbackAction): Button {
+  return { label, action };
+}
+
+export function keyboard(screen: Screen): InlineKeyboardMarkup {
+  return {
+    inline_keyboard: screen.buttons.map((row) =>
+      row.map((b): InlineKeyboardButton => ({ text: b.label, callback_data: encodeCallback(b.action) })),
+    ),
+  };
+}
+
+/**
+ * Shows a screen: a button tap edits the message it came from (one Bot API call, no new
+ * message in the chat); anything else sends a new message. Returns the message id shown.
+ */
+export async function show(ctx: BotContext, screen: Screen, options: { readonly newMessage?: boolean } = {}): Promise<number | undefined> {
+  const message = ctx.callbackQuery?.message;
+  if (message && !options.newMessage) {
+    try {
+      await ctx.editMessageText(screen.text, { parse_mode: 'HTML', reply_markup: keyboard(screen) });
+      return message.message_id;
+    } catch (error) {
+      // A double tap re-renders the same screen: Telegram says "not modified", which is fine.
+      if (isNotModified(error)) return message.message_id;
+      // Too old or deleted messages cannot be edited: fall through to a new message.
+      if (!(error instanceof TelegramError && error.code === 400)) throw error;
+    }
+  }
+  const sent = await ctx.reply(screen.text, { parse_mode: 'HTML', reply_markup: keyboard(screen) });
+  return sent.message_id;
+}
+
+export function isNotModified(error: unknown): boolean {
+  return error instanceof TelegramError && error.code === 400 && /message is not modified/i.test(error.description);
+}
+
+/** Stops the button's loading spinner; rides in the webhook reply when it is the first call. */
+export async function acknowledge(ctx: BotContext, text?: string): Promise<void> {
+  if (!ctx.callbackQuery) return;
+  try {
+    await ctx.answerCbQuery(text);
+  } catch (error) {
+    // An old query (over ~15 min) cannot be answered; the screen below still updates.
+    ctx.log.debug({ err: error }, 'answerCallbackQuery failed');
+  }
+}

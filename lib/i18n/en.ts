@@ -1,0 +1,110 @@
+/**
+ * English messages: the reference catalogue. Every other language has exactly these keys
+ * (the `Messages` type makes a missing one a compile error). Texts are sent with HTML parse mode,
+ * so anything a person or the backend wrote is escaped by the caller before it gets here.
+ */
+export const en = {
+  languageName: 'English',
+  welcome: (name: string) =>
+    `👋 Hello, ${name}!\n\nI can open a service request for you and keep you posted on its status.\nChoose what you want to do:`,
+  mainMenu: 'What would you like to do?',
+  help:
+    '<b>How it works</b>\n' +
+    '1. Tap <b>New request</b> and choose the request type, who it is for, and the service.\n' +
+    '2. Describe the problem (10 to 2000 characters).\n' +
+    '3. Optionally add a photo and a phone number.\n' +
+    '4. Check the summary and confirm. You get a request number.\n\n' +
+    'I will message you when the status changes. <b>My requests</b> shows your latest requests.\n\n' +
+    'Commands: /start main menu, /new new request, /my my requests, /language change language, /cancel cancel.',
+  fallback: 'I did not understand that. Use the buttons below, or /help.',
+  privateOnly: 'Please message me in a private chat to open a service request.',
+  somethingWentWrong: '😕 Something went wrong on our side. Please try again.',
+  menuExpired: 'This menu has expired. Here is a fresh one.',
+  cancelled: 'Cancelled. Nothing was sent.',
+  nothingToCancel: 'There is nothing to cancel.',
+  rateLimited: (seconds: number) => `You are going a bit fast. Please try again in ${seconds} s.`,
+  submitRateLimited: 'You have sent several requests recently. Please try again later.',
+
+  buttonNewRequest: '📝 New request',
+  buttonMyRequests: '📋 My requests',
+  buttonHelp: '❓ Help',
+  buttonBack: '⬅️ Back',
+  buttonCancel: '✖️ Cancel',
+  buttonMenu: '🏠 Menu',
+  buttonPrev: '◀️',
+  buttonNext: '▶️',
+  buttonSkip: 'Skip ⏭',
+  buttonConfirm: '✅ Confirm',
+  buttonEdit: '✏️ Edit',
+  buttonRetry: '🔁 Try again',
+  buttonRefresh: '🔄 Refresh',
+  buttonShareContact: '📱 Share my phone number',
+
+  chooseRequestType: '<b>New request</b>\nStep 1 of 3: choose the request type.',
+  chooseSide: (type: string) => `<b>${type}</b>\nStep 2 of 3: who is this request for?`,
+  chooseCategory: (type: string, side: string, page: number, pages: number) =>
+    `<b>${type}</b> · ${side}\nStep 3 of 3: choose the service${pages > 1 ? ` (page ${page} of ${pages})` : ''}.`,
+  nothingToChoose: 'There is nothing to choose here yet. Please try again later.',
+  catalogUnavailable: '⚠️ The service catalogue is unavailable right now. Please try again in a minute.',
+
+  askDescription: (category: string) =>
+    `<b>${category}</b>\nDescribe the problem in one message (10 to 2000 characters): what happened, where, since when.`,
+  descriptionTooShort: (min: number) => `That is a bit short. Please write at least ${min} characters so we can help.`,
+  descriptionTooLong: (max: number, got: number) =>
+    `That is too long (${got} characters). Please keep it under ${max} characters.`,
+  descriptionNeedsText: 'Please send the description as a text message.',
+  askPhoto: 'Would you like to add a photo? Send it now, or tap Skip.',
+  photoNeedsPhoto: 'Please send a photo (not a file or sticker), or tap Skip.',
+  photoAdded: '📎 Photo added.',
+  askContact: 'Can we call you? Tap the button to share your phone number, or Skip.',
+  contactNotYours: 'Please share your own phone number with the button below, or tap Skip.',
+  contactAdded: '📞 Phone number added.',
+  contactKeyboardRemoved: 'Thanks.',
+
+  summary: (s: { type: string; side: string; category: string; description: string; photo: boolean; phone: boolean }) =>
+    '<b>Please check your request</b>\n\n' +
+    `<b>Type:</b> ${s.type}\n<b>For:</b> ${s.side}\n<b>Service:</b> ${s.category}\n` +
+    `<b>Description:</b>\n${s.description}\n\n` +
+    `<b>Photo:</b> ${s.photo ? 'attached' : 'none'}\n<b>Phone:</b> ${s.phone ? 'shared' : 'not shared'}`,
+  submitting: '⏳ Sending your request…',
+  submitted: (number: string) =>
+    `✅ Your request <b>${number}</b> has been created.\nI will let you know when its status changes.`,
+  alreadySubmitted: (number: string) => `This request was already sent as <b>${number}</b>.`,
+  submitFailed: '⚠️ We could not send your request right now. Your draft is kept: tap Try again.',
+
+  myRequestsTitle: '<b>Your latest requests</b>',
+  myRequestsEmpty: 'You have no requests yet.',
+  requestsUnavailable: '⚠️ Your requests cannot be loaded right now. Please try again in a minute.',
+  requestNotFound: 'This request was not found.',
+  requestDetails: (r: { number: string; status: string; category: string; created: string; updated: string }) =>
+    `<b>Request ${r.number}</b>\n<b>Service:</b> ${r.category}\n<b>Status:</b> ${r.status}\n` +
+    `<b>Created:</b> ${r.created}\n<b>Updated:</b> ${r.updated}`,
+  historyTitle: '<b>History</b>',
+  statusChanged: (number: string, status: string) => `🔔 Your request <b>${number}</b> is now: <b>${status}</b>.`,
+  statusComment: (comment: string) => `💬 ${comment}`,
+
+  status: {
+    new: 'New',
+    in_progress: 'In progress',
+    waiting_for_customer: 'Waiting for you',
+    resolved: 'Resolved',
+    closed: 'Closed',
+    rejected: 'Rejected',
+  },
+
+  chooseLanguage: 'Choose your language:',
+  languageChanged: 'Language set to English.',
+
+  adminOnly: 'This command is for administrators.',
+  cacheCleared: (version: number) => `🧹 Cache cleared on every instance (namespace version ${version}).`,
+  cacheClearConfirm: 'Clear the shared cache on every instance? The next requests will go to the backend.',
+  buttonClearCache: '🧹 Clear cache',
+} as const;
+
+type Widen<T> = T extends (...args: infer A) => string
+  ? (...args: A) => string
+  : T extends string
+    ? string
+    : { readonly [K in keyof T]: Widen<T[K]> };
+
+export type Messages = Widen<typeof en>;

@@ -1,0 +1,50 @@
+import * as v from 'valibot';
+import { LANGS } from '../i18n/index.js';
+
+/** Where a person is in the new-request conversation. */
+export const DRAFT_STEPS = ['description', 'photo', 'contact', 'confirm'] as const;
+
+const DraftSchema = v.object({
+  id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{4,24}$/)),
+  step: v.picklist(DRAFT_STEPS),
+  typeId: v.number(),
+  sideId: v.number(),
+  categoryId: v.number(),
+  description: v.optional(v.string()),
+  photoFileId: v.optional(v.string()),
+  phone: v.optional(v.string()),
+  /** Message that shows the current step's buttons, so the next step can edit it in place. */
+  screenMessageId: v.optional(v.number()),
+});
+
+const SessionSchema = v.object({
+  lang: v.optional(v.picklist(LANGS)),
+  draft: v.optional(DraftSchema),
+  /** The last submitted draft: a second tap on its Confirm answers with its number. */
+  submitted: v.optional(v.object({ draftId: v.string(), number: v.string() })),
+});
+
+export type Draft = v.InferOutput<typeof DraftSchema>;
+export type Session = v.InferOutput<typeof SessionSchema>;
+
+/** 24 h: a person may come back to a half-written request the next day. */
+export const SESSION_TTL_SECONDS = 86_400;
+
+export function sessionKey(userId: number): string {
+  return `session:${userId}`;
+}
+
+/** A missing, unreadable or outdated session starts fresh rather than failing the update. */
+export function parseSession(raw: string | null): Session {
+  if (raw === null) return {};
+  try {
+    const parsed = v.safeParse(SessionSchema, JSON.parse(raw));
+    return parsed.success ? parsed.output : {};
+  } catch {
+    return {};
+  }
+}
+
+export function serializeSession(session: Session): string {
+  return JSON.stringify(session);
+}

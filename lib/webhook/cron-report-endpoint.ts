@@ -1,0 +1,36 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { App } from '../app.js';
+import { sendJson } from '../http/json.js';
+import { bearerToken, secretsEqual } from '../http/secrets.js';
+import { formatSummaryLine, readMetricsSummary } from '../metrics/metrics-report.js';
+
+/**
+ * `GET /api/cron/report`, run daily by Vercel Cron: the seed's periodic "Bot performance
+ * metrics" log line, over the last 24 h of every instance, also sent to the admins.
+ */
+export function createCronReportEndpoint(deps: { readonly getApp: () => Promise<App> }) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const app = await deps.getApp();
+    const secret = app.config.cronSecret;
+    if (secret === undefined) {
+      app.logger.error('[cron] CRON_SECRET is not set: the report endpoint refuses every call until it is');
+      return sendJson(res, 503, { error: 'cron is not configured' });
+    }
+    if (!secretsEqual(bearerToken(req), secret)) return sendJson(res, 401, { error: 'unauthorized' });
+
+    await app.deps.metrics.flush();
+    const summary = await readMetricsSummary({ store: app.deps.store, hours: 24 });
+    const line = formatSummaryLine(summary);
+    app.logger.info({ report: summary }, line);
+    let sent = 0;
+    for (const adminId of app.config.adminUserIds) {
+      // analyzer-ignore await-in-loop: a handful of admins, sent one by one to respect Telegram's rate limits
+      const delivered = await app.bot.telegram.sendMessage(adminId, line).then(() => true, (error: unknown) => {
+        app.logger.warn({ err: error, admin_id: adminId }, 'report not delivered to an admin');
+        return false;
+      });
+      if (delivered) sent += 1;
+    }
+    sendJson(res, 200, { ok: true, summary, sent });
+  };
+}

@@ -1,0 +1,46 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { App } from '../app.js';
+import { sendJson } from '../http/json.js';
+
+const PROBE_TIMEOUT_MS = 2000;
+
+interface Probe {
+  readonly reachable: boolean;
+  readonly ms: number;
+  readonly error?: string;
+}
+
+async function probe(check: () => Promise<unknown>): Promise<Probe> {
+  const started = performance.now();
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer in ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS).unref()),
+    ]);
+    return { reachable: true, ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    // The error's class only: messages can carry URLs, and this answer is public.
+    const name = error instanceof Error ? error.name : 'Error';
+    return { reachable: false, ms: Math.round(performance.now() - started), error: name };
+  }
+}
+
+/** `GET /api/health`: version and whether the store and the backend answer. No secrets, no config. */
+export function createHealthEndpoint(deps: { readonly getApp: () => Promise<App> }) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed: use GET' }, { allow: 'GET, HEAD' });
+    let app: App;
+    try {
+      app = await deps.getApp();
+    } catch (error) {
+      return sendJson(res, 503, { ok: false, error: error instanceof Error ? error.name : 'Error' });
+    }
+    const { store, backend } = app.deps;
+    const [redis, backendProbe] = await Promise.all([
+      probe(() => store.exec([{ op: 'get', key: 'health:probe' }])),
+      probe(() => backend.listRequestTypes()),
+    ]);
+    const ok = redis.reachable && backendProbe.reachable;
+    sendJson(res, ok ? 200 : 503, { ok, version: app.config.version, redis: { kind: store.kind, ...redis }, backend: backendProbe });
+  };
+}

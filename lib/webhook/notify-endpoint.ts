@@ -1,0 +1,43 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TelegramError } from 'telegraf';
+import * as v from 'valibot';
+import type { App } from '../app.js';
+import { StatusNotificationSchema } from '../backend/schemas.js';
+import { readJsonBody, sendJson } from '../http/json.js';
+import { bearerToken, secretsEqual } from '../http/secrets.js';
+
+const MAX_NOTIFICATION_BYTES = 16 * 1024;
+
+/**
+ * `POST /api/notify`: the backend reports a status change and the bot tells the person.
+ * 200 when told (or when the person blocked the bot: retrying cannot help); 502 when Telegram
+ * failed, so the backend retries later.
+ */
+export function createNotifyEndpoint(deps: { readonly getApp: () => Promise<App> }) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== 'POST') return sendJson(res, 405, { error: 'method not allowed: use POST' }, { allow: 'POST' });
+    const app = await deps.getApp();
+    const secret = app.config.notifySecret;
+    if (secret === undefined) {
+      app.logger.error('[notify] NOTIFY_SECRET is not set: status notifications are refused until it is');
+      return sendJson(res, 503, { error: 'notifications are not configured' });
+    }
+    if (!secretsEqual(bearerToken(req), secret)) return sendJson(res, 401, { error: 'unauthorized' });
+
+    const body = await readJsonBody(req, MAX_NOTIFICATION_BYTES);
+    if (!body.ok) return sendJson(res, body.status, { error: body.error });
+    const parsed = v.safeParse(StatusNotificationSchema, body.value);
+    if (!parsed.success) {
+      const fields = parsed.issues.map((issue) => v.getDotPath(issue) ?? 'body');
+      return sendJson(res, 400, { error: 'invalid notification', fields: [...new Set(fields)] });
+    }
+    try {
+      const result = await app.notify(parsed.output);
+      return sendJson(res, 200, result);
+    } catch (error) {
+      app.logger.error({ err: error, request_id: parsed.output.request_id }, 'status notification failed');
+      const status = error instanceof TelegramError ? 502 : 500;
+      return sendJson(res, status, { error: 'notification not delivered, retry later' });
+    }
+  };
+}

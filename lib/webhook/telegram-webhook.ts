@@ -1,0 +1,70 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Update } from 'telegraf/types';
+import type { App } from '../app.js';
+import type { Config } from '../config.js';
+import { readJsonBody, sendJson } from '../http/json.js';
+import { header, secretsEqual } from '../http/secrets.js';
+import type { Logger } from '../logger.js';
+
+/** Telegram updates are small; anything near this is not from Telegram. */
+export const MAX_UPDATE_BYTES = 1024 * 1024;
+
+export interface TelegramWebhookDeps {
+  readonly getConfig: () => Config;
+  readonly getApp: () => Promise<App>;
+  readonly getLogger: () => Logger;
+  /** Keeps the instance alive for work that outlives the response (`waitUntil` on Vercel). */
+  readonly waitUntil: (promise: Promise<unknown>) => void;
+}
+
+/**
+ * The webhook endpoint: checks method, secret, size and shape before any update reaches the
+ * bot, then answers 200 for every update it accepted, even when a handler failed (the person
+ * was told; a non-2xx would make Telegram resend the update and hold back the chat's queue).
+ */
+export function createTelegramWebhook(deps: TelegramWebhookDeps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== 'POST') return sendJson(res, 405, { error: 'method not allowed: use POST' }, { allow: 'POST' });
+
+    let config: Config;
+    try {
+      config = deps.getConfig();
+    } catch (error) {
+      // Telegram retries a 5xx, so nothing is lost while the deployment is fixed.
+      deps.getLogger().fatal({ err: error }, 'webhook cannot start: invalid configuration');
+      return sendJson(res, 500, { error: 'server misconfigured' });
+    }
+    const expected = config.telegram.webhookSecret;
+    if (expected !== undefined && !secretsEqual(header(req, 'x-telegram-bot-api-secret-token'), expected)) {
+      deps.getLogger().warn('webhook call with a missing or wrong secret token rejected');
+      return sendJson(res, 401, { error: 'unauthorized' });
+    }
+
+    const body = await readJsonBody(req, MAX_UPDATE_BYTES);
+    if (!body.ok) return sendJson(res, body.status, { error: body.error });
+    if (!isUpdate(body.value)) return sendJson(res, 400, { error: 'body is not a Telegram update (integer update_id required)' });
+
+    let app: App;
+    try {
+      app = await deps.getApp();
+    } catch (error) {
+      deps.getLogger().error({ err: error }, 'bot could not start; Telegram will retry this update');
+      return sendJson(res, 503, { error: 'bot starting failed, retry later' });
+    }
+    const processing = app.handleUpdate(body.value, res);
+    // The response may end early (an answer riding in the webhook reply); the rest runs on.
+    deps.waitUntil(processing.then(() => app.afterResponse()).catch((error: unknown) => app.logger.error({ err: error }, 'update processing failed')));
+    await processing.catch(() => undefined);
+    if (!res.writableEnded) res.end();
+  };
+}
+
+function isUpdate(value: unknown): value is Update {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Number.isSafeInteger((value as { update_id?: unknown }).update_id) &&
+    (value as { update_id: number }).update_id >= 0
+  );
+}

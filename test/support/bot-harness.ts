@@ -1,0 +1,154 @@
+// Everything a conversation test needs, all real except the network edge: the real webhook
+// handler on a loopback HTTP server, the real App, the demo backend over HTTP, a fake Bot API,
+// and Redis through the Upstash-compatible bridge.
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { Writable } from 'node:stream';
+import type { Update } from 'telegraf/types';
+import { createApp, type App } from '../../lib/app.js';
+import { loadConfig, type Config, type Env } from '../../lib/config.js';
+import { startDemoBackend, type DemoBackend, type DemoBackendOptions } from '../../lib/demo-backend/server.js';
+import { createLogger, type Logger } from '../../lib/logger.js';
+import { createTelegramWebhook } from '../../lib/webhook/telegram-webhook.js';
+import { startFakeTelegram, type FakeTelegram } from './fake-telegram.js';
+import { closeServer, listen } from './http.js';
+import { ensureRedis } from './redis-server.js';
+import { TEST_BOT_TOKEN } from './updates.js';
+import { startUpstashBridge, type UpstashBridge } from './upstash-bridge.js';
+
+export const WEBHOOK_SECRET = 'test-webhook-secret_0123456789';
+export const NOTIFY_SECRET = 'test-notify-secret';
+export const CRON_SECRET = 'test-cron-secret';
+export const ADMIN_ID = 900_001;
+
+export interface HarnessOptions {
+  readonly env?: Env;
+  readonly backend?: DemoBackendOptions;
+  /** Use the in-memory store instead of Redis through the bridge. */
+  readonly memoryStore?: boolean;
+}
+
+export interface WebhookAnswer {
+  readonly status: number;
+  readonly body: string;
+}
+
+/** One instance of the bot (a cold start), served over HTTP by the real webhook handler. */
+export interface BotInstance {
+  readonly app: App;
+  readonly url: string;
+  /** POSTs an update and waits until the update and its after-response work are done. */
+  send(update: unknown, options?: { readonly secret?: string | null; readonly rawBody?: string; readonly method?: string }): Promise<WebhookAnswer>;
+  close(): Promise<void>;
+}
+
+export interface Harness {
+  readonly config: Config;
+  readonly telegram: FakeTelegram;
+  readonly backend: DemoBackend;
+  readonly bridge: UpstashBridge | undefined;
+  /** Every log line written so far, parsed. */
+  readonly logs: Record<string, unknown>[];
+  /** Every log line, raw, as it would reach the Vercel log viewer. */
+  readonly rawLogs: string[];
+  readonly logger: Logger;
+  /** Starts another instance on the same Redis, backend and Bot API (a cold start). */
+  startInstance(): Promise<BotInstance>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const [telegram, backend] = await Promise.all([startFakeTelegram({ token: TEST_BOT_TOKEN }), startDemoBackend({ ...options.backend })]);
+  const bridge = options.memoryStore
+    ? undefined
+    : await startUpstashBridge({ redisUrl: (await ensureRedis()).url, prefix: `test:${randomBytes(6).toString('hex')}:` });
+
+  const config = loadConfig({
+    TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    BACKEND_URL: backend.url,
+    ADMIN_USER_IDS: String(ADMIN_ID),
+    NOTIFY_SECRET,
+    CRON_SECRET,
+    LOG_LEVEL: 'debug',
+    ...(bridge && { UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: bridge.token }),
+    ...options.env,
+  });
+  const rawLogs: string[] = [];
+  const logs: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.trim() === '') continue;
+        rawLogs.push(line);
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      done();
+    },
+  });
+  const secrets = [config.telegram.token, config.telegram.webhookSecret, config.notifySecret, config.cronSecret, config.redis?.token];
+  const logger = createLogger({ level: config.logLevel, destination, secrets });
+  const instances: BotInstance[] = [];
+
+  async function startInstance(): Promise<BotInstance> {
+    const app = await createApp({ config, logger, metricsFlushIntervalMs: 60_000 });
+    const pending = new Set<Promise<unknown>>();
+    const handler = createTelegramWebhook({
+      getConfig: () => config,
+      getApp: async () => app,
+      getLogger: () => logger,
+      waitUntil: (promise) => {
+        pending.add(promise);
+        void promise.finally(() => pending.delete(promise));
+      },
+    });
+    const server: Server = createServer((req, res) => void handler(req, res));
+    const url = await listen(server);
+    const instance: BotInstance = {
+      app,
+      url,
+      async send(update, sendOptions = {}) {
+        const secret = sendOptions.secret === undefined ? WEBHOOK_SECRET : sendOptions.secret;
+        const response = await fetch(url, {
+          method: sendOptions.method ?? 'POST',
+          headers: { 'content-type': 'application/json', ...(secret !== null && { 'x-telegram-bot-api-secret-token': secret }) },
+          ...((sendOptions.method ?? 'POST') === 'POST' && { body: sendOptions.rawBody ?? JSON.stringify(update) }),
+        });
+        const body = await response.text();
+        // Telegram executes a method written into the webhook answer; so does the fake.
+        if (response.status === 200 && body.trim().startsWith('{')) telegram.applyWebhookReply(TEST_BOT_TOKEN, JSON.parse(body));
+        while (pending.size > 0) await Promise.allSettled([...pending]);
+        return { status: response.status, body };
+      },
+      async close() {
+        await closeServer(server);
+        await app.close();
+      },
+    };
+    instances.push(instance);
+    return instance;
+  }
+
+  return {
+    config,
+    telegram,
+    backend,
+    bridge,
+    logs,
+    rawLogs,
+    logger,
+    startInstance,
+    async close() {
+      await Promise.allSettled(instances.map((instance) => instance.close()));
+      await Promise.allSettled([telegram.close(), backend.close(), bridge?.close()]);
+    },
+  };
+}
+
+/** The per-update log lines (`msg: 'update'`), newest last. */
+export function updateLines(harness: Harness): Record<string, unknown>[] {
+  return harness.logs.filter((line) => line.msg === 'update');
+}
+
+export type { Update };
