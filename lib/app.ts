@@ -5,7 +5,8 @@ import { createBackendClient, type BackendClient } from './backend/backend-clien
 import { resolveBotInfo } from './bot-info.js';
 import type { BotContext, BotDeps } from './bot/context.js';
 import { createBot } from './bot/create-bot.js';
-import { createTwoTierCache } from './cache/two-tier-cache.js';
+import { createTwoTierCache, type TwoTierCache } from './cache/two-tier-cache.js';
+import type { UpdateStatePolicy } from './bot/middleware/update-state.js';
 import { createCatalog } from './catalog/catalog.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -40,6 +41,9 @@ export interface CreateAppOptions {
   /** Replace the store built from config (tests, the sandbox). */
   readonly store?: KvStore;
   readonly backend?: BackendClient;
+  readonly cache?: TwoTierCache;
+  /** Session and de-dup behaviour; the product's defaults unless a benchmark says otherwise. */
+  readonly statePolicy?: Partial<UpdateStatePolicy>;
   /** Flush aggregated metrics at most this often. */
   readonly metricsFlushIntervalMs?: number;
 }
@@ -57,7 +61,9 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       slowCallMs: config.backend.slowCallMs,
       logger,
     });
-  const cache = createTwoTierCache({
+  const cache =
+    options.cache ??
+    createTwoTierCache({
     store,
     logger,
     maxEntries: config.cache.maxEntries,
@@ -69,7 +75,14 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
 
   const telegramOptions = { apiRoot: config.telegram.apiRoot };
   const botInfo = await resolveBotInfo({ store, telegram: new Telegram(config.telegram.token, telegramOptions), token: config.telegram.token });
-  const bot = createBot({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, botInfo, deps, logger });
+  const bot = createBot({
+    token: config.telegram.token,
+    apiRoot: config.telegram.apiRoot,
+    botInfo,
+    deps,
+    logger,
+    statePolicy: options.statePolicy,
+  });
 
   return {
     config,

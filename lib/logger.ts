@@ -4,42 +4,18 @@ import type { LogLevel } from './config.js';
 export type { Logger } from 'pino';
 
 /**
- * Paths that may carry secrets or personal data. Handlers log ids and counts, never these,
+ * Fields that may carry secrets or personal data. Handlers log ids and counts, never these,
  * but redaction is the net under that rule: a careless `log.info({ update })` still leaks nothing.
  */
-export const REDACTED_PATHS = [
-  'token',
-  '*.token',
-  'secret',
-  '*.secret',
-  'authorization',
-  '*.authorization',
-  'headers.authorization',
-  'req.headers.authorization',
-  'req.headers["x-telegram-bot-api-secret-token"]',
-  'headers["x-telegram-bot-api-secret-token"]',
-  'phone',
-  '*.phone',
-  'phone_number',
-  '*.phone_number',
-  '*.*.phone_number',
-  'contact_phone',
-  '*.contact_phone',
-  'text',
-  '*.text',
-  '*.*.text',
-  'caption',
-  '*.caption',
-  '*.*.caption',
-  'description',
-  '*.description',
-  'first_name',
-  '*.first_name',
-  '*.*.first_name',
-  'last_name',
-  '*.last_name',
-  '*.*.last_name',
-];
+const PERSONAL_FIELDS = ['text', 'caption', 'phone_number', 'contact_phone', 'phone', 'description', 'first_name', 'last_name', 'username'];
+const SECRET_FIELDS = ['token', 'secret', 'authorization', '"x-telegram-bot-api-secret-token"'];
+
+/** `field`, `*.field`, `*.*.field`, `*.*.*.field`: deep enough for a whole Telegram update. */
+function atAnyDepth(field: string, depth = 3): string[] {
+  return Array.from({ length: depth + 1 }, (_, i) => `${'*.'.repeat(i)}${field}`);
+}
+
+export const REDACTED_PATHS = [...PERSONAL_FIELDS, ...SECRET_FIELDS].flatMap((field) => atAnyDepth(field));
 
 export interface LoggerOptions {
   readonly level: LogLevel;

@@ -16,7 +16,7 @@ import { fallback, help, showMenu, start } from './handlers/start.js';
 import { observeUpdate } from './middleware/observe-update.js';
 import { privateChatsOnly } from './middleware/private-chats-only.js';
 import { telegramCalls } from './middleware/telegram-calls.js';
-import { updateState } from './middleware/update-state.js';
+import { updateState, type UpdateStatePolicy } from './middleware/update-state.js';
 
 export interface CreateBotOptions {
   readonly token: string;
@@ -27,6 +27,7 @@ export interface CreateBotOptions {
   readonly logger: Logger;
   /** Telegraf's limit for one update; keep it under the function's maxDuration. */
   readonly handlerTimeoutMs?: number;
+  readonly statePolicy?: Partial<UpdateStatePolicy>;
 }
 
 /** The commands the bot answers, for the menu Telegram shows (`npm run webhook:set` sets them). */
@@ -62,7 +63,7 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   bot.use(observeUpdate({ logger: options.logger, metrics: deps.metrics, counters: currentCounters }));
   bot.use(telegramCalls());
   bot.use(privateChatsOnly());
-  bot.use(updateState({ store: deps.store, logger: options.logger }));
+  bot.use(updateState({ store: deps.store, logger: options.logger, policy: options.statePolicy }));
 
   bot.command('start', as('start', start));
   bot.command('help', as('help', help));

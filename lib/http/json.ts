@@ -14,12 +14,14 @@ export type BodyResult =
   | { readonly ok: false; readonly status: 400 | 413; readonly error: string };
 
 /**
- * Reads and parses a JSON body of at most `limitBytes`. Reads the stream itself rather than
- * Vercel's `req.body` helper, which throws on invalid JSON and is absent outside Vercel.
+ * Reads and parses a JSON body of at most `limitBytes`, under the Vercel runtime and plain Node
+ * alike. Vercel reads the stream before the function runs and offers a lazy `req.body` that
+ * throws on invalid JSON; elsewhere the stream is read here, stopping at the limit.
  */
 export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<BodyResult> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) return tooLarge(limitBytes);
+  if (Object.getOwnPropertyDescriptor(req, 'body')) return parsedByVercel(req as IncomingMessage & { body: unknown }, limitBytes);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer | string>) {
@@ -30,6 +32,26 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
   }
   try {
     return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown };
+  } catch {
+    return { ok: false, status: 400, error: 'body is not valid JSON' };
+  }
+}
+
+function parsedByVercel(req: IncomingMessage & { body: unknown }, limitBytes: number): BodyResult {
+  let value: unknown;
+  try {
+    value = req.body;
+  } catch {
+    return { ok: false, status: 400, error: 'body is not valid JSON' };
+  }
+  // Without a JSON content type Vercel hands over text or bytes; an empty body arrives as {}.
+  const text = typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : undefined;
+  if (text === undefined) {
+    return Buffer.byteLength(JSON.stringify(value) ?? '') > limitBytes ? tooLarge(limitBytes) : { ok: true, value };
+  }
+  if (Buffer.byteLength(text) > limitBytes) return tooLarge(limitBytes);
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
     return { ok: false, status: 400, error: 'body is not valid JSON' };
   }

@@ -14,7 +14,20 @@ export interface UpdateStateOptions {
   readonly logger: Logger;
   /** How many recent update ids and sessions this instance remembers locally. */
   readonly localEntries?: number;
+  /** Defaults are the product; the benchmark turns them off to measure the seed's "before". */
+  readonly policy?: Partial<UpdateStatePolicy>;
 }
+
+export interface UpdateStatePolicy {
+  /** Navigation taps skip the store (their state travels in the button). */
+  readonly statelessNavigation: boolean;
+  /** De-dup marker and session read travel in one round trip. */
+  readonly pipelined: boolean;
+  /** Write the session only when it changed. */
+  readonly writeOnlyChanges: boolean;
+}
+
+export const PRODUCT_STATE_POLICY: UpdateStatePolicy = { statelessNavigation: true, pipelined: true, writeOnlyChanges: true };
 
 /**
  * Loads the session and drops duplicate deliveries in ONE store round trip, runs the handlers,
@@ -26,6 +39,7 @@ export interface UpdateStateOptions {
  */
 export function updateState(options: UpdateStateOptions) {
   const localEntries = options.localEntries ?? 10_000;
+  const policy = { ...PRODUCT_STATE_POLICY, ...options.policy };
   const seenUpdates = new LRUCache<number, true>({ max: localEntries });
   // Last session seen per person on this instance: the fallback while the store is down.
   const localSessions = new LRUCache<string, string>({ max: localEntries, ttl: SESSION_TTL_SECONDS * 1000 });
@@ -41,7 +55,7 @@ export function updateState(options: UpdateStateOptions) {
 
     ctx.action = ctx.callbackQuery && 'data' in ctx.callbackQuery ? decodeCallback(ctx.callbackQuery.data) : undefined;
     const userId = ctx.from?.id;
-    const stateless = userId === undefined || (ctx.action !== undefined && isStateless(ctx.action));
+    const stateless = userId === undefined || (policy.statelessNavigation && ctx.action !== undefined && isStateless(ctx.action));
     ctx.session = {};
     setLanguage(ctx);
     if (stateless) return next();
@@ -50,10 +64,11 @@ export function updateState(options: UpdateStateOptions) {
     let before: string | null;
     let storeUp = true;
     try {
-      const [fresh, raw] = await options.store.exec([
-        { op: 'set', key: `update:${updateId}`, value: '1', ttlSeconds: DEDUP_TTL_SECONDS, onlyIfAbsent: true },
-        { op: 'get', key },
-      ]);
+      const marker = { op: 'set', key: `update:${updateId}`, value: '1', ttlSeconds: DEDUP_TTL_SECONDS, onlyIfAbsent: true } as const;
+      const read = { op: 'get', key } as const;
+      const [fresh, raw] = policy.pipelined
+        ? await options.store.exec([marker, read])
+        : [(await options.store.exec([marker]))[0], (await options.store.exec([read]))[0]];
       if (!fresh) {
         ctx.handler = 'duplicate';
         ctx.log.info('duplicate update dropped');
@@ -74,7 +89,7 @@ export function updateState(options: UpdateStateOptions) {
     await next();
 
     const after = serializeSession(ctx.session);
-    if (after === (before ?? serializeSession({}))) return;
+    if (policy.writeOnlyChanges && after === (before ?? serializeSession({}))) return;
     localSessions.set(key, after);
     if (!storeUp) return;
     try {

@@ -1,0 +1,79 @@
+import { describe, expect, test } from 'vitest';
+import { ConfigError, loadConfig } from '../lib/config.js';
+
+const VALID = { TELEGRAM_BOT_TOKEN: '123456:abcdefghijklmnopqrstuvwxyz-_0123', BACKEND_URL: 'https://backend.example.com/v1/' };
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  test('defaults', () => {
+    const config = loadConfig(VALID);
+    expect(config.backend).toMatchObject({ url: 'https://backend.example.com/v1', timeoutMs: 8000, maxConnections: 50, slowCallMs: 1000 });
+    expect(config.cache).toEqual({ maxEntries: 1000, defaultTtlSeconds: 300, catalogTtlSeconds: 600 });
+    expect(config.telegram.apiRoot).toBe('https://api.telegram.org');
+    expect(config.redis).toBeUndefined();
+    expect(config.logLevel).toBe('info');
+    expect([...config.adminUserIds]).toEqual([]);
+  });
+
+  test('one error names every bad or missing variable', () => {
+    const problems = problemsOf({
+      HTTP_TIMEOUT_MS: 'soon',
+      HTTP_MAX_CONNECTIONS: '0',
+      LOG_LEVEL: 'loud',
+      ADMIN_USER_IDS: '12,abc',
+      TELEGRAM_WEBHOOK_SECRET: 'has spaces',
+      UPSTASH_REDIS_REST_URL: 'https://eu1.upstash.io',
+    });
+    const text = problems.join('\n');
+    for (const name of [
+      'TELEGRAM_BOT_TOKEN',
+      'BACKEND_URL',
+      'HTTP_TIMEOUT_MS',
+      'HTTP_MAX_CONNECTIONS',
+      'LOG_LEVEL',
+      'ADMIN_USER_IDS',
+      'TELEGRAM_WEBHOOK_SECRET',
+      'UPSTASH_REDIS_REST_TOKEN',
+    ]) {
+      expect(text).toContain(name);
+    }
+    expect(problems).toHaveLength(8);
+  });
+
+  test('the message says how to fix and never echoes a value', () => {
+    const token = 'not-a-token-but-a-secret-value';
+    try {
+      loadConfig({ ...VALID, TELEGRAM_BOT_TOKEN: token });
+      expect.unreachable();
+    } catch (error) {
+      expect(String(error)).toContain('BotFather');
+      expect(String(error)).not.toContain(token);
+    }
+  });
+
+  test('the webhook secret is required in production', () => {
+    expect(problemsOf({ ...VALID, VERCEL_ENV: 'production' }).join()).toContain('TELEGRAM_WEBHOOK_SECRET is required in production');
+    expect(loadConfig({ ...VALID, VERCEL_ENV: 'production', TELEGRAM_WEBHOOK_SECRET: 'abc_DEF-123' }).telegram.webhookSecret).toBe('abc_DEF-123');
+  });
+
+  test('Vercel KV variable names are accepted for Upstash', () => {
+    const config = loadConfig({ ...VALID, KV_REST_API_URL: 'https://eu1-kv.upstash.io', KV_REST_API_TOKEN: 'tok' });
+    expect(config.redis).toEqual({ url: 'https://eu1-kv.upstash.io', token: 'tok' });
+  });
+
+  test('empty values count as unset', () => {
+    const config = loadConfig({ ...VALID, BACKEND_API_KEY: '', HTTP_TIMEOUT_MS: ' ', ADMIN_USER_IDS: '1, 2' });
+    expect(config.backend.apiKey).toBeUndefined();
+    expect(config.backend.timeoutMs).toBe(8000);
+    expect([...config.adminUserIds]).toEqual([1, 2]);
+  });
+});
