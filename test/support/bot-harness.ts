@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { Writable } from 'node:stream';
 import type { Update } from 'telegraf/types';
-import { createApp, type App } from '../../lib/app.js';
+import { createApp, type App, type CreateAppOptions } from '../../lib/app.js';
 import { loadConfig, type Config, type Env } from '../../lib/config.js';
 import { startDemoBackend, type DemoBackend, type DemoBackendOptions } from '../../lib/demo-backend/server.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
@@ -53,7 +53,7 @@ export interface Harness {
   readonly rawLogs: string[];
   readonly logger: Logger;
   /** Starts another instance on the same Redis, backend and Bot API (a cold start). */
-  startInstance(): Promise<BotInstance>;
+  startInstance(overrides?: Partial<CreateAppOptions>): Promise<BotInstance>;
   close(): Promise<void>;
 }
 
@@ -91,8 +91,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logger = createLogger({ level: config.logLevel, destination, secrets });
   const instances: BotInstance[] = [];
 
-  async function startInstance(): Promise<BotInstance> {
-    const app = await createApp({ config, logger, metricsFlushIntervalMs: 60_000 });
+  async function startInstance(overrides: Partial<CreateAppOptions> = {}): Promise<BotInstance> {
+    const app = await createApp({ config, logger, metricsFlushIntervalMs: 60_000, ...overrides });
     const pending = new Set<Promise<unknown>>();
     const handler = createTelegramWebhook({
       getConfig: () => config,

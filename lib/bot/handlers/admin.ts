@@ -66,7 +66,7 @@ export async function cacheClear(ctx: BotContext): Promise<void> {
   await acknowledge(ctx);
   await ctx.deps.cache.clear();
   ctx.log.info({ admin_id: ctx.from?.id }, 'cache cleared');
-  await show(ctx, { text: ctx.t.cacheCleared(ctx.deps.cache.stats().version ?? 0), buttons: [] });
+  await show(ctx, { text: ctx.t.cacheCleared(ctx.deps.cache.stats().version ?? 0), buttons: [[button(ctx.t.buttonMenu, { kind: 'menu', lang: ctx.lang })]] });
 }
 
 function mb(bytes: number): number {
