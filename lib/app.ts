@@ -11,6 +11,7 @@ import { createCatalog } from './catalog/catalog.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { createMetricsRecorder } from './metrics/metrics-recorder.js';
+import { createSubmissionLimiter } from './rate-limit/submission-limiter.js';
 import { emptyCounters, withUpdateCounters } from './metrics/update-scope.js';
 import type { StatusNotification } from './backend/schemas.js';
 import { notifyStatusChange, type NotifyResult } from './notify/notify-status-change.js';
@@ -50,7 +51,8 @@ export interface CreateAppOptions {
 
 export async function createApp(options: CreateAppOptions): Promise<App> {
   const { config, logger } = options;
-  const store = options.store ?? createStore(config, logger);
+  const upstash = options.store === undefined && config.redis ? createUpstashKvStore(config.redis) : undefined;
+  const store = options.store ?? upstash ?? createMemoryStore(logger);
   const backend =
     options.backend ??
     createBackendClient({
@@ -71,7 +73,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   });
   const catalog = createCatalog({ source: backend, cache, ttlSeconds: config.cache.catalogTtlSeconds });
   const metrics = createMetricsRecorder({ store, logger, flushIntervalMs: options.metricsFlushIntervalMs });
-  const deps: BotDeps = { logger, store, backend, catalog, cache, metrics, adminUserIds: config.adminUserIds };
+  const submissionLimiter = createSubmissionLimiter({ redis: upstash?.redis, logger });
+  const deps: BotDeps = { logger, store, backend, catalog, cache, metrics, submissionLimiter, adminUserIds: config.adminUserIds };
 
   const telegramOptions = { apiRoot: config.telegram.apiRoot };
   const botInfo = await resolveBotInfo({ store, telegram: new Telegram(config.telegram.token, telegramOptions), token: config.telegram.token });
@@ -99,8 +102,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   };
 }
 
-function createStore(config: Config, logger: Logger): KvStore {
-  if (config.redis) return createUpstashKvStore(config.redis);
+function createMemoryStore(logger: Logger): KvStore {
   logger.warn(
     '[store] No Upstash Redis configured: sessions, cache and de-duplication live in this instance only. ' +
       'Set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN (or connect Upstash in the Vercel dashboard).',

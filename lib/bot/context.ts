@@ -5,6 +5,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Lang, Messages } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { MetricsRecorder } from '../metrics/metrics-recorder.js';
+import type { SubmissionLimiter } from '../rate-limit/submission-limiter.js';
 import type { Session } from '../session/session.js';
 import type { KvStore } from '../store/kv-store.js';
 import type { CallbackAction } from './callback-data.js';
@@ -17,6 +18,7 @@ export interface BotDeps {
   readonly catalog: Catalog;
   readonly cache: TwoTierCache;
   readonly metrics: MetricsRecorder;
+  readonly submissionLimiter: SubmissionLimiter;
   readonly adminUserIds: ReadonlySet<number>;
 }
 

@@ -14,6 +14,7 @@ import { showCategories, showExpired, showRequestTypes, showSides } from './hand
 import { receivePhoto, skipPhoto } from './handlers/photo.js';
 import { fallback, help, showMenu, start } from './handlers/start.js';
 import { observeUpdate } from './middleware/observe-update.js';
+import { floodLimit } from './middleware/flood-limit.js';
 import { privateChatsOnly } from './middleware/private-chats-only.js';
 import { telegramCalls } from './middleware/telegram-calls.js';
 import { updateState, type UpdateStatePolicy } from './middleware/update-state.js';
@@ -63,6 +64,7 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   bot.use(observeUpdate({ logger: options.logger, metrics: deps.metrics, counters: currentCounters }));
   bot.use(telegramCalls());
   bot.use(privateChatsOnly());
+  bot.use(floodLimit());
   bot.use(updateState({ store: deps.store, logger: options.logger, policy: options.statePolicy }));
 
   bot.command('start', as('start', start));

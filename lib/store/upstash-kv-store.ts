@@ -9,11 +9,17 @@ export interface UpstashKvStoreOptions {
   readonly timeoutMs?: number;
   /** Retries of a failed round trip (network errors only). */
   readonly retries?: number;
+  /** After a failure, fail fast for this long instead of waiting on every update for a dead store. */
+  readonly breakerMs?: number;
+  readonly now?: () => number;
 }
 
 /** Upstash Redis over REST: every `exec` is one `/pipeline` request. */
 export function createUpstashKvStore(options: UpstashKvStoreOptions): KvStore & { readonly redis: Redis } {
-  const timeoutMs = options.timeoutMs ?? 2000;
+  const timeoutMs = options.timeoutMs ?? 1000;
+  const breakerMs = options.breakerMs ?? 5000;
+  const now = options.now ?? Date.now;
+  let openUntil = 0;
   const redis = new Redis({
     url: options.url,
     token: options.token,
@@ -30,6 +36,7 @@ export function createUpstashKvStore(options: UpstashKvStoreOptions): KvStore & 
     redis,
     async exec<const T extends readonly KvCommand[]>(commands: T): Promise<KvResults<T>> {
       if (commands.length === 0) return [] as unknown as KvResults<T>;
+      if (now() < openUntil) throw new StoreError('Upstash Redis skipped: it failed moments ago (circuit open)');
       const pipeline = redis.pipeline();
       for (const command of commands) addCommand(pipeline, command);
       count('redisRoundTrips');
@@ -38,6 +45,7 @@ export function createUpstashKvStore(options: UpstashKvStoreOptions): KvStore & 
       try {
         raw = await pipeline.exec();
       } catch (error) {
+        openUntil = now() + breakerMs;
         throw new StoreError(`Upstash Redis pipeline of ${commands.length} command(s) failed: ${describe(error)}`, {
           cause: error,
         });

@@ -59,10 +59,16 @@ export async function confirmDraft(ctx: BotContext, draftId: string): Promise<vo
   }
   const draft = session.draft;
   if (!draft || draft.id !== draftId || draft.step !== 'confirm' || draft.description === undefined) return showExpired(ctx);
-  await acknowledge(ctx, ctx.t.submitting);
   const from = ctx.from;
   const chatId = ctx.chat?.id;
   if (!from || chatId === undefined) return;
+  if (!(await ctx.deps.submissionLimiter.allow(from.id))) {
+    ctx.handler = 'rate-limited';
+    await acknowledge(ctx, ctx.t.submitRateLimited);
+    await show(ctx, { text: ctx.t.submitRateLimited, buttons: retryButtons(ctx, draft.id) });
+    return;
+  }
+  await acknowledge(ctx, ctx.t.submitting);
 
   const body: NewRequest = {
     request_type_id: draft.typeId,
@@ -88,11 +94,13 @@ export async function confirmDraft(ctx: BotContext, draftId: string): Promise<vo
     if (!(error instanceof BackendError)) throw error;
     // The draft stays in the session untouched: Try again sends the same key.
     ctx.log.error({ err: error }, 'request submission failed');
-    await show(ctx, {
-      text: ctx.t.submitFailed,
-      buttons: [[button(ctx.t.buttonRetry, { kind: 'confirm', draftId: draft.id })], [button(ctx.t.buttonCancel, { kind: 'cancel' })]],
-    });
+    await show(ctx, { text: ctx.t.submitFailed, buttons: retryButtons(ctx, draft.id) });
   }
+}
+
+/** The draft stays as it is; Try again sends it with the same Idempotency-Key. */
+function retryButtons(ctx: BotContext, draftId: string) {
+  return [[button(ctx.t.buttonRetry, { kind: 'confirm', draftId })], [button(ctx.t.buttonCancel, { kind: 'cancel' })]] as const;
 }
 
 export function idempotencyKey(userId: number, draftId: string): string {

@@ -1,3 +1,4 @@
+import { BackendError } from '../../backend/backend-error.js';
 import type { Logger } from '../../logger.js';
 import type { MetricsRecorder } from '../../metrics/metrics-recorder.js';
 import type { UpdateCounters } from '../../metrics/update-scope.js';
@@ -33,7 +34,7 @@ export function observeUpdate(options: ObserveUpdateOptions) {
     } catch (err) {
       error = true;
       ctx.log.error({ err, handler: ctx.handler }, 'handler failed');
-      await apologize(ctx);
+      await apologize(ctx, err);
     }
     const ms = Math.round(performance.now() - started);
     const counters = options.counters();
@@ -61,11 +62,12 @@ export function observeUpdate(options: ObserveUpdateOptions) {
   };
 }
 
-async function apologize(ctx: BotContext): Promise<void> {
+/** Tells the person, in words they can act on: a backend outage is "try in a minute", not a bug. */
+async function apologize(ctx: BotContext, error: unknown): Promise<void> {
   if (!ctx.chat || !ctx.t) return;
   try {
     if (ctx.callbackQuery) await ctx.answerCbQuery().catch(() => undefined);
-    await ctx.reply(ctx.t.somethingWentWrong);
+    await ctx.reply(error instanceof BackendError ? ctx.t.catalogUnavailable : ctx.t.somethingWentWrong);
   } catch (err) {
     ctx.log.warn({ err }, 'could not tell the person about the failure');
   }

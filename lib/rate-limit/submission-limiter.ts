@@ -1,0 +1,53 @@
+import { Ratelimit } from '@upstash/ratelimit';
+import type { Redis } from '@upstash/redis';
+import { LRUCache } from 'lru-cache';
+import type { Logger } from '../logger.js';
+
+/** How many requests one person may submit, and in what window. */
+export const SUBMISSIONS_PER_HOUR = 5;
+
+export interface SubmissionLimiter {
+  /** True when this person may submit now; counts the attempt. */
+  allow(userId: number): Promise<boolean>;
+}
+
+/**
+ * Submissions are rare and reach a real person at the organisation, so their limit is shared by
+ * every instance (@upstash/ratelimit, sliding window). It fails open: if Upstash does not answer
+ * within the timeout the submission goes ahead, because losing a real request is worse.
+ * Without Upstash the same limit is kept per instance.
+ */
+export function createSubmissionLimiter(options: { readonly redis: Redis | undefined; readonly logger: Logger }): SubmissionLimiter {
+  if (options.redis) {
+    const limiter = new Ratelimit({
+      redis: options.redis,
+      limiter: Ratelimit.slidingWindow(SUBMISSIONS_PER_HOUR, '1 h'),
+      prefix: 'ratelimit:submit',
+      timeout: 1000,
+      analytics: false,
+    });
+    return {
+      async allow(userId) {
+        try {
+          const { success, reason } = await limiter.limit(String(userId));
+          if (reason === 'timeout') options.logger.warn('[ratelimit] Upstash did not answer in time; submission allowed');
+          return success;
+        } catch (error) {
+          options.logger.warn({ err: error }, '[ratelimit] Upstash unreachable; submission allowed');
+          return true;
+        }
+      },
+    };
+  }
+  const hour = 3_600_000;
+  const recent = new LRUCache<number, number[]>({ max: 10_000, ttl: hour });
+  return {
+    async allow(userId) {
+      const now = Date.now();
+      const times = (recent.get(userId) ?? []).filter((at) => now - at < hour);
+      if (times.length >= SUBMISSIONS_PER_HOUR) return false;
+      recent.set(userId, [...times, now]);
+      return true;
+    },
+  };
+}
