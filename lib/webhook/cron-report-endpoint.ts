@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app.js';
 import { sendJson } from '../http/json.js';
-import { bearerToken, secretsEqual } from '../http/secrets.js';
+import { authorizeBearer } from '../http/secrets.js';
 import { formatSummaryLine, readMetricsSummary } from '../metrics/metrics-report.js';
 
 /**
@@ -10,13 +10,9 @@ import { formatSummaryLine, readMetricsSummary } from '../metrics/metrics-report
  */
 export function createCronReportEndpoint(deps: { readonly getApp: () => Promise<App> }) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== 'GET') return sendJson(res, 405, { error: 'method not allowed: use GET' }, { allow: 'GET' });
     const app = await deps.getApp();
-    const secret = app.config.cronSecret;
-    if (secret === undefined) {
-      app.logger.error('[cron] CRON_SECRET is not set: the report endpoint refuses every call until it is');
-      return sendJson(res, 503, { error: 'cron is not configured' });
-    }
-    if (!secretsEqual(bearerToken(req), secret)) return sendJson(res, 401, { error: 'unauthorized' });
+    if (!authorizeBearer(req, res, { secret: app.config.cronSecret, variable: 'CRON_SECRET', logger: app.logger })) return;
 
     await app.deps.metrics.flush();
     const summary = await readMetricsSummary({ store: app.deps.store, hours: 24 });

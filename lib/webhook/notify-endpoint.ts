@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import type { App } from '../app.js';
 import { StatusNotificationSchema } from '../backend/schemas.js';
 import { readJsonBody, sendJson } from '../http/json.js';
-import { bearerToken, secretsEqual } from '../http/secrets.js';
+import { authorizeBearer } from '../http/secrets.js';
 
 const MAX_NOTIFICATION_BYTES = 16 * 1024;
 
@@ -17,12 +17,7 @@ export function createNotifyEndpoint(deps: { readonly getApp: () => Promise<App>
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'method not allowed: use POST' }, { allow: 'POST' });
     const app = await deps.getApp();
-    const secret = app.config.notifySecret;
-    if (secret === undefined) {
-      app.logger.error('[notify] NOTIFY_SECRET is not set: status notifications are refused until it is');
-      return sendJson(res, 503, { error: 'notifications are not configured' });
-    }
-    if (!secretsEqual(bearerToken(req), secret)) return sendJson(res, 401, { error: 'unauthorized' });
+    if (!authorizeBearer(req, res, { secret: app.config.notifySecret, variable: 'NOTIFY_SECRET', logger: app.logger })) return;
 
     const body = await readJsonBody(req, MAX_NOTIFICATION_BYTES);
     if (!body.ok) return sendJson(res, body.status, { error: body.error });

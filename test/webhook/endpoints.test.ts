@@ -1,0 +1,105 @@
+import { createServer } from 'node:http';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import type { App } from '../../lib/app.js';
+import { createCronReportEndpoint } from '../../lib/webhook/cron-report-endpoint.js';
+import { createHealthEndpoint } from '../../lib/webhook/health-endpoint.js';
+import { createNotifyEndpoint } from '../../lib/webhook/notify-endpoint.js';
+import { ADMIN_ID, CRON_SECRET, NOTIFY_SECRET, startHarness, type BotInstance, type Harness } from '../support/bot-harness.js';
+import { closeServer, listen } from '../support/http.js';
+
+let harness: Harness;
+let bot: BotInstance;
+const servers: ReturnType<typeof createServer>[] = [];
+
+async function serve(factory: (deps: { getApp: () => Promise<App> }) => Parameters<typeof createServer>[1]): Promise<string> {
+  const server = createServer(factory({ getApp: async () => bot.app }));
+  servers.push(server);
+  return listen(server);
+}
+
+beforeAll(async () => {
+  harness = await startHarness();
+  bot = await harness.startInstance();
+});
+afterAll(async () => {
+  await Promise.all(servers.map(closeServer));
+  await harness.close();
+});
+beforeEach(() => harness.telegram.reset());
+
+describe('GET /api/health', () => {
+  test('reports version, store and backend, and no secrets', async () => {
+    const url = await serve(createHealthEndpoint);
+    const response = await fetch(url);
+    const text = await response.text();
+    expect(response.status).toBe(200);
+    expect(JSON.parse(text)).toMatchObject({ ok: true, redis: { kind: 'upstash', reachable: true }, backend: { reachable: true } });
+    for (const secret of [harness.config.telegram.token, NOTIFY_SECRET, CRON_SECRET, harness.config.redis?.token ?? 'x']) {
+      expect(text).not.toContain(secret);
+    }
+  });
+
+  test('503 when the backend does not answer', async () => {
+    const url = await serve(createHealthEndpoint);
+    harness.backend.setFault('GET /request-types', '500', 10);
+    const response = await fetch(url);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ ok: false, backend: { reachable: false } });
+    harness.backend.setFault('GET /request-types', 'none');
+  });
+});
+
+describe('POST /api/notify', () => {
+  test('tells the person, with a button to the request', async () => {
+    const url = await serve(createNotifyEndpoint);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${NOTIFY_SECRET}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ request_id: 'req-1', number: 'SR-7', status: 'resolved', telegram_user_id: 777 }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ delivered: true });
+    const [call] = harness.telegram.callsOf('sendMessage');
+    expect(call?.payload).toMatchObject({ chat_id: 777 });
+    expect(call?.payload.text).toContain('SR-7');
+    expect(call?.payload.text).toContain('Resolved');
+    expect(JSON.stringify(call?.payload.reply_markup)).toContain('d:en:req-1');
+  });
+
+  test('a person who blocked the bot is an answer, not a retry', async () => {
+    const url = await serve(createNotifyEndpoint);
+    harness.telegram.failNext('sendMessage', { status: 403, description: 'Forbidden: bot was blocked by the user' });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${NOTIFY_SECRET}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ request_id: 'req-1', number: 'SR-7', status: 'resolved', telegram_user_id: 778 }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ delivered: false, reason: 'blocked' });
+  });
+
+  test('a Bot API outage answers 502 so the backend retries', async () => {
+    const url = await serve(createNotifyEndpoint);
+    harness.telegram.failNext('sendMessage', { status: 500, description: 'Internal Server Error' });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${NOTIFY_SECRET}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ request_id: 'req-1', number: 'SR-7', status: 'resolved', telegram_user_id: 779 }),
+    });
+    expect(response.status).toBe(502);
+  });
+});
+
+describe('GET /api/cron/report', () => {
+  test('logs the performance summary line and sends it to the admins', async () => {
+    const url = await serve(createCronReportEndpoint);
+    const response = await fetch(url, { headers: { authorization: `Bearer ${CRON_SECRET}` } });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { sent: number; summary: { hours: number } };
+    expect(body).toMatchObject({ ok: true, sent: 1, summary: { hours: 24 } });
+    const [call] = harness.telegram.callsOf('sendMessage');
+    expect(call?.payload.chat_id).toBe(ADMIN_ID);
+    expect(call?.payload.text).toMatch(/^Bot performance metrics \(last 24 h\): updates \d+/);
+    expect(harness.logs.some((line) => String(line.msg).startsWith('Bot performance metrics'))).toBe(true);
+  });
+});
