@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { emptyCounters, withUpdateCounters } from '../../lib/metrics/update-scope.js';
+import { StoreError, type KvStore } from '../../lib/store/kv-store.js';
+import { createMemoryKvStore } from '../../lib/store/memory-kv-store.js';
+import { createUpstashKvStore } from '../../lib/store/upstash-kv-store.js';
+import { ensureRedis } from '../support/redis-server.js';
+import { startUpstashBridge, type UpstashBridge } from '../support/upstash-bridge.js';
+
+let bridge: UpstashBridge;
+beforeAll(async () => {
+  bridge = await startUpstashBridge({ redisUrl: (await ensureRedis()).url, prefix: `test:${randomBytes(6).toString('hex')}:` });
+});
+afterAll(() => bridge.close());
+
+const stores: [string, () => KvStore][] = [
+  ['memory', () => createMemoryKvStore()],
+  ['upstash', () => createUpstashKvStore({ url: bridge.url, token: bridge.token })],
+];
+
+describe.each(stores)('%s store', (_kind, make) => {
+  test('get, set NX with TTL, del', async () => {
+    const store = make();
+    const key = `k-${randomBytes(4).toString('hex')}`;
+    expect(await store.exec([{ op: 'get', key }])).toEqual([null]);
+    expect(await store.exec([{ op: 'set', key, value: 'a', ttlSeconds: 60, onlyIfAbsent: true }, { op: 'get', key }])).toEqual([true, 'a']);
+    expect(await store.exec([{ op: 'set', key, value: 'b', onlyIfAbsent: true }, { op: 'get', key }])).toEqual([false, 'a']);
+    expect(await store.exec([{ op: 'del', key }, { op: 'get', key }])).toEqual([1, null]);
+  });
+
+  test('counters and hashes', async () => {
+    const store = make();
+    const key = `h-${randomBytes(4).toString('hex')}`;
+    expect(await store.exec([{ op: 'hgetall', key }])).toEqual([null]);
+    const results = await store.exec([
+      { op: 'hincrby', key, field: 'a', by: 2 },
+      { op: 'hincrby', key, field: 'a', by: 3 },
+      { op: 'hincrby', key, field: 'b', by: 1 },
+      { op: 'expire', key, ttlSeconds: 60 },
+      { op: 'hgetall', key },
+      { op: 'incrby', key: `${key}:n`, by: 7 },
+    ]);
+    expect(results).toEqual([2, 5, 1, true, { a: '5', b: '1' }, 7]);
+  });
+
+  test('unicode values come back intact', async () => {
+    const store = make();
+    const key = `u-${randomBytes(4).toString('hex')}`;
+    const value = JSON.stringify({ text: 'Протекает кран 🚰', n: 1 });
+    await store.exec([{ op: 'set', key, value }]);
+    expect(await store.exec([{ op: 'get', key }])).toEqual([value]);
+  });
+
+  test('one exec is one round trip, counted into the update', async () => {
+    const store = make();
+    const counters = emptyCounters();
+    await withUpdateCounters(counters, () => store.exec([{ op: 'get', key: 'a' }, { op: 'get', key: 'b' }, { op: 'get', key: 'c' }]));
+    expect(counters).toMatchObject({ redisRoundTrips: 1, redisCommands: 3 });
+    await withUpdateCounters(counters, () => store.exec([]));
+    expect(counters.redisRoundTrips).toBe(1);
+  });
+});
+
+describe('upstash store', () => {
+  test('a pipeline is one request at the bridge', async () => {
+    const store = createUpstashKvStore({ url: bridge.url, token: bridge.token });
+    bridge.resetStats();
+    await store.exec([{ op: 'get', key: 'x' }, { op: 'set', key: 'y', value: '1', ttlSeconds: 5 }]);
+    expect(bridge.stats).toMatchObject({ requests: 1, commands: 2 });
+  });
+
+  test('a wrong token is a StoreError, then the circuit stays open for a while', async () => {
+    let clock = 0;
+    const store = createUpstashKvStore({ url: bridge.url, token: 'wrong', breakerMs: 1000, now: () => clock });
+    await expect(store.exec([{ op: 'get', key: 'x' }])).rejects.toBeInstanceOf(StoreError);
+    bridge.resetStats();
+    await expect(store.exec([{ op: 'get', key: 'x' }])).rejects.toThrow('circuit open');
+    expect(bridge.stats.requests).toBe(0);
+    clock = 1001;
+    await expect(store.exec([{ op: 'get', key: 'x' }])).rejects.toBeInstanceOf(StoreError);
+    expect(bridge.stats.requests).toBe(1);
+  });
+});
