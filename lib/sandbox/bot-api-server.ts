@@ -1,0 +1,504 @@
+// A local Telegram Bot API on loopback: records every call, keeps the messages of each chat and
+// answers the way Telegram does, including the errors bots have to handle (429 with retry_after,
+// "message is not modified"). The sandbox (`npm start`) runs the bot against it; tests use it as
+// their fake Telegram (test/support/fake-telegram.ts).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Chat, File, UserFromGetMe, WebhookInfo } from 'telegraf/types';
+import { closeServer, listen, readBody, sendJson, sleep } from './http.js';
+import { multipartBoundary, parseMultipart } from './multipart.js';
+import { SANDBOX_BOT } from './updates.js';
+
+export interface UploadedFile {
+  filename: string;
+  contentType?: string;
+  size: number;
+}
+
+export interface ApiCall {
+  method: string;
+  token: string;
+  /** JSON body, query string or form fields; uploaded files appear as UploadedFile. */
+  payload: Record<string, unknown>;
+  /** Date.now() when the request arrived. */
+  at: number;
+  /** HTTP status of the answer, once sent. */
+  status?: number;
+  /** Came back in a webhook answer (applyWebhookReply) instead of an HTTP call. */
+  viaWebhook?: boolean;
+  /** What a successful call answered (e.g. the message sent), once answered. */
+  result?: unknown;
+  /** Telegram's description of a failed call, once answered. */
+  description?: string;
+}
+
+export interface FailAnswer {
+  status: number;
+  /** Defaults to status. */
+  error_code?: number;
+  description: string;
+  retry_after?: number;
+}
+
+export interface BotApiServerOptions {
+  latencyMs?: number;
+  /** What getMe answers; defaults to SANDBOX_BOT with the numeric part of the first token seen as id. */
+  botUser?: Partial<UserFromGetMe>;
+  /** Accept only this bot token (others get 401 Unauthorized); any token by default. */
+  token?: string;
+}
+
+export interface TelegramAnswer {
+  ok: boolean;
+  result?: unknown;
+  error_code?: number;
+  description?: string;
+  parameters?: { retry_after?: number; migrate_to_chat_id?: number };
+}
+
+export interface BotApiServer {
+  /** e.g. http://127.0.0.1:PORT; pass as Telegraf's `telegram.apiRoot`. */
+  apiRoot: string;
+  /** Every recorded call, in order. */
+  calls: ApiCall[];
+  callsOf(method: string): ApiCall[];
+  /** Texts and captions the bot sent or edited in (successful calls, in order). */
+  sentTexts(chatId?: number): string[];
+  /** The bot's messages in a chat as they stand now (edits applied, deletions gone), oldest first. */
+  messagesOf(chatId: number): Record<string, unknown>[];
+  /** Forgets calls, messages, files, queued failures and the connection count; keeps latency and the bot user. */
+  reset(): void;
+  setLatency(ms: number): void;
+  /** The next `times` calls of `method` ('*' for any) fail with this answer. */
+  failNext(method: string, answer: FailAnswer, times?: number): void;
+  /** TCP connections accepted so far (since the last reset). */
+  readonly connections: number;
+  /**
+   * Executes a webhook answer (`{ method, ...payload }`, as Telegraf writes it into the webhook
+   * HTTP response) the way Telegram would, recording it with `viaWebhook: true`.
+   */
+  applyWebhookReply(token: string, reply: unknown): TelegramAnswer | undefined;
+  close(): Promise<void>;
+}
+
+/** Text or caption of a recorded call. */
+export function messageText(call: ApiCall): string | undefined {
+  const { text, caption } = call.payload;
+  if (typeof text === 'string') return text;
+  return typeof caption === 'string' ? caption : undefined;
+}
+
+const TEXT_METHODS = new Set([
+  'sendmessage', 'editmessagetext', 'sendphoto', 'senddocument', 'editmessagecaption',
+]);
+// Telegraf sends these as JSON strings inside multipart bodies.
+const JSON_FIELDS = new Set([
+  'reply_markup', 'entities', 'caption_entities', 'media', 'link_preview_options', 'reply_parameters',
+  'commands', 'allowed_updates', 'scope',
+]);
+const INTEGER_FIELDS = new Set([
+  'chat_id', 'message_id', 'reply_to_message_id', 'message_thread_id', 'offset', 'limit', 'timeout', 'max_connections',
+]);
+
+const NOT_MODIFIED =
+  'message is not modified: specified new message content and reply markup are exactly the same as a current ' +
+  'content and reply markup of the message';
+
+type Obj = Record<string, unknown>;
+
+interface Answer {
+  status: number;
+  body: TelegramAnswer;
+}
+
+interface StoredMessage {
+  message: Obj;
+  /** What "not modified" is judged on. */
+  content: string;
+  markup: string;
+}
+
+interface StoredFile {
+  file: File;
+  data: Buffer;
+}
+
+const ok = (result: unknown): Answer => ({ status: 200, body: { ok: true, result } });
+const fail = (status: number, description: string, parameters?: TelegramAnswer['parameters']): Answer => ({
+  status,
+  body: { ok: false, error_code: status, description, ...(parameters ? { parameters } : {}) },
+});
+const badRequest = (what: string): Answer => fail(400, `Bad Request: ${what}`);
+
+export async function startBotApiServer(opts: BotApiServerOptions = {}): Promise<BotApiServer> {
+  let latencyMs = opts.latencyMs ?? 0;
+  let connections = 0;
+  const calls: ApiCall[] = [];
+  const failures: { method: string; answer: FailAnswer; remaining: number }[] = [];
+  const lastMessageId = new Map<string, number>();
+  const messages = new Map<string, StoredMessage>();
+  const files = new Map<string, StoredFile>();
+  let fileCounter = 0;
+  let webhook: WebhookInfo = { url: '', has_custom_certificate: false, pending_update_count: 0 };
+  let commands: unknown[] = [];
+  let bot: UserFromGetMe | undefined;
+
+  function botUser(token: string): UserFromGetMe {
+    bot ??= {
+      ...SANDBOX_BOT,
+      id: Number(/^(\d+):/.exec(token)?.[1] ?? SANDBOX_BOT.id),
+      is_bot: true,
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
+      ...opts.botUser,
+    };
+    return bot;
+  }
+
+  function chatOf(chatId: unknown): Chat {
+    const id = Number(chatId);
+    if (typeof chatId === 'string' && chatId.startsWith('@')) {
+      const name = chatId.slice(1);
+      return { id: -1_000_000_000_000 - chatId.length, type: 'channel', title: name, username: name };
+    }
+    if (id > 0) return { id, type: 'private', first_name: `User ${id}` };
+    if (id <= -1_000_000_000_000) return { id, type: 'supergroup', title: `Supergroup ${id}` };
+    return { id, type: 'group', title: `Group ${id}` };
+  }
+
+  function storeFile(data: Buffer, kind: string, extension: string): StoredFile {
+    fileCounter++;
+    const stored: StoredFile = {
+      file: {
+        file_id: `fake-${kind}-${fileCounter}`,
+        file_unique_id: `fake-unique-${fileCounter}`,
+        file_size: data.length,
+        file_path: `${kind}s/file_${fileCounter}.${extension}`,
+      },
+      data,
+    };
+    files.set(stored.file.file_id, stored);
+    return stored;
+  }
+
+  /** A file sent by id (or a URL) that the server has never seen still gets a small placeholder. */
+  function fileFor(value: unknown, uploads: Map<string, Buffer>, field: string, kind: string, ext: string): StoredFile {
+    const upload = uploads.get(field);
+    if (upload) return storeFile(upload, kind, ext);
+    const known = typeof value === 'string' ? files.get(value) : undefined;
+    if (known) return known;
+    const stored = storeFile(Buffer.from(`fake ${kind} bytes`), kind, ext);
+    if (typeof value === 'string' && !/^https?:/.test(value)) {
+      // Keep the id the bot used, so a later getFile(id) finds it.
+      files.delete(stored.file.file_id);
+      stored.file.file_id = value;
+      files.set(value, stored);
+    }
+    return stored;
+  }
+
+  function markupOf(payload: Obj): Obj | undefined {
+    const markup = payload.reply_markup;
+    return markup && typeof markup === 'object' && 'inline_keyboard' in markup ? (markup as Obj) : undefined;
+  }
+
+  function newMessage(token: string, payload: Obj, extra: Obj): Answer {
+    if (payload.chat_id === undefined || payload.chat_id === '') return badRequest('chat_id is empty');
+    const chat = chatOf(payload.chat_id);
+    const key = String(chat.id);
+    const messageId = (lastMessageId.get(key) ?? 0) + 1;
+    lastMessageId.set(key, messageId);
+    const markup = markupOf(payload);
+    const message: Obj = {
+      message_id: messageId,
+      from: botUser(token),
+      chat,
+      date: Math.floor(Date.now() / 1000),
+      ...extra,
+      ...(markup ? { reply_markup: markup } : {}),
+    };
+    messages.set(`${key}:${messageId}`, {
+      message,
+      content: contentKey(payload, typeof extra.text === 'string' ? 'text' : 'caption'),
+      markup: canonical(markup),
+    });
+    return ok(message);
+  }
+
+  /** editMessageText / editMessageCaption / editMessageReplyMarkup. */
+  function edit(token: string, payload: Obj, field: 'text' | 'caption' | undefined): Answer {
+    if (field === 'text' && (typeof payload.text !== 'string' || payload.text === '')) {
+      return badRequest('message text is empty');
+    }
+    if (typeof payload.inline_message_id === 'string') return ok(true);
+    if (payload.chat_id === undefined || payload.message_id === undefined) {
+      return badRequest('message identifier is not specified');
+    }
+    const chat = chatOf(payload.chat_id);
+    const key = `${chat.id}:${Number(payload.message_id)}`;
+    // A message the server never sent (e.g. from a hand-built callback update) is taken as existing.
+    const stored = messages.get(key) ?? {
+      message: {
+        message_id: Number(payload.message_id),
+        from: botUser(token),
+        chat,
+        date: Math.floor(Date.now() / 1000),
+      },
+      content: '\0unknown',
+      markup: '\0unknown',
+    };
+    const markup = markupOf(payload);
+    const content = field ? contentKey(payload, field) : stored.content;
+    if (content === stored.content && canonical(markup) === stored.markup) return badRequest(NOT_MODIFIED);
+    const message: Obj = { ...stored.message, edit_date: Math.floor(Date.now() / 1000) };
+    delete message.reply_markup;
+    if (markup) message.reply_markup = markup;
+    if (field) message[field] = payload[field];
+    messages.set(key, { message, content, markup: canonical(markup) });
+    return ok(message);
+  }
+
+  function execute(call: ApiCall, uploads: Map<string, Buffer>): Answer {
+    if (opts.token !== undefined && call.token !== opts.token) return fail(401, 'Unauthorized');
+    const method = call.method.toLowerCase();
+    const failureIndex = failures.findIndex((f) => f.method === '*' || f.method === method);
+    const failure = failures[failureIndex];
+    if (failure) {
+      if (--failure.remaining === 0) failures.splice(failureIndex, 1);
+      const { answer } = failure;
+      const retry = answer.retry_after !== undefined ? { retry_after: answer.retry_after } : undefined;
+      const injected = fail(answer.status, answer.description, retry);
+      injected.body.error_code = answer.error_code ?? answer.status;
+      return injected;
+    }
+    const p = call.payload;
+    switch (method) {
+      case 'getme':
+        return ok(botUser(call.token));
+      case 'sendmessage':
+        if (typeof p.text !== 'string' || p.text === '') return badRequest('message text is empty');
+        return newMessage(call.token, p, { text: p.text });
+      case 'sendphoto': {
+        if (p.photo === undefined) return badRequest('there is no photo in the request');
+        const { file } = fileFor(p.photo, uploads, 'photo', 'photo', 'jpg');
+        const dimensions: [number, number][] = [[90, 67], [320, 240], [800, 600]];
+        const sizes = dimensions.map(([width, height], i) => ({
+          file_id: i === 2 ? file.file_id : `${file.file_id}-${width}`,
+          file_unique_id: `${file.file_unique_id}-${width}`,
+          width,
+          height,
+          file_size: i === 2 ? file.file_size : Math.ceil((file.file_size ?? 0) / (3 - i)),
+        }));
+        return newMessage(call.token, p, { photo: sizes, ...captionOf(p) });
+      }
+      case 'senddocument': {
+        if (p.document === undefined) return badRequest('there is no document in the request');
+        const stored = fileFor(p.document, uploads, 'document', 'document', 'dat');
+        const upload = p.document as Partial<UploadedFile>;
+        const document = { ...stored.file, file_name: upload.filename ?? 'document.dat' };
+        delete document.file_path;
+        return newMessage(call.token, p, { document, ...captionOf(p) });
+      }
+      case 'editmessagetext':
+        return edit(call.token, p, 'text');
+      case 'editmessagecaption':
+        return edit(call.token, p, 'caption');
+      case 'editmessagereplymarkup':
+        return edit(call.token, p, undefined);
+      case 'deletemessage':
+        messages.delete(`${chatOf(p.chat_id).id}:${Number(p.message_id)}`);
+        return ok(true);
+      case 'answercallbackquery':
+        if (!p.callback_query_id) {
+          return badRequest('query is too old and response timeout expired or query ID is invalid');
+        }
+        return ok(true);
+      case 'sendchataction':
+        return ok(true);
+      case 'setwebhook':
+        webhook = { ...webhook, url: typeof p.url === 'string' ? p.url : '' };
+        if (Array.isArray(p.allowed_updates)) webhook.allowed_updates = p.allowed_updates as string[];
+        return ok(true);
+      case 'deletewebhook':
+        webhook = { url: '', has_custom_certificate: false, pending_update_count: 0 };
+        return ok(true);
+      case 'getwebhookinfo':
+        return ok(webhook);
+      case 'setmycommands':
+        commands = Array.isArray(p.commands) ? p.commands : [];
+        return ok(true);
+      case 'getmycommands':
+        return ok(commands);
+      case 'deletemycommands':
+        commands = [];
+        return ok(true);
+      case 'getfile': {
+        if (typeof p.file_id !== 'string') return badRequest('invalid file_id');
+        return ok(fileFor(p.file_id, uploads, 'file_id', 'file', 'jpg').file);
+      }
+      case 'getchat':
+        return ok(chatOf(p.chat_id));
+      default:
+        return fail(404, 'Not Found: method not found');
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://telegram');
+    const body = await readBody(req);
+    const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
+    if (download) {
+      await sleep(latencyMs);
+      const path = decodeURIComponent(download[2] ?? '');
+      const stored = [...files.values()].find((f) => f.file.file_path === path);
+      if (!stored) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': stored.data.length });
+      res.end(stored.data);
+      return;
+    }
+    const route = /^\/bot([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (!route) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    const call: ApiCall = { method: route[2] ?? '', token: route[1] ?? '', payload: {}, at: Date.now() };
+    calls.push(call);
+    let answer: Answer;
+    const uploads = new Map<string, Buffer>();
+    try {
+      call.payload = parsePayload(req, url, body, uploads);
+      await sleep(latencyMs);
+      answer = execute(call, uploads);
+    } catch {
+      await sleep(latencyMs);
+      answer = badRequest("can't parse request body");
+    }
+    settle(call, answer);
+    // Telegraf reads only the status line of a 5xx answer, so the description goes there too.
+    const description = answer.body.description ?? '';
+    if (answer.status >= 500 && /^[\x20-\x7e]+$/.test(description)) res.statusMessage = description;
+    sendJson(res, answer.status, answer.body);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      console.error('[bot api sandbox] request failed', error);
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error_code: 500, description: 'Internal Server Error' });
+      else res.destroy();
+    });
+  });
+  server.on('connection', () => connections++);
+  const apiRoot = await listen(server);
+
+  return {
+    apiRoot,
+    calls,
+    callsOf: (method) => calls.filter((call) => call.method.toLowerCase() === method.toLowerCase()),
+    sentTexts(chatId) {
+      return calls
+        .filter((call) => call.status === 200 && TEXT_METHODS.has(call.method.toLowerCase()))
+        .filter((call) => chatId === undefined || Number(call.payload.chat_id) === chatId)
+        .map(messageText)
+        .filter((text): text is string => text !== undefined);
+    },
+    messagesOf(chatId) {
+      return [...messages.entries()]
+        .filter(([key]) => key.startsWith(`${chatId}:`))
+        .map(([, stored]) => stored.message)
+        .sort((a, b) => Number(a.message_id) - Number(b.message_id));
+    },
+    reset() {
+      calls.length = 0;
+      connections = 0; // open keep-alive sockets stay; from here on only new ones count
+      failures.length = 0;
+      lastMessageId.clear();
+      messages.clear();
+      files.clear();
+      fileCounter = 0;
+      webhook = { url: '', has_custom_certificate: false, pending_update_count: 0 };
+      commands = [];
+    },
+    setLatency(ms) {
+      latencyMs = ms;
+    },
+    failNext(method, answer, times = 1) {
+      if (times > 0) failures.push({ method: method === '*' ? '*' : method.toLowerCase(), answer, remaining: times });
+    },
+    get connections() {
+      return connections;
+    },
+    applyWebhookReply(token, reply) {
+      if (!reply || typeof reply !== 'object' || typeof (reply as Obj).method !== 'string') return undefined;
+      const { method, ...payload } = reply as Obj;
+      const call: ApiCall = { method: method as string, token, payload, at: Date.now(), viaWebhook: true };
+      calls.push(call);
+      const answer = execute(call, new Map());
+      settle(call, answer);
+      return answer.body;
+    },
+    close: () => closeServer(server),
+  };
+}
+
+/** Records the answer on the call. */
+function settle(call: ApiCall, answer: Answer): void {
+  call.status = answer.status;
+  if (answer.body.ok) call.result = answer.body.result;
+  else if (answer.body.description !== undefined) call.description = answer.body.description;
+}
+
+/** JSON body, urlencoded form, multipart form (files recorded as UploadedFile) or query string. */
+function parsePayload(req: IncomingMessage, url: URL, body: Buffer, uploads: Map<string, Buffer>): Obj {
+  const payload: Obj = Object.fromEntries(url.searchParams);
+  const contentType = req.headers['content-type'] ?? '';
+  const boundary = multipartBoundary(contentType);
+  if (boundary) {
+    for (const part of parseMultipart(body, boundary)) {
+      if (part.filename !== undefined) {
+        uploads.set(part.name, part.data);
+        const file: UploadedFile = { filename: part.filename, size: part.data.length };
+        if (part.contentType) file.contentType = part.contentType;
+        payload[part.name] = file;
+      } else {
+        payload[part.name] = part.data.toString('utf8');
+      }
+    }
+    delete payload.method; // Telegraf repeats the method name as a form field
+  } else if (contentType.startsWith('application/x-www-form-urlencoded')) {
+    Object.assign(payload, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
+  } else if (body.length > 0) {
+    const json: unknown = JSON.parse(body.toString('utf8'));
+    if (json && typeof json === 'object' && !Array.isArray(json)) Object.assign(payload, json);
+  }
+  // Form fields are all strings; give the ones code compares their JSON types back.
+  for (const [key, value] of Object.entries(payload)) {
+    if (typeof value !== 'string') continue;
+    if (JSON_FIELDS.has(key) && /^[[{]/.test(value)) {
+      try {
+        payload[key] = JSON.parse(value);
+      } catch {
+        // left as sent
+      }
+    } else if (INTEGER_FIELDS.has(key) && /^-?\d+$/.test(value)) {
+      payload[key] = Number(value);
+    }
+  }
+  return payload;
+}
+
+function captionOf(payload: Obj): Obj {
+  return typeof payload.caption === 'string' ? { caption: payload.caption } : {};
+}
+
+/** What Telegram compares for "message is not modified": the text or caption and how it is formatted. */
+function contentKey(payload: Obj, field: 'text' | 'caption'): string {
+  const entities = field === 'text' ? payload.entities : payload.caption_entities;
+  return JSON.stringify([payload[field] ?? '', payload.parse_mode ?? '', canonical(entities)]);
+}
+
+/** Stable JSON (sorted keys), so `{a, b}` and `{b, a}` compare equal. */
+function canonical(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Obj).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}

@@ -1,0 +1,152 @@
+// Builders for the Telegram updates a person's taps and messages produce, shaped like the real ones
+// (private chat, `from`, `date`, a bot_command entity on commands, ids that only go up).
+// The sandbox (`npm start`) sends them to the real webhook; tests use them through test/support.
+import { randomInt } from 'node:crypto';
+import type { CallbackQuery, Chat, Message, PhotoSize, Update, User } from 'telegraf/types';
+
+/**
+ * A token of the right shape whose numeric part is SANDBOX_BOT.id, so the sandbox Bot API's
+ * getMe agrees with SANDBOX_BOT. It opens nothing: no Telegram server knows it.
+ */
+export const SANDBOX_BOT_TOKEN = '7000000001:AAtest-token-for-loopback-fakes_0123456789';
+
+/** The bot that sent the messages people tap buttons under. */
+export const SANDBOX_BOT: User & { username: string } = {
+  id: 7_000_000_001,
+  is_bot: true,
+  first_name: 'Service Desk Bot',
+  username: 'service_desk_test_bot',
+};
+
+// Random bases: de-dup markers keyed by update_id can outlive a test run in a shared Redis,
+// and a rerun that started from 1 again would look like Telegram redelivering old updates.
+let updateIdCounter = randomInt(100_000_000, 900_000_000);
+let messageIdCounter = randomInt(10_000, 1_000_000);
+let callbackIdCounter = randomInt(1_000_000, 9_000_000);
+
+export function nextUpdateId(): number {
+  return ++updateIdCounter;
+}
+
+/** Who is writing; every builder takes these. */
+export interface Sender {
+  updateId?: number;
+  userId: number;
+  /** Defaults to userId: a private chat has the user's id. */
+  chatId?: number;
+  /** IETF tag such as `en` or `ru-RU`; defaults to `en`. `null` leaves it out, as some clients do. */
+  languageCode?: string | null;
+  firstName?: string;
+  lastName?: string;
+  username?: string;
+  /** Unix seconds; defaults to now. */
+  date?: number;
+}
+
+export function userOf(sender: Sender): User {
+  const user: User = { id: sender.userId, is_bot: false, first_name: sender.firstName ?? 'Test' };
+  if (sender.lastName !== undefined) user.last_name = sender.lastName;
+  if (sender.username !== undefined) user.username = sender.username;
+  if (sender.languageCode !== null) user.language_code = sender.languageCode ?? 'en';
+  return user;
+}
+
+export function privateChatOf(sender: Sender): Chat.PrivateChat {
+  const chat: Chat.PrivateChat = {
+    id: sender.chatId ?? sender.userId,
+    type: 'private',
+    first_name: sender.firstName ?? 'Test',
+  };
+  if (sender.lastName !== undefined) chat.last_name = sender.lastName;
+  if (sender.username !== undefined) chat.username = sender.username;
+  return chat;
+}
+
+/** A new message in a private chat, as MessageUpdate carries it. */
+type Incoming<M extends Message> = Update.MessageUpdate<M>['message'];
+
+const now = (sender: Sender): number => sender.date ?? Math.floor(Date.now() / 1000);
+
+/** The fields every message a user sends has. */
+function incoming(sender: Sender, messageId?: number) {
+  return {
+    message_id: messageId ?? ++messageIdCounter,
+    from: userOf(sender),
+    chat: privateChatOf(sender),
+    date: now(sender),
+  };
+}
+
+export function textUpdate(
+  opts: Sender & { text: string; messageId?: number },
+): Update.MessageUpdate<Message.TextMessage> {
+  const message: Incoming<Message.TextMessage> = { ...incoming(opts, opts.messageId), text: opts.text };
+  // Telegraf's bot.command() matches on this entity, not on the text.
+  const command = /^\/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]+)?/.exec(opts.text);
+  if (command) message.entities = [{ type: 'bot_command', offset: 0, length: command[0].length }];
+  return { update_id: opts.updateId ?? nextUpdateId(), message };
+}
+
+export function callbackUpdate(
+  opts: Sender & {
+    data: string;
+    /** The bot message the button is under. */
+    messageId: number;
+    /** Text of that message (Telegram always sends the message along). */
+    messageText?: string;
+    replyMarkup?: Message.TextMessage['reply_markup'];
+    callbackQueryId?: string;
+  },
+): Update.CallbackQueryUpdate<CallbackQuery.DataQuery> {
+  const chat = privateChatOf(opts);
+  const message: Message.TextMessage = {
+    message_id: opts.messageId,
+    from: SANDBOX_BOT,
+    chat,
+    date: now(opts) - 60,
+    text: opts.messageText ?? '…',
+  };
+  if (opts.replyMarkup) message.reply_markup = opts.replyMarkup;
+  return {
+    update_id: opts.updateId ?? nextUpdateId(),
+    callback_query: {
+      id: opts.callbackQueryId ?? String(++callbackIdCounter) + String(opts.userId).slice(-6),
+      from: userOf(opts),
+      message,
+      chat_instance: String(-4_000_000_000_000_000 - chat.id),
+      data: opts.data,
+    },
+  };
+}
+
+/** The user shares a phone number through a `request_contact` button (their own by default). */
+export function contactUpdate(
+  opts: Sender & { phoneNumber?: string; contactUserId?: number | null; contactFirstName?: string; messageId?: number },
+): Update.MessageUpdate<Message.ContactMessage> {
+  const contact: Message.ContactMessage['contact'] = {
+    phone_number: opts.phoneNumber ?? '15555550123',
+    first_name: opts.contactFirstName ?? opts.firstName ?? 'Test',
+  };
+  // A contact picked from the address book has no user_id (null) or someone else's.
+  if (opts.contactUserId !== null) contact.user_id = opts.contactUserId ?? opts.userId;
+  return { update_id: opts.updateId ?? nextUpdateId(), message: { ...incoming(opts, opts.messageId), contact } };
+}
+
+/** A photo as Telegram delivers it: several sizes of one picture, largest last. */
+export function photoUpdate(
+  opts: Sender & { fileId?: string; caption?: string; mediaGroupId?: string; messageId?: number },
+): Update.MessageUpdate<Message.PhotoMessage> {
+  const base = opts.fileId ?? `AgACAgIAAxkBAAI-test-photo-${++messageIdCounter}`;
+  const dimensions: [number, number, number][] = [[90, 68, 1_200], [320, 240, 15_000], [1280, 960, 120_000]];
+  const photo: PhotoSize[] = dimensions.map(([width, height, size], i) => ({
+    file_id: i === dimensions.length - 1 ? base : `${base}-${width}`,
+    file_unique_id: `AQAD-${base.slice(-8)}-${width}`,
+    width,
+    height,
+    file_size: size,
+  }));
+  const message: Incoming<Message.PhotoMessage> = { ...incoming(opts, opts.messageId), photo };
+  if (opts.caption !== undefined) message.caption = opts.caption;
+  if (opts.mediaGroupId !== undefined) message.media_group_id = opts.mediaGroupId;
+  return { update_id: opts.updateId ?? nextUpdateId(), message };
+}
