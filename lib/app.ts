@@ -6,6 +6,7 @@ import { resolveBotInfo } from './bot-info.js';
 import type { BotContext, BotDeps } from './bot/context.js';
 import { createBot } from './bot/create-bot.js';
 import { createTwoTierCache, type TwoTierCache } from './cache/two-tier-cache.js';
+import type { FloodLimitOptions } from './bot/middleware/flood-limit.js';
 import type { UpdateStatePolicy } from './bot/middleware/update-state.js';
 import { createCatalog } from './catalog/catalog.js';
 import type { Config } from './config.js';
@@ -45,6 +46,8 @@ export interface CreateAppOptions {
   readonly cache?: TwoTierCache;
   /** Session and de-dup behaviour; the product's defaults unless a benchmark says otherwise. */
   readonly statePolicy?: Partial<UpdateStatePolicy>;
+  /** Updates per person per minute before the bot asks them to slow down (30 by default). */
+  readonly floodLimit?: FloodLimitOptions;
   /** Flush aggregated metrics at most this often. */
   readonly metricsFlushIntervalMs?: number;
 }
@@ -85,6 +88,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     deps,
     logger,
     statePolicy: options.statePolicy,
+    floodLimit: options.floodLimit,
   });
 
   return {

@@ -16,6 +16,8 @@ export type CallbackAction =
   | { readonly kind: 'categories'; readonly lang: Lang; readonly typeId: number; readonly sideId: number; readonly page: number }
   | { readonly kind: 'my-requests'; readonly lang: Lang }
   | { readonly kind: 'request'; readonly lang: Lang; readonly requestId: string }
+  /** From a notification: details open as a new message, so the notification stays in the chat. */
+  | { readonly kind: 'open-request'; readonly lang: Lang; readonly requestId: string }
   | { readonly kind: 'pick'; readonly typeId: number; readonly sideId: number; readonly categoryId: number }
   | { readonly kind: 'skip-photo'; readonly draftId: string }
   | { readonly kind: 'confirm'; readonly draftId: string }
@@ -27,7 +29,7 @@ export type CallbackAction =
 export type CallbackKind = CallbackAction['kind'];
 
 /** Actions that only render: they need neither the session nor cross-instance de-duplication. */
-const STATELESS = new Set<CallbackKind>(['menu', 'help', 'types', 'sides', 'categories', 'my-requests', 'request']);
+const STATELESS = new Set<CallbackKind>(['menu', 'help', 'types', 'sides', 'categories', 'my-requests', 'request', 'open-request']);
 
 export function isStateless(action: CallbackAction): boolean {
   return STATELESS.has(action.kind);
@@ -55,6 +57,8 @@ export function encodeCallback(action: CallbackAction): string {
         return ['r', action.lang];
       case 'request':
         return ['d', action.lang, action.requestId];
+      case 'open-request':
+        return ['o', action.lang, action.requestId];
       case 'pick':
         return ['p', action.typeId, action.sideId, action.categoryId];
       case 'skip-photo':
@@ -106,7 +110,10 @@ export function decodeCallback(data: string | undefined): CallbackAction | undef
       return lang && typeId && sideId && page !== undefined ? { kind: 'categories', lang, typeId, sideId, page } : undefined;
     }
     case 'd':
-      return lang && b !== undefined && REQUEST_ID.test(b) && only(2) ? { kind: 'request', lang, requestId: b } : undefined;
+    case 'o':
+      return lang && b !== undefined && REQUEST_ID.test(b) && only(2)
+        ? { kind: code === 'd' ? 'request' : 'open-request', lang, requestId: b }
+        : undefined;
     case 'p': {
       const typeId = id(a);
       const sideId = id(b);

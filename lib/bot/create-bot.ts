@@ -14,7 +14,7 @@ import { showCategories, showExpired, showRequestTypes, showSides } from './hand
 import { receivePhoto, skipPhoto } from './handlers/photo.js';
 import { fallback, help, showMenu, start } from './handlers/start.js';
 import { observeUpdate } from './middleware/observe-update.js';
-import { floodLimit } from './middleware/flood-limit.js';
+import { floodLimit, type FloodLimitOptions } from './middleware/flood-limit.js';
 import { privateChatsOnly } from './middleware/private-chats-only.js';
 import { telegramCalls } from './middleware/telegram-calls.js';
 import { updateState, type UpdateStatePolicy } from './middleware/update-state.js';
@@ -29,6 +29,7 @@ export interface CreateBotOptions {
   /** Telegraf's limit for one update; keep it under the function's maxDuration. */
   readonly handlerTimeoutMs?: number;
   readonly statePolicy?: Partial<UpdateStatePolicy>;
+  readonly floodLimit?: FloodLimitOptions;
 }
 
 /** The commands the bot answers, for the menu Telegram shows (`npm run webhook:set` sets them). */
@@ -64,7 +65,7 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   bot.use(observeUpdate({ logger: options.logger, metrics: deps.metrics, counters: currentCounters }));
   bot.use(telegramCalls());
   bot.use(privateChatsOnly());
-  bot.use(floodLimit());
+  bot.use(floodLimit(options.floodLimit));
   bot.use(updateState({ store: deps.store, logger: options.logger, policy: options.statePolicy }));
 
   bot.command('start', as('start', start));
@@ -111,6 +112,8 @@ function onButton(ctx: BotContext): Promise<void> {
       return as('my-requests', showMyRequests)(ctx);
     case 'request':
       return as('request-details', (c) => showRequest(c, action.requestId))(ctx);
+    case 'open-request':
+      return as('request-details', (c) => showRequest(c, action.requestId, { newMessage: true }))(ctx);
     case 'set-lang':
       return as('language', (c) => setLanguage(c, action.lang))(ctx);
     case 'cache-clear':

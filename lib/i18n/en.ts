@@ -39,16 +39,17 @@ export const en = {
   buttonRetry: '🔁 Try again',
   buttonRefresh: '🔄 Refresh',
   buttonShareContact: '📱 Share my phone number',
+  buttonViewRequest: (number: string) => `🔎 View ${number}`,
 
-  chooseRequestType: '<b>New request</b>\nStep 1 of 3: choose the request type.',
-  chooseSide: (type: string) => `<b>${type}</b>\nStep 2 of 3: who is this request for?`,
+  chooseRequestType: '<b>New request</b>\nStep 1 of 4: choose the request type.',
+  chooseSide: (type: string) => `<b>${type}</b>\nStep 2 of 4: who is this request for?`,
   chooseCategory: (type: string, side: string, page: number, pages: number) =>
-    `<b>${type}</b> · ${side}\nStep 3 of 3: choose the service${pages > 1 ? ` (page ${page} of ${pages})` : ''}.`,
+    `<b>${type}</b> · ${side}\nStep 3 of 4: choose the service${pages > 1 ? ` (page ${page} of ${pages})` : ''}.`,
   nothingToChoose: 'There is nothing to choose here yet. Please try again later.',
   catalogUnavailable: '⚠️ The service catalogue is unavailable right now. Please try again in a minute.',
 
   askDescription: (category: string) =>
-    `<b>${category}</b>\nDescribe the problem in one message (10 to 2000 characters): what happened, where, since when.`,
+    `<b>${category}</b>\nStep 4 of 4: describe the problem in one message (10 to 2000 characters): what happened, where, since when.`,
   descriptionTooShort: (min: number) => `That is a bit short. Please write at least ${min} characters so we can help.`,
   descriptionTooLong: (max: number, got: number) =>
     `That is too long (${got} characters). Please keep it under ${max} characters.`,
@@ -59,13 +60,13 @@ export const en = {
   askContact: 'Can we call you? Tap the button to share your phone number, or Skip.',
   contactNotYours: 'Please share your own phone number with the button below, or tap Skip.',
   contactAdded: '📞 Phone number added.',
-  contactKeyboardRemoved: 'Thanks.',
+  contactSkipped: 'OK, no phone number.',
 
   summary: (s: { type: string; side: string; category: string; description: string; photo: boolean; phone: boolean }) =>
-    '<b>Please check your request</b>\n\n' +
     `<b>Type:</b> ${s.type}\n<b>For:</b> ${s.side}\n<b>Service:</b> ${s.category}\n` +
     `<b>Description:</b>\n${s.description}\n\n` +
     `<b>Photo:</b> ${s.photo ? 'attached' : 'none'}\n<b>Phone:</b> ${s.phone ? 'shared' : 'not shared'}`,
+  summaryTitle: '<b>Please check your request</b>',
   submitting: '⏳ Sending your request…',
   submitted: (number: string) =>
     `✅ Your request <b>${number}</b> has been created.\nI will let you know when its status changes.`,

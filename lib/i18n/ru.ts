@@ -36,16 +36,17 @@ export const ru: Messages = {
   buttonRetry: '🔁 Повторить',
   buttonRefresh: '🔄 Обновить',
   buttonShareContact: '📱 Поделиться номером телефона',
+  buttonViewRequest: (number) => `🔎 Открыть ${number}`,
 
-  chooseRequestType: '<b>Новая заявка</b>\nШаг 1 из 3: выберите тип заявки.',
-  chooseSide: (type) => `<b>${type}</b>\nШаг 2 из 3: для кого эта заявка?`,
+  chooseRequestType: '<b>Новая заявка</b>\nШаг 1 из 4: выберите тип заявки.',
+  chooseSide: (type) => `<b>${type}</b>\nШаг 2 из 4: для кого эта заявка?`,
   chooseCategory: (type, side, page, pages) =>
-    `<b>${type}</b> · ${side}\nШаг 3 из 3: выберите услугу${pages > 1 ? ` (страница ${page} из ${pages})` : ''}.`,
+    `<b>${type}</b> · ${side}\nШаг 3 из 4: выберите услугу${pages > 1 ? ` (страница ${page} из ${pages})` : ''}.`,
   nothingToChoose: 'Здесь пока нечего выбрать. Попробуйте позже.',
   catalogUnavailable: '⚠️ Каталог услуг сейчас недоступен. Попробуйте через минуту.',
 
   askDescription: (category) =>
-    `<b>${category}</b>\nОпишите проблему одним сообщением (от 10 до 2000 символов): что случилось, где и с какого времени.`,
+    `<b>${category}</b>\nШаг 4 из 4: опишите проблему одним сообщением (от 10 до 2000 символов): что случилось, где и с какого времени.`,
   descriptionTooShort: (min) => `Слишком коротко. Напишите, пожалуйста, не меньше ${min} символов.`,
   descriptionTooLong: (max, got) => `Слишком длинно (${got} символов). Уложитесь, пожалуйста, в ${max} символов.`,
   descriptionNeedsText: 'Пожалуйста, отправьте описание текстовым сообщением.',
@@ -55,13 +56,13 @@ export const ru: Messages = {
   askContact: 'Можно вам позвонить? Нажмите кнопку, чтобы поделиться номером, или «Пропустить».',
   contactNotYours: 'Поделитесь, пожалуйста, своим номером кнопкой ниже или нажмите «Пропустить».',
   contactAdded: '📞 Номер телефона добавлен.',
-  contactKeyboardRemoved: 'Спасибо.',
+  contactSkipped: 'Хорошо, без номера телефона.',
 
   summary: (s) =>
-    '<b>Проверьте заявку</b>\n\n' +
     `<b>Тип:</b> ${s.type}\n<b>Для кого:</b> ${s.side}\n<b>Услуга:</b> ${s.category}\n` +
     `<b>Описание:</b>\n${s.description}\n\n` +
     `<b>Фото:</b> ${s.photo ? 'приложено' : 'нет'}\n<b>Телефон:</b> ${s.phone ? 'указан' : 'не указан'}`,
+  summaryTitle: '<b>Проверьте заявку</b>',
   submitting: '⏳ Отправляю заявку…',
   submitted: (number) => `✅ Заявка <b>${number}</b> создана.\nЯ сообщу, когда изменится её статус.`,
   alreadySubmitted: (number) => `Эта заявка уже отправлена под номером <b>${number}</b>.`,

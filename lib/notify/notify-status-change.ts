@@ -33,7 +33,12 @@ export async function notifyStatusChange(
       parse_mode: 'HTML',
       reply_markup: {
         inline_keyboard: [
-          [{ text: t.buttonMyRequests, callback_data: encodeCallback({ kind: 'request', lang, requestId: notification.request_id }) }],
+          [
+            {
+              text: t.buttonViewRequest(notification.number),
+              callback_data: encodeCallback({ kind: 'open-request', lang, requestId: notification.request_id }),
+            },
+          ],
         ],
       },
     });

@@ -200,7 +200,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       destination: { write: (line: string) => onLogLine(line) },
       secrets: [webhookSecret, notifySecret, config.redis?.token],
     });
-    app = await createApp({ config, logger, ...(config.redis === undefined && { store: createMemoryKvStore() }) });
+    // One person types fast in a script; the flood limit is for crowds, not for the sandbox.
+    app = await createApp({ config, logger, floodLimit: { limit: 10_000 }, ...(config.redis === undefined && { store: createMemoryKvStore() }) });
   } catch (error) {
     await Promise.allSettled([backend.close(), botApi.close()]);
     throw error;

@@ -13,6 +13,8 @@ const DraftSchema = v.object({
   description: v.optional(v.string()),
   photoFileId: v.optional(v.string()),
   phone: v.optional(v.string()),
+  /** The person has seen the summary: after Edit, a new description returns straight to it. */
+  reviewed: v.optional(v.boolean()),
   /** Message that shows the current step's buttons, so the next step can edit it in place. */
   screenMessageId: v.optional(v.number()),
 });

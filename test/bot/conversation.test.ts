@@ -39,14 +39,14 @@ describe('new request', () => {
     await p.say('/start');
     expect(p.lastText()).toContain('Hello, Ada');
     await p.tap('New request');
-    expect(p.screen().text).toContain('Step 1 of 3');
+    expect(p.screen().text).toContain('Step 1 of 4');
     expect(p.labels()).toEqual(expect.arrayContaining(['Repair', 'Installation', 'Consultation']));
     await p.tap('Repair');
-    expect(p.screen().text).toContain('Step 2 of 3');
+    expect(p.screen().text).toContain('Step 2 of 4');
     await p.tap('Individual');
-    expect(p.screen().text).toContain('Step 3 of 3');
+    expect(p.screen().text).toContain('Step 3 of 4');
     await p.tap('Plumbing');
-    expect(p.screen().text).toContain('Describe the problem');
+    expect(p.screen().text).toContain('describe the problem');
 
     await p.say('The kitchen tap drips all night long');
     expect(p.screen().text).toContain('add a photo');
@@ -77,11 +77,11 @@ describe('new request', () => {
     const p = person();
     await toDescription(p);
     await p.tap('Back');
-    expect(p.screen().text).toContain('Step 3 of 3');
+    expect(p.screen().text).toContain('Step 3 of 4');
     await p.tap('Back');
-    expect(p.screen().text).toContain('Step 2 of 3');
+    expect(p.screen().text).toContain('Step 2 of 4');
     await p.tap('Back');
-    expect(p.screen().text).toContain('Step 1 of 3');
+    expect(p.screen().text).toContain('Step 1 of 4');
     await p.tap('Cancel');
     expect(p.screen().text).toContain('Cancelled');
     await p.say('Some text that is long enough to be a description');
@@ -131,16 +131,21 @@ describe('new request', () => {
     expect(p.screen().text).toContain('Phone: not shared');
   });
 
-  test('Edit goes back to the description and keeps the service', async () => {
+  test('Edit changes the description and returns to the summary with the rest kept', async () => {
     const p = person();
-    await toSummary(p);
+    await toDescription(p);
+    await p.say('The kitchen tap drips all night long');
+    await p.sendPhoto();
+    await p.shareContact();
     await p.tap('Edit');
     expect(p.screen().text).toContain('Plumbing');
-    expect(p.screen().text).toContain('Describe the problem');
+    expect(p.screen().text).toContain('describe the problem');
     await p.say('Actually the bathroom tap drips');
-    await p.tap('Skip');
-    await p.say('skip');
-    expect(p.screen().text).toContain('Actually the bathroom tap drips');
+    const summary = p.screen().text;
+    expect(summary).toContain('Please check your request');
+    expect(summary).toContain('Actually the bathroom tap drips');
+    expect(summary).toContain('Photo: attached');
+    expect(summary).toContain('Phone: shared');
   });
 
   test('a double-tapped Confirm creates exactly one request', async () => {
@@ -186,7 +191,7 @@ describe('languages', () => {
     await p.say('/start');
     expect(p.lastText()).toContain('Здравствуйте');
     await p.tap('Новая заявка');
-    expect(p.screen().text).toContain('Шаг 1 из 3');
+    expect(p.screen().text).toContain('Шаг 1 из 4');
   });
 
   test('/language switches and is remembered', async () => {

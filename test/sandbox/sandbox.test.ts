@@ -57,7 +57,7 @@ describe('sandbox', () => {
     await step(you.tap(/^Repair$/));
     await step(you.tap(/^Individual$/));
     const described = await step(you.tap(/^Plumbing$/));
-    expect(textOf(described)).toContain('Describe the problem');
+    expect(textOf(described)).toContain('describe the problem');
 
     const photo = await step(you.send('The kitchen tap drips all night long'));
     expect(messagesIn(photo)).toEqual([expect.objectContaining({ edited: false, text: expect.stringContaining('add a photo') })]);
@@ -90,7 +90,7 @@ describe('sandbox', () => {
     expect(arrived[0]).toEqual({ kind: 'notice', text: `demo backend: ${number} is now in_progress` });
     expect(textOf(arrived)).toContain(`Your request ${number} is now: In progress.`);
 
-    const details = await step(you.tap(/My requests/));
+    const details = await step(you.tap(new RegExp(`View ${number}`)));
     expect(textOf(details)).toContain(`Request ${number}`);
     expect(textOf(details)).toContain('Status: In progress');
 

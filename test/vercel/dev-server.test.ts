@@ -91,7 +91,7 @@ describe('api/telegram.ts under the Vercel Node runtime', () => {
     expect(response.status).toBe(200);
     expect(JSON.parse(await response.text())).toMatchObject({ method: 'answerCallbackQuery' });
     const edit = await eventually(() => telegram.callsOf('editMessageText').find((call) => call.payload.chat_id === 303));
-    expect(edit.payload.text).toContain('Step 1 of 3');
+    expect(edit.payload.text).toContain('Step 1 of 4');
     expect(telegram.callsOf('answerCallbackQuery')).toHaveLength(0);
   });
 

@@ -50,7 +50,7 @@ describe('GET /api/health', () => {
 });
 
 describe('POST /api/notify', () => {
-  test('tells the person, with a button to the request', async () => {
+  test('tells the person, with a button that opens the request', async () => {
     const url = await serve(createNotifyEndpoint);
     const response = await fetch(url, {
       method: 'POST',
@@ -63,7 +63,7 @@ describe('POST /api/notify', () => {
     expect(call?.payload).toMatchObject({ chat_id: 777 });
     expect(call?.payload.text).toContain('SR-7');
     expect(call?.payload.text).toContain('Resolved');
-    expect(JSON.stringify(call?.payload.reply_markup)).toContain('d:en:req-1');
+    expect(JSON.stringify(call?.payload.reply_markup)).toContain('o:en:req-1');
   });
 
   test('a person who blocked the bot is an answer, not a retry', async () => {

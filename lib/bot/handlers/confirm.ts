@@ -15,19 +15,24 @@ export async function showSummary(ctx: BotContext, options: { readonly newMessag
   const names = await draftNames(ctx, draft);
   if (!names) return showExpired(ctx);
   draft.step = 'confirm';
+  draft.reviewed = true;
   draft.screenMessageId = await show(ctx, summaryScreen(ctx, draft, names), options);
 }
 
-function summaryScreen(ctx: BotContext, draft: Draft, names: { type: string; side: string; category: string }): Screen {
-  return {
-    text: ctx.t.summary({
+function summaryText(ctx: BotContext, draft: Draft, names: DraftNames): string {
+  return ctx.t.summary({
       type: escapeHtml(names.type),
       side: escapeHtml(names.side),
       category: escapeHtml(names.category),
       description: escapeHtml(draft.description ?? ''),
       photo: draft.photoFileId !== undefined,
       phone: draft.phone !== undefined,
-    }),
+  });
+}
+
+function summaryScreen(ctx: BotContext, draft: Draft, names: DraftNames): Screen {
+  return {
+    text: `${ctx.t.summaryTitle}\n\n${summaryText(ctx, draft, names)}`,
     buttons: [
       [button(ctx.t.buttonConfirm, { kind: 'confirm', draftId: draft.id })],
       [button(ctx.t.buttonEdit, { kind: 'edit', draftId: draft.id }), button(ctx.t.buttonCancel, { kind: 'cancel' })],
@@ -35,7 +40,13 @@ function summaryScreen(ctx: BotContext, draft: Draft, names: { type: string; sid
   };
 }
 
-async function draftNames(ctx: BotContext, draft: Draft) {
+interface DraftNames {
+  readonly type: string;
+  readonly side: string;
+  readonly category: string;
+}
+
+async function draftNames(ctx: BotContext, draft: Draft): Promise<DraftNames | undefined> {
   const { catalog } = ctx.deps;
   const [type, side, category] = await Promise.all([
     catalog.findRequestType(draft.typeId),
@@ -89,7 +100,10 @@ export async function confirmDraft(ctx: BotContext, draftId: string): Promise<vo
     ctx.log.info({ request_id: request.id, number: request.number, created }, 'request submitted');
     session.submitted = { draftId: draft.id, number: request.number };
     delete session.draft;
-    await show(ctx, mainMenu(ctx.t, ctx.lang, ctx.t.submitted(escapeHtml(request.number))));
+    // The confirmation keeps what was sent, so the chat shows the request as submitted.
+    const names = await draftNames(ctx, draft);
+    const sent = names ? `\n\n${summaryText(ctx, draft, names)}` : '';
+    await show(ctx, mainMenu(ctx.t, ctx.lang, ctx.t.submitted(escapeHtml(request.number)) + sent));
   } catch (error) {
     if (!(error instanceof BackendError)) throw error;
     // The draft stays in the session untouched: Try again sends the same key.

@@ -31,7 +31,7 @@ export async function receiveContact(ctx: BotContext): Promise<void> {
   }
   if (message && 'text' in message && SKIP_WORDS.has(message.text.trim().toLowerCase())) {
     delete draft.phone;
-    await ctx.reply(ctx.t.contactKeyboardRemoved, { reply_markup: { remove_keyboard: true } });
+    await ctx.reply(ctx.t.contactSkipped, { reply_markup: { remove_keyboard: true } });
     return showSummary(ctx, { newMessage: true });
   }
   await ctx.reply(ctx.t.contactNotYours);

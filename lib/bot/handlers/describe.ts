@@ -3,6 +3,7 @@ import type { Message } from 'telegraf/types';
 import type { BotContext } from '../context.js';
 import { escapeHtml } from '../views/html.js';
 import { acknowledge, button, show } from '../views/screen.js';
+import { showSummary } from './confirm.js';
 import { askPhoto } from './photo.js';
 import { showExpired } from './new-request.js';
 
@@ -53,5 +54,7 @@ export async function receiveDescription(ctx: BotContext): Promise<void> {
     return;
   }
   draft.description = text;
+  // After Edit, the photo and phone given before stay: back to the summary.
+  if (draft.reviewed) return showSummary(ctx, { newMessage: true });
   await askPhoto(ctx);
 }

@@ -41,7 +41,7 @@ export async function showMyRequests(ctx: BotContext): Promise<void> {
  * One request with its status history. The id comes from a button, which anyone can forge,
  * so the request is shown only when it belongs to the person who tapped.
  */
-export async function showRequest(ctx: BotContext, requestId: string): Promise<void> {
+export async function showRequest(ctx: BotContext, requestId: string, options: { readonly newMessage?: boolean } = {}): Promise<void> {
   await acknowledge(ctx);
   const userId = ctx.from?.id;
   if (userId === undefined) return;
@@ -60,13 +60,13 @@ export async function showRequest(ctx: BotContext, requestId: string): Promise<v
     if (!(error instanceof BackendError)) throw error;
     if (error.status !== 404) {
       ctx.log.error({ err: error }, 'loading a request failed');
-      await show(ctx, { text: t.requestsUnavailable, buttons: [back] });
+      await show(ctx, { text: t.requestsUnavailable, buttons: [back] }, options);
       return;
     }
   }
   if (!details) {
     ctx.log.warn({ request_id: requestId }, 'request not shown: not found or not owned by the person');
-    await show(ctx, { text: t.requestNotFound, buttons: [[button(t.buttonBack, { kind: 'my-requests', lang })]] });
+    await show(ctx, { text: t.requestNotFound, buttons: [[button(t.buttonBack, { kind: 'my-requests', lang })]] }, options);
     return;
   }
   const history = details.status_history
@@ -82,7 +82,7 @@ export async function showRequest(ctx: BotContext, requestId: string): Promise<v
         updated: formatDate(details.updated_at, lang),
       }) + (history ? `\n\n${t.historyTitle}\n${history}` : ''),
     buttons: [back],
-  });
+  }, options);
 }
 
 export function statusLabel(t: Messages, status: RequestStatus): string {
