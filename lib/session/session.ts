@@ -15,6 +15,11 @@ const DraftSchema = v.object({
   phone: v.optional(v.string()),
   /** The person has seen the summary: after Edit, a new description returns straight to it. */
   reviewed: v.optional(v.boolean()),
+  /**
+   * A submission was sent and its outcome is unknown (the backend may have created it). The draft
+   * is frozen: changing it would reuse the Idempotency-Key with another body.
+   */
+  attempted: v.optional(v.boolean()),
   /** Message that shows the current step's buttons, so the next step can edit it in place. */
   screenMessageId: v.optional(v.number()),
 });

@@ -20,10 +20,11 @@ export class Person {
     public instance: BotInstance,
     readonly userId: number,
     readonly languageCode = 'en',
+    readonly firstName = 'Ada',
   ) {}
 
   private get sender() {
-    return { userId: this.userId, languageCode: this.languageCode, firstName: 'Ada' };
+    return { userId: this.userId, languageCode: this.languageCode, firstName: this.firstName };
   }
 
   say(text: string): Promise<WebhookAnswer> {

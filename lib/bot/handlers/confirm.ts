@@ -33,10 +33,12 @@ function summaryText(ctx: BotContext, draft: Draft, names: DraftNames): string {
 function summaryScreen(ctx: BotContext, draft: Draft, names: DraftNames): Screen {
   return {
     text: `${ctx.t.summaryTitle}\n\n${summaryText(ctx, draft, names)}`,
-    buttons: [
-      [button(ctx.t.buttonConfirm, { kind: 'confirm', draftId: draft.id })],
-      [button(ctx.t.buttonEdit, { kind: 'edit', draftId: draft.id }), button(ctx.t.buttonCancel, { kind: 'cancel' })],
-    ],
+    buttons: draft.attempted
+      ? retryButtons(ctx, draft.id)
+      : [
+          [button(ctx.t.buttonConfirm, { kind: 'confirm', draftId: draft.id })],
+          [button(ctx.t.buttonEdit, { kind: 'edit', draftId: draft.id }), button(ctx.t.buttonCancel, { kind: 'cancel' })],
+        ],
   };
 }
 
@@ -80,6 +82,7 @@ export async function confirmDraft(ctx: BotContext, draftId: string): Promise<vo
     return;
   }
   await acknowledge(ctx, ctx.t.submitting);
+  draft.attempted = true;
 
   const body: NewRequest = {
     request_type_id: draft.typeId,
@@ -121,10 +124,12 @@ export function idempotencyKey(userId: number, draftId: string): string {
   return `tg-${userId}-${draftId}`;
 }
 
-/** Edit goes back to the description, keeping the chosen service. */
+/** Edit goes back to the description, keeping the chosen service (not after a sent attempt). */
 export async function editDraft(ctx: BotContext, draftId: string): Promise<void> {
   const draft = ctx.session.draft;
   if (!draft || draft.id !== draftId) return showExpired(ctx);
+  // After an attempt with an unknown outcome the draft is frozen: show it with Try again.
+  if (draft.attempted) return showSummary(ctx);
   await acknowledge(ctx);
   const category = await ctx.deps.catalog.findCategory(draft.typeId, draft.sideId, draft.categoryId);
   if (!category) return showExpired(ctx);

@@ -40,7 +40,7 @@ export function observeUpdate(options: ObserveUpdateOptions) {
     const counters = options.counters();
     const memory = process.memoryUsage();
     const line = {
-      update_type: ctx.updateType,
+      update_type: updateTypeOf(ctx),
       handler: ctx.handler,
       ms,
       cold_start: isCold,
@@ -60,6 +60,15 @@ export function observeUpdate(options: ObserveUpdateOptions) {
     ctx.log.info(line, 'update');
     if (counters) options.metrics.recordUpdate({ handler: ctx.handler, ms, coldStart: isCold, error, counters });
   };
+}
+
+/** Telegraf's getter throws for an update with no known field; a log line must not. */
+function updateTypeOf(ctx: BotContext): string {
+  try {
+    return ctx.updateType;
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** Tells the person, in words they can act on: a backend outage is "try in a minute", not a bug. */

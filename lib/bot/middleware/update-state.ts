@@ -43,6 +43,9 @@ export function updateState(options: UpdateStateOptions) {
   const seenUpdates = new LRUCache<number, true>({ max: localEntries });
   // Last session seen per person on this instance: the fallback while the store is down.
   const localSessions = new LRUCache<string, string>({ max: localEntries, ttl: SESSION_TTL_SECONDS * 1000 });
+  // Sessions changed here while the store was down: newer than the store's copy until written
+  // back, so the store coming back does not roll the person's draft back to before the outage.
+  const unsynced = new LRUCache<string, true>({ max: localEntries, ttl: SESSION_TTL_SECONDS * 1000 });
 
   return async (ctx: BotContext, next: () => Promise<void>) => {
     const updateId = ctx.update.update_id;
@@ -74,8 +77,9 @@ export function updateState(options: UpdateStateOptions) {
         ctx.log.info('duplicate update dropped');
         return;
       }
-      before = raw;
-      if (raw !== null) localSessions.set(key, raw);
+      const local = unsynced.has(key) ? localSessions.get(key) : undefined;
+      before = local ?? raw;
+      if (raw !== null && local === undefined) localSessions.set(key, raw);
     } catch (error) {
       storeUp = false;
       before = localSessions.get(key) ?? null;
@@ -89,12 +93,18 @@ export function updateState(options: UpdateStateOptions) {
     await next();
 
     const after = serializeSession(ctx.session);
-    if (policy.writeOnlyChanges && after === (before ?? serializeSession({}))) return;
+    const writeBack = storeUp && unsynced.has(key);
+    if (policy.writeOnlyChanges && !writeBack && after === (before ?? serializeSession({}))) return;
     localSessions.set(key, after);
-    if (!storeUp) return;
+    if (!storeUp) {
+      unsynced.set(key, true);
+      return;
+    }
     try {
       await options.store.exec([{ op: 'set', key, value: after, ttlSeconds: SESSION_TTL_SECONDS }]);
+      unsynced.delete(key);
     } catch (error) {
+      unsynced.set(key, true);
       ctx.log.error({ err: error }, '[store] session write failed, kept on this instance only');
     }
   };
