@@ -52,6 +52,9 @@ describe('catalogue on a warm instance', () => {
     expect(route('GET /request-types/:id/sides')).toBe(types.size);
     expect(route('GET /service-categories')).toBe(combos.size);
     expect(harness.backend.stats.connections).toBe(1);
+    // The Bot API calls (edits) reuse one keep-alive connection too.
+    expect(harness.telegram.callsOf('editMessageText')).toHaveLength(100);
+    expect(harness.telegram.connections).toBe(1);
     await instance.close();
   });
 
