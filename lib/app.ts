@@ -12,6 +12,7 @@ import { createCatalog } from './catalog/catalog.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { createMetricsRecorder } from './metrics/metrics-recorder.js';
+import { createTimed } from './metrics/timed.js';
 import { createSubmissionLimiter } from './rate-limit/submission-limiter.js';
 import { emptyCounters, withUpdateCounters } from './metrics/update-scope.js';
 import type { StatusNotification } from './backend/schemas.js';
@@ -56,6 +57,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const { config, logger } = options;
   const upstash = options.store === undefined && config.redis ? createUpstashKvStore(config.redis) : undefined;
   const store = options.store ?? upstash ?? createMemoryStore(logger);
+  const metrics = createMetricsRecorder({ store, logger, flushIntervalMs: options.metricsFlushIntervalMs });
   const backend =
     options.backend ??
     createBackendClient({
@@ -65,6 +67,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       maxConnections: config.backend.maxConnections,
       slowCallMs: config.backend.slowCallMs,
       logger,
+      timed: createTimed({ recorder: metrics }),
     });
   const cache =
     options.cache ??
@@ -75,7 +78,6 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     defaultTtlSeconds: config.cache.defaultTtlSeconds,
   });
   const catalog = createCatalog({ source: backend, cache, ttlSeconds: config.cache.catalogTtlSeconds });
-  const metrics = createMetricsRecorder({ store, logger, flushIntervalMs: options.metricsFlushIntervalMs });
   const submissionLimiter = createSubmissionLimiter({ redis: upstash?.redis, logger });
   const deps: BotDeps = { logger, store, backend, catalog, cache, metrics, submissionLimiter, adminUserIds: config.adminUserIds };
 

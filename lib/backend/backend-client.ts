@@ -3,6 +3,7 @@ import ky, { HTTPError, TimeoutError, type KyResponse, type Options } from 'ky';
 import { Agent } from 'undici';
 import * as v from 'valibot';
 import type { Logger } from '../logger.js';
+import type { Timed } from '../metrics/timed.js';
 import { count } from '../metrics/update-scope.js';
 import { BackendError } from './backend-error.js';
 import {
@@ -36,6 +37,8 @@ export interface BackendClientOptions {
   readonly logger: Logger;
   /** Retries after the first attempt; 2 when omitted, 0 turns retrying off. */
   readonly retry?: { readonly limit: number };
+  /** Records each contract call (retries included) as `backend.<call>` in the aggregated metrics. */
+  readonly timed?: Timed;
 }
 
 /** The backend pool as undici sees it; zeros until the first request opens the pool. */
@@ -193,12 +196,23 @@ export function createBackendClient(options: BackendClientOptions): BackendClien
     },
   });
 
-  /** One contract call: send, read the body within the timeout, parse JSON, validate. */
-  async function call<S extends v.GenericSchema>(
+  /** One contract call, timed as a whole when a `timed` wrapper was given. */
+  function call<S extends v.GenericSchema>(
     route: BackendRoute,
     input: string,
     schema: S,
     init: Options = {},
+  ): Promise<{ data: v.InferOutput<S>; status: number }> {
+    const run = () => attempt(route, input, schema, init);
+    return options.timed ? options.timed(`backend.${route}`, run) : run();
+  }
+
+  /** Send, read the body within the timeout, parse JSON, validate. */
+  async function attempt<S extends v.GenericSchema>(
+    route: BackendRoute,
+    input: string,
+    schema: S,
+    init: Options,
   ): Promise<{ data: v.InferOutput<S>; status: number }> {
     const { method, template } = backendRoutes[route];
     // Aborted only when a body stalls after its headers arrived; ky's timeout covers the headers.

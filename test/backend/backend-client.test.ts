@@ -4,6 +4,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { createBackendClient, routeTemplate, type BackendClient } from '../../lib/backend/backend-client.js';
 import { BackendError } from '../../lib/backend/backend-error.js';
 import type { NewRequest } from '../../lib/backend/schemas.js';
+import { createTimed } from '../../lib/metrics/timed.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
 import { emptyCounters, withUpdateCounters } from '../../lib/metrics/update-scope.js';
 import { startDemoBackend, type DemoBackend, type DemoBackendOptions } from '../../lib/demo-backend/server.js';
@@ -205,6 +206,20 @@ describe('retries', () => {
     expect(types).toEqual([{ id: 1, name: 'Repair' }]);
     expect(server.requests).toHaveLength(2);
     expect(counters.backendCalls).toBe(2);
+  });
+
+  test('a timed wrapper sees one call however many attempts it took', async () => {
+    const server = await rawServer((_req, res, index) =>
+      index === 0 ? json(res, 503, { error: { code: 'unavailable', message: 'Try again' } }) : json(res, 200, []),
+    );
+    const timings: { name: string; ms: number; error: boolean }[] = [];
+    const timed = createTimed({ recorder: { recordTiming: (name, ms, error) => void timings.push({ name, ms, error }) } });
+    await client(server.url, { timed }).listRequestTypes();
+    await failure(client(server.url, { timed, retry: { limit: 0 } }).getRequest('missing'));
+    expect(timings.map(({ name, error }) => [name, error])).toEqual([
+      ['backend.listRequestTypes', false],
+      ['backend.getRequest', true],
+    ]);
   });
 
   test('Retry-After is respected', async () => {
