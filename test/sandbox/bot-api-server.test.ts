@@ -3,8 +3,8 @@ import { request } from 'node:http';
 import { Markup, Telegraf, Telegram, TelegramError } from 'telegraf';
 import { message } from 'telegraf/filters';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { messageText, startFakeTelegram, type FakeTelegram } from './fake-telegram.js';
-import { callbackUpdate, contactUpdate, photoUpdate, TEST_BOT, TEST_BOT_TOKEN, textUpdate } from './updates.js';
+import { messageText, startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
+import { callbackUpdate, contactUpdate, photoUpdate, TEST_BOT, TEST_BOT_TOKEN, textUpdate } from '../support/updates.js';
 
 let fake: FakeTelegram;
 let telegram: Telegram;

@@ -4,8 +4,8 @@ import { Ratelimit } from '@upstash/ratelimit';
 import { Redis, type RedisConfigNodejs } from '@upstash/redis';
 import { Redis as IORedis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureRedis, startRedisServer, type RunningRedis } from './redis-server.js';
-import { startUpstashBridge, type UpstashBridge } from './upstash-bridge.js';
+import { ensureRedis, startRedisServer, type RunningRedis } from '../../lib/sandbox/redis-server.js';
+import { startUpstashBridge, type UpstashBridge } from '../../lib/sandbox/upstash-bridge.js';
 
 let redisServer: RunningRedis;
 let bridge: UpstashBridge;

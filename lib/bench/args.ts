@@ -1,0 +1,149 @@
+import { DEFAULT_LATENCIES, type Latencies } from './fakes.js';
+import { WORKLOADS, type WarmWorkload } from './journeys.js';
+
+export const ALL_WORKLOADS = [...WORKLOADS, 'cold'] as const;
+export type Workload = (typeof ALL_WORKLOADS)[number];
+
+export interface BenchOptions {
+  readonly workloads: readonly Workload[];
+  readonly latencies: Latencies;
+  /** People in browse, submit and status. */
+  readonly people: number;
+  /** People at once in burst. */
+  readonly burstPeople: number;
+  /** People tapping at the same moment in browse, submit and status. */
+  readonly concurrency: number;
+  readonly rounds: number;
+  readonly warmupPeople: number;
+  /** Fresh processes per mode for the cold rows, and per variant for the cold-start experiments. */
+  readonly coldSamples: number;
+  /** Fresh processes per import probe. */
+  readonly importSamples: number;
+  /** Cold-start variants and the import breakdown (part of the cold workload). */
+  readonly coldExperiments: boolean;
+  readonly soak: boolean;
+  readonly soakUpdates: number;
+  readonly jsonFile: string | undefined;
+  readonly markdownFile: string;
+  readonly quick: boolean;
+}
+
+export const USAGE = `npm run bench -- [options]
+
+  --quick                     small run (under a minute): fewer people, rounds and samples, no soak
+  --workloads LIST            comma-separated: ${ALL_WORKLOADS.join(',')} (default: all)
+  --json FILE                 also write the rows as a JSON array
+  --out FILE                  Markdown report (default bench-results/latest.md)
+  --rounds N                  interleaved rounds per warm workload (default 3, quick 2)
+  --people N                  people per round in browse, submit, status (default 50, quick 6)
+  --burst N                   people at once in burst (default 100)
+  --concurrency N             people tapping at the same moment (default 4)
+  --cold-samples N            fresh processes per cold mode/variant (default 15, quick 2)
+  --import-samples N          fresh processes per import probe (default 7, quick 1)
+  --no-cold-experiments       cold rows only: skip bundling variants and the import breakdown
+  --soak / --no-soak          10k optimized updates with heap samples (default on for the complete run,
+                              off with --quick or --workloads)
+  --soak-updates N            updates in the soak (default 10000)
+  --backend-latency MS        per backend request (default ${DEFAULT_LATENCIES.backendMs})
+  --backend-connect-latency MS  per new backend connection (default ${DEFAULT_LATENCIES.backendConnectMs})
+  --redis-latency MS          per Upstash request (default ${DEFAULT_LATENCIES.redisMs})
+  --telegram-latency MS       per Bot API call (default ${DEFAULT_LATENCIES.telegramMs})
+  --help`;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Parses the command line; `--help` gives `undefined`. @throws UsageError naming the bad flag. */
+export function parseArgs(argv: readonly string[]): BenchOptions | undefined {
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument: ${arg}`);
+    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+    if (BOOLEAN_FLAGS.has(name)) {
+      if (inline !== undefined) throw new UsageError(`--${name} takes no value`);
+      flags.set(name, true);
+    } else if (VALUE_FLAGS.has(name)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      flags.set(name, value);
+    } else {
+      throw new UsageError(`unknown option --${name}`);
+    }
+  }
+  if (flags.has('help')) return undefined;
+  if (flags.has('soak') && flags.has('no-soak')) throw new UsageError('--soak and --no-soak contradict each other');
+
+  const quick = flags.has('quick');
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = flags.get(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (typeof raw !== 'string' || !/^\d+$/.test(raw) || value < min || value > max) {
+      throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got ${String(raw)}`);
+    }
+    return value;
+  };
+  const text = (name: string): string | undefined => {
+    const raw = flags.get(name);
+    return typeof raw === 'string' ? raw : undefined;
+  };
+
+  let workloads: Workload[] = [...ALL_WORKLOADS];
+  const list = text('workloads');
+  if (list !== undefined) {
+    workloads = [];
+    for (const item of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+      if (!(ALL_WORKLOADS as readonly string[]).includes(item)) throw new UsageError(`unknown workload "${item}" (use ${ALL_WORKLOADS.join(', ')})`);
+      if (!workloads.includes(item as Workload)) workloads.push(item as Workload);
+    }
+    if (workloads.length === 0) throw new UsageError('--workloads is empty');
+  }
+
+  return {
+    workloads,
+    latencies: {
+      backendMs: int('backend-latency', DEFAULT_LATENCIES.backendMs, 0, 10_000),
+      backendConnectMs: int('backend-connect-latency', DEFAULT_LATENCIES.backendConnectMs, 0, 10_000),
+      redisMs: int('redis-latency', DEFAULT_LATENCIES.redisMs, 0, 10_000),
+      telegramMs: int('telegram-latency', DEFAULT_LATENCIES.telegramMs, 0, 10_000),
+    },
+    people: int('people', quick ? 6 : 50, 1, 10_000),
+    burstPeople: int('burst', 100, 1, 1_000),
+    concurrency: int('concurrency', 4, 1, 1_000),
+    rounds: int('rounds', quick ? 2 : 3, 1, 1_000),
+    warmupPeople: 6,
+    coldSamples: int('cold-samples', quick ? 2 : 15, 1, 1_000),
+    importSamples: int('import-samples', quick ? 1 : 7, 1, 1_000),
+    coldExperiments: !flags.has('no-cold-experiments'),
+    // The soak belongs to the complete run; a run of chosen workloads or --quick adds it with --soak.
+    soak: flags.has('soak') || (!quick && !flags.has('no-soak') && list === undefined),
+    soakUpdates: int('soak-updates', 10_000, 100, 1_000_000),
+    jsonFile: text('json'),
+    markdownFile: text('out') ?? 'bench-results/latest.md',
+    quick,
+  };
+}
+
+const BOOLEAN_FLAGS = new Set(['quick', 'soak', 'no-soak', 'no-cold-experiments', 'help']);
+const VALUE_FLAGS = new Set([
+  'workloads',
+  'json',
+  'out',
+  'rounds',
+  'people',
+  'burst',
+  'concurrency',
+  'cold-samples',
+  'import-samples',
+  'soak-updates',
+  'backend-latency',
+  'backend-connect-latency',
+  'redis-latency',
+  'telegram-latency',
+]);
+
+export function isWarmWorkload(workload: Workload): workload is WarmWorkload {
+  return workload !== 'cold';
+}

@@ -1,0 +1,36 @@
+import type { BackendClient, BackendPoolStats } from '../../backend/backend-client.js';
+
+/**
+ * A BackendClient that loads the real one (and with it ky and undici) on its first call.
+ *
+ * Proposed for lib/backend/ (the benchmark measures it in a scratch copy of the app): a warm
+ * Redis answers a cold instance's catalogue taps from the shared cache, so the first update
+ * often needs no backend client at all, and its import cost leaves the cold start.
+ */
+export function lazyBackendClient(load: () => Promise<BackendClient>, maxConnections: number): BackendClient {
+  let loading: Promise<BackendClient> | undefined;
+  let loaded: BackendClient | undefined;
+  const client = (): Promise<BackendClient> => {
+    loading ??= load().then(
+      (real) => (loaded = real),
+      (error: unknown) => {
+        loading = undefined; // a failed import is retried by the next call
+        throw error;
+      },
+    );
+    return loading;
+  };
+  return {
+    listRequestTypes: async () => (await client()).listRequestTypes(),
+    listSides: async (requestTypeId) => (await client()).listSides(requestTypeId),
+    listServiceCategories: async (requestTypeId, sideId) => (await client()).listServiceCategories(requestTypeId, sideId),
+    createRequest: async (body, idempotencyKey) => (await client()).createRequest(body, idempotencyKey),
+    listRequests: async (telegramUserId, limit) => (await client()).listRequests(telegramUserId, limit),
+    getRequest: async (id) => (await client()).getRequest(id),
+    poolStats: (): BackendPoolStats =>
+      loaded?.poolStats() ?? { connected: 0, free: 0, pending: 0, running: 0, size: 0, maxConnections },
+    close: async () => {
+      if (loading !== undefined) await (await loading).close();
+    },
+  };
+}

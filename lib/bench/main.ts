@@ -1,0 +1,67 @@
+// `npm run bench`: the product against the seed's "before" and the floor, side by side in one run.
+// Progress and a terminal table go to stderr; the Markdown report to stdout and to
+// bench-results/latest.md; `--json FILE` writes the rows.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, USAGE, UsageError } from './args.js';
+import { runBench } from './bench.js';
+import { terminalTable } from './report.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+// Ctrl-C: exit through process.exit so the build directory is removed; bot processes follow
+// their parent out (they exit when the IPC channel closes).
+process.once('SIGINT', () => process.exit(130));
+
+async function main(): Promise<number> {
+  let options;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (options === undefined) {
+    console.log(USAGE);
+    return 0;
+  }
+
+  const started = performance.now();
+  const progress = (line: string): void => {
+    const seconds = ((performance.now() - started) / 1000).toFixed(1).padStart(6);
+    process.stderr.write(`[${seconds} s] ${line}\n`);
+  };
+  const args = process.argv.slice(2).join(' ');
+  const result = await runBench(options, { root, command: `npm run bench${args ? ` -- ${args}` : ''}`, progress });
+
+  process.stderr.write(`\n${terminalTable(result.rows)}\n\n`);
+  for (const target of result.targets) {
+    const mark = target.met === null ? '  -  ' : target.met ? ' met ' : ' NOT ';
+    process.stderr.write(`[${mark}] ${target.target}: ${target.measured}\n`);
+  }
+  for (const error of result.errors) process.stderr.write(`! ${error}\n`);
+
+  process.stdout.write(`${result.markdown}\n`);
+  const markdownFile = resolve(root, options.markdownFile);
+  await mkdir(dirname(markdownFile), { recursive: true });
+  await writeFile(markdownFile, `${result.markdown}\n`);
+  process.stderr.write(`\nMarkdown written to ${markdownFile}\n`);
+  if (options.jsonFile !== undefined) {
+    const jsonFile = resolve(process.cwd(), options.jsonFile);
+    await mkdir(dirname(jsonFile), { recursive: true });
+    await writeFile(jsonFile, `${JSON.stringify(result.rows, null, 2)}\n`);
+    process.stderr.write(`JSON rows written to ${jsonFile}\n`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error('bench failed:', error);
+    process.exit(1);
+  },
+);
