@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { Telegram, type Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
-import { createBackendClient, type BackendClient } from './backend/backend-client.js';
+import type { BackendClient } from './backend/backend-client.js';
+import { lazyBackendClient } from './backend/lazy-backend-client.js';
 import { resolveBotInfo } from './bot-info.js';
 import type { BotContext, BotDeps } from './bot/context.js';
 import { createBot } from './bot/create-bot.js';
@@ -60,15 +61,21 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const metrics = createMetricsRecorder({ store, logger, flushIntervalMs: options.metricsFlushIntervalMs });
   const backend =
     options.backend ??
-    createBackendClient({
-      baseUrl: config.backend.url,
-      apiKey: config.backend.apiKey,
-      timeoutMs: config.backend.timeoutMs,
-      maxConnections: config.backend.maxConnections,
-      slowCallMs: config.backend.slowCallMs,
-      logger,
-      timed: createTimed({ recorder: metrics }),
-    });
+    lazyBackendClient(
+      () =>
+        import('./backend/backend-client.js').then(({ createBackendClient }) =>
+          createBackendClient({
+            baseUrl: config.backend.url,
+            apiKey: config.backend.apiKey,
+            timeoutMs: config.backend.timeoutMs,
+            maxConnections: config.backend.maxConnections,
+            slowCallMs: config.backend.slowCallMs,
+            logger,
+            timed: createTimed({ recorder: metrics }),
+          }),
+        ),
+      config.backend.maxConnections,
+    );
   const cache =
     options.cache ??
     createTwoTierCache({

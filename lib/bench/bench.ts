@@ -92,10 +92,6 @@ export async function runBench(
         const experiments = await runColdExperiments(build, fakes, options, progress);
         coldStart = experiments.map(coldStartSummary);
         noteColdErrors(experiments, errors);
-        if (build.lazySkipped) {
-          coldStartNote = `Lazy-backend variant skipped: ${build.lazySkipped}`;
-          errors.push(coldStartNote);
-        }
         imports = await measureImports(build, runtimeDependencies(context.root), options.importSamples, progress);
         for (const item of imports) if (item.errors.length > 0) errors.push(`import probe ${item.name}: ${item.errors[0]}`);
       }
@@ -166,13 +162,8 @@ async function runColdExperiments(
     { name: COLD_DEPLOYED, script: build.cold.product },
     { name: 'product, esbuild bundle (one file)', script: build.bundled },
     { name: 'product, esbuild bundle, minified', script: build.bundledMin },
+    { name: 'product, esbuild bundle + code splitting', script: build.bundledSplit },
   ];
-  if (build.lazy) {
-    variants.push(
-      { name: 'lazy backend client, compiled per file', script: build.lazy.unbundled },
-      { name: 'lazy backend client, bundle + code splitting', script: build.lazy.bundled },
-    );
-  }
   fakes.setZeroLatency(true);
   try {
     return await runColdVariants(variants, options.coldSamples, fakes.env({ zeroLatency: true }), fakes, progress, 'cold-start experiments');

@@ -3,9 +3,10 @@
 // - `unbundled`: every module compiled on its own, imports left as they are (what Vercel's
 //   Node builder deploys by default: files traced, not bundled);
 // - `bundled` / `bundledMin`: the webhook entry and its dependencies in one file (esbuild);
-// - `lazy*`: a scratch copy of the app where the backend client (ky + undici) loads on first use.
+// - `bundledSplit`: the same with code splitting, so what the app loads lazily (the backend
+//   client: ky + undici) stays in a chunk of its own until first use.
 import { rmSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
@@ -22,9 +23,8 @@ export interface BenchBuild {
   /** `api/telegram.ts` alone (no harness), for import-cost measurements. */
   readonly apiUnbundled: string;
   readonly apiBundled: string;
-  /** The lazy-backend-client experiment; undefined (with the reason) when the patch no longer applies. */
-  readonly lazy: { readonly unbundled: string; readonly bundled: string; readonly apiBundled: string } | undefined;
-  readonly lazySkipped: string | undefined;
+  /** The product bundled with code splitting: lazily imported modules stay in their own chunks. */
+  readonly bundledSplit: string;
   readonly buildMs: number;
   cleanup(): Promise<void>;
 }
@@ -32,7 +32,6 @@ export interface BenchBuild {
 const CHILD_ENTRIES = ['lib/bench/child/bot-process.ts', 'lib/bench/cold/product.ts', 'lib/bench/cold/naive.ts', 'lib/bench/cold/floor.ts'];
 const PRODUCT_ENTRY = 'lib/bench/cold/product.ts';
 const API_ENTRY = 'api/telegram.ts';
-const LAZY_MODULE = 'lib/bench/lazy/lazy-backend-client.ts';
 
 // Bundled ESM needs `require` for the CommonJS dependencies (telegraf, pino) it inlines.
 const REQUIRE_BANNER = "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);";
@@ -65,7 +64,17 @@ export async function buildBench(root: string): Promise<BenchBuild> {
     bundle(join(root, API_ENTRY), apiBundled),
   ]);
 
-  const lazy = await buildLazyVariant(root, dir, files);
+  // Code splitting keeps the backend client in a chunk of its own, loaded on first use.
+  const splitDir = join(dir, 'bundled-split');
+  await build({
+    ...COMMON,
+    entryPoints: [join(root, PRODUCT_ENTRY)],
+    outdir: splitDir,
+    bundle: true,
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    banner: { js: REQUIRE_BANNER },
+  });
   const js = (file: string) => join(unbundledDir, file.replace(/\.ts$/, '.js'));
   return {
     dir,
@@ -75,8 +84,7 @@ export async function buildBench(root: string): Promise<BenchBuild> {
     bundledMin,
     apiUnbundled: js(API_ENTRY),
     apiBundled,
-    lazy: lazy.ok ? lazy.paths : undefined,
-    lazySkipped: lazy.ok ? undefined : lazy.reason,
+    bundledSplit: join(splitDir, 'product.mjs'),
     buildMs: performance.now() - started,
     cleanup: async () => {
       process.off('exit', removeOnExit);
@@ -85,84 +93,6 @@ export async function buildBench(root: string): Promise<BenchBuild> {
   };
 }
 
-type LazyResult =
-  | { ok: true; paths: { unbundled: string; bundled: string; apiBundled: string } }
-  | { ok: false; reason: string };
-
-/**
- * The scratch copy: `lib/app.ts` builds its backend client through `lazyBackendClient`, with
- * `./backend/backend-client.js` behind a dynamic import. Nothing in the real tree changes.
- */
-async function buildLazyVariant(root: string, dir: string, files: readonly string[]): Promise<LazyResult> {
-  const scratch = join(dir, 'scratch-lazy');
-  for (const file of [...files, LAZY_MODULE]) {
-    await mkdir(dirname(join(scratch, file)), { recursive: true });
-    await cp(join(root, file), join(scratch, file));
-  }
-  const appPath = join(scratch, 'lib/app.ts');
-  const patched = patchAppForLazyBackend(await readFile(appPath, 'utf8'));
-  if (!patched.ok) return patched;
-  await writeFile(appPath, patched.source);
-
-  const unbundledDir = join(dir, 'lazy-unbundled');
-  const lazyFiles = await sourceClosure(scratch, [PRODUCT_ENTRY, API_ENTRY]);
-  await build({ ...COMMON, entryPoints: lazyFiles.map((file) => join(scratch, file)), outdir: unbundledDir, outbase: scratch, bundle: false });
-  // Code splitting keeps the backend client in a chunk of its own, loaded on first use.
-  const bundledDir = join(dir, 'lazy-bundled');
-  const apiDir = join(dir, 'lazy-api-bundled');
-  const split = (entry: string, outdir: string) =>
-    build({
-      ...COMMON,
-      entryPoints: [join(scratch, entry)],
-      outdir,
-      bundle: true,
-      splitting: true,
-      outExtension: { '.js': '.mjs' },
-      banner: { js: REQUIRE_BANNER },
-    });
-  await Promise.all([split(PRODUCT_ENTRY, bundledDir), split(API_ENTRY, apiDir)]);
-  return {
-    ok: true,
-    paths: {
-      unbundled: join(unbundledDir, PRODUCT_ENTRY.replace(/\.ts$/, '.js')),
-      bundled: join(bundledDir, 'product.mjs'),
-      apiBundled: join(apiDir, 'telegram.mjs'),
-    },
-  };
-}
-
-/** The change measured by the lazy variant, as a text patch of lib/app.ts. */
-export function patchAppForLazyBackend(source: string): { ok: true; source: string } | { ok: false; reason: string } {
-  const importLine = /^import \{ createBackendClient, type BackendClient \} from '\.\/backend\/backend-client\.js';$/m;
-  if (!importLine.test(source)) return { ok: false, reason: 'lib/app.ts no longer imports { createBackendClient, type BackendClient } from ./backend/backend-client.js' };
-  const start = source.indexOf('createBackendClient(');
-  const open = start + 'createBackendClient'.length;
-  const close = start === -1 ? -1 : matchingParen(source, open);
-  if (start === -1 || close === -1 || source.indexOf('createBackendClient(', close) !== -1) {
-    return { ok: false, reason: 'lib/app.ts no longer calls createBackendClient(...) exactly once' };
-  }
-  const args = source.slice(open + 1, close);
-  const call = `lazyBackendClient(() => import('./backend/backend-client.js').then((m) => m.createBackendClient(${args})), config.backend.maxConnections)`;
-  const patched = (source.slice(0, start) + call + source.slice(close + 1)).replace(
-    importLine,
-    "import type { BackendClient } from './backend/backend-client.js';\nimport { lazyBackendClient } from './bench/lazy/lazy-backend-client.js';",
-  );
-  return { ok: true, source: patched };
-}
-
-/** Index of the parenthesis closing the one at `open` (strings and comments are not expected inside). */
-function matchingParen(source: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < source.length; i++) {
-    const c = source[i];
-    if (c === '(') depth += 1;
-    else if (c === ')') {
-      depth -= 1;
-      if (depth === 0) return i;
-    }
-  }
-  return -1;
-}
 
 /**
  * The project's TypeScript files reachable from `entries` through relative value imports

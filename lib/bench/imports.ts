@@ -42,9 +42,6 @@ export function importProbes(build: BenchBuild, dependencies: readonly string[])
     { name: 'api/telegram: compiled per file (as deployed)', setup: '', timed: importAll([file(build.apiUnbundled)]) },
     { name: 'api/telegram: esbuild bundle', setup: '', timed: importAll([file(build.apiBundled)]) },
   );
-  if (build.lazy) {
-    probes.push({ name: 'api/telegram: bundle, backend client lazy', setup: '', timed: importAll([file(build.lazy.apiBundled)]) });
-  }
   return probes;
 }
 

@@ -1,4 +1,4 @@
-import { Ratelimit } from '@upstash/ratelimit';
+import type { Ratelimit } from '@upstash/ratelimit';
 import type { Redis } from '@upstash/redis';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../logger.js';
@@ -18,18 +18,26 @@ export interface SubmissionLimiter {
  * Without Upstash the same limit is kept per instance.
  */
 export function createSubmissionLimiter(options: { readonly redis: Redis | undefined; readonly logger: Logger }): SubmissionLimiter {
-  if (options.redis) {
-    const limiter = new Ratelimit({
-      redis: options.redis,
-      limiter: Ratelimit.slidingWindow(SUBMISSIONS_PER_HOUR, '1 h'),
-      prefix: 'ratelimit:submit',
-      timeout: 1000,
-      analytics: false,
-    });
+  const { redis } = options;
+  if (redis) {
+    // Only Confirm needs it: loaded then, not on every cold start.
+    let limiter: Promise<Ratelimit> | undefined;
+    const load = () =>
+      import('@upstash/ratelimit').then(
+        ({ Ratelimit: RatelimitClass }) =>
+          new RatelimitClass({
+            redis,
+            limiter: RatelimitClass.slidingWindow(SUBMISSIONS_PER_HOUR, '1 h'),
+            prefix: 'ratelimit:submit',
+            timeout: 1000,
+            analytics: false,
+          }),
+      );
     return {
       async allow(userId) {
         try {
-          const { success, reason } = await limiter.limit(String(userId));
+          limiter ??= load();
+          const { success, reason } = await (await limiter).limit(String(userId));
           if (reason === 'timeout') options.logger.warn('[ratelimit] Upstash did not answer in time; submission allowed');
           return success;
         } catch (error) {

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { patchAppForLazyBackend, relativeImports, sourceClosure } from '../../lib/bench/build.js';
+import { relativeImports, sourceClosure } from '../../lib/bench/build.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -34,17 +33,3 @@ describe('sourceClosure', () => {
   });
 });
 
-describe('the lazy-backend experiment', () => {
-  it('still applies to lib/app.ts and puts the backend client behind a dynamic import', async () => {
-    const patched = patchAppForLazyBackend(await readFile(`${root}/lib/app.ts`, 'utf8'));
-    expect(patched.ok).toBe(true);
-    if (!patched.ok) return;
-    expect(patched.source).toContain("import type { BackendClient } from './backend/backend-client.js';");
-    expect(patched.source).toContain("lazyBackendClient(() => import('./backend/backend-client.js')");
-    expect(patched.source).not.toMatch(/^import \{ createBackendClient/m);
-  });
-
-  it('reports why when lib/app.ts changed shape', () => {
-    expect(patchAppForLazyBackend('export const x = 1;')).toMatchObject({ ok: false });
-  });
-});
