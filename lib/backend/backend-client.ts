@@ -109,6 +109,44 @@ const RETRY_STATUS_CODES = [408, 429, 500, 502, 503, 504];
 const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 const KEEP_ALIVE_MAX_TIMEOUT_MS = 60_000;
 
+/** Sends one contract call and validates its answer: the product's pooled client and the benchmark's naive one differ only here. */
+export type ContractCall = <S extends v.GenericSchema>(
+  route: BackendRoute,
+  input: string,
+  schema: S,
+  init?: Options,
+) => Promise<{ data: v.InferOutput<S>; status: number }>;
+
+/** The contract's calls (paths, query parameters, schemas) on top of a way to send one. */
+export function contractCalls(call: ContractCall): Omit<BackendClient, 'poolStats' | 'close'> {
+  return {
+    async listRequestTypes() {
+      return (await call('listRequestTypes', 'request-types', RequestTypeListSchema)).data;
+    },
+    async listSides(requestTypeId) {
+      return (await call('listSides', `request-types/${requestTypeId}/sides`, SideListSchema)).data;
+    },
+    async listServiceCategories(requestTypeId, sideId) {
+      const searchParams = { request_type_id: requestTypeId, side_id: sideId };
+      return (await call('listServiceCategories', 'service-categories', ServiceCategoryListSchema, { searchParams })).data;
+    },
+    async createRequest(body, idempotencyKey) {
+      const { data, status } = await call('createRequest', 'requests', CreatedRequestSchema, {
+        json: body,
+        headers: { 'idempotency-key': idempotencyKey },
+      });
+      return { request: data, created: status === 201 };
+    },
+    async listRequests(telegramUserId, limit = 10) {
+      const searchParams = { telegram_user_id: telegramUserId, limit };
+      return (await call('listRequests', 'requests', RequestSummaryListSchema, { searchParams })).data;
+    },
+    async getRequest(id) {
+      return (await call('getRequest', `requests/${encodeURIComponent(id)}`, RequestDetailsSchema)).data;
+    },
+  };
+}
+
 /**
  * Builds the backend client: one undici pool and one ky instance for the life of the instance.
  * GETs, and the POST thanks to its `Idempotency-Key`, are retried with backoff on network
@@ -256,31 +294,7 @@ export function createBackendClient(options: BackendClientOptions): BackendClien
   }
 
   return {
-    async listRequestTypes() {
-      return (await call('listRequestTypes', 'request-types', RequestTypeListSchema)).data;
-    },
-    async listSides(requestTypeId) {
-      return (await call('listSides', `request-types/${requestTypeId}/sides`, SideListSchema)).data;
-    },
-    async listServiceCategories(requestTypeId, sideId) {
-      const searchParams = { request_type_id: requestTypeId, side_id: sideId };
-      const schema = ServiceCategoryListSchema;
-      return (await call('listServiceCategories', 'service-categories', schema, { searchParams })).data;
-    },
-    async createRequest(body, idempotencyKey) {
-      const { data, status } = await call('createRequest', 'requests', CreatedRequestSchema, {
-        json: body,
-        headers: { 'idempotency-key': idempotencyKey },
-      });
-      return { request: data, created: status === 201 };
-    },
-    async listRequests(telegramUserId, limit = 10) {
-      const searchParams = { telegram_user_id: telegramUserId, limit };
-      return (await call('listRequests', 'requests', RequestSummaryListSchema, { searchParams })).data;
-    },
-    async getRequest(id) {
-      return (await call('getRequest', `requests/${encodeURIComponent(id)}`, RequestDetailsSchema)).data;
-    },
+    ...contractCalls(call),
     poolStats() {
       const stats = agent.stats[base.origin];
       if (stats === undefined) {

@@ -1,16 +1,8 @@
 import ky, { HTTPError, TimeoutError, type Options } from 'ky';
 import { Agent } from 'undici';
 import * as v from 'valibot';
-import { backendRoutes, type BackendClient, type BackendRoute } from '../backend/backend-client.js';
+import { backendRoutes, contractCalls, type BackendClient, type BackendRoute } from '../backend/backend-client.js';
 import { BackendError } from '../backend/backend-error.js';
-import {
-  CreatedRequestSchema,
-  RequestDetailsSchema,
-  RequestSummaryListSchema,
-  RequestTypeListSchema,
-  ServiceCategoryListSchema,
-  SideListSchema,
-} from '../backend/schemas.js';
 import { count } from '../metrics/update-scope.js';
 
 export interface NaiveBackendClientOptions {
@@ -79,30 +71,7 @@ export function createNaiveBackendClient(options: NaiveBackendClientOptions): Ba
   }
 
   return {
-    async listRequestTypes() {
-      return (await call('listRequestTypes', 'request-types', RequestTypeListSchema)).data;
-    },
-    async listSides(requestTypeId) {
-      return (await call('listSides', `request-types/${requestTypeId}/sides`, SideListSchema)).data;
-    },
-    async listServiceCategories(requestTypeId, sideId) {
-      const searchParams = { request_type_id: requestTypeId, side_id: sideId };
-      return (await call('listServiceCategories', 'service-categories', ServiceCategoryListSchema, { searchParams })).data;
-    },
-    async createRequest(body, idempotencyKey) {
-      const { data, status } = await call('createRequest', 'requests', CreatedRequestSchema, {
-        json: body,
-        headers: { 'idempotency-key': idempotencyKey },
-      });
-      return { request: data, created: status === 201 };
-    },
-    async listRequests(telegramUserId, limit = 10) {
-      const searchParams = { telegram_user_id: telegramUserId, limit };
-      return (await call('listRequests', 'requests', RequestSummaryListSchema, { searchParams })).data;
-    },
-    async getRequest(id) {
-      return (await call('getRequest', `requests/${encodeURIComponent(id)}`, RequestDetailsSchema)).data;
-    },
+    ...contractCalls(call),
     poolStats() {
       // No pool: a client per call. `size` reports the calls made so far.
       return { connected: 0, free: 0, pending: 0, running: 0, size: calls, maxConnections: 0 };
