@@ -206,7 +206,8 @@ class FileChecker {
   ) {
     this.scope = { kind: fileKindOf(file), defaultExports: defaultExportNames(sourceFile), entries };
     this.moduleNames = topLevelNames(sourceFile);
-    this.inCatalogModule = /^lib\/catalog(\/|\.[cm]?ts$)/.test(file);
+    // The catalogue module is the cache in front of the backend; lib/backend/ is the client itself.
+    this.inCatalogModule = /^lib\/(catalog|backend)(\/|\.[cm]?ts$)/.test(file);
   }
 
   run(): Finding[] {

@@ -219,6 +219,10 @@ describe('cache-bypass', () => {
     expect(only('lib/catalog/catalog.ts', text, 'cache-bypass')).toEqual([]);
   });
 
+  test('the backend client module (and its lazy wrapper) may call itself', () => {
+    expect(only('lib/backend/lazy-backend-client.ts', text, 'cache-bypass')).toEqual([]);
+  });
+
   test('a variable bound to createBackendClient() counts as the backend', () => {
     const source = ['const svc = createBackendClient({});', 'export async function x() { return svc.listSides(1); }'].join('\n');
     expect(rulesIn('lib/x.ts', source)).toEqual(['cache-bypass@2']);
