@@ -81,8 +81,8 @@ export function encodeCallback(action: CallbackAction): string {
 }
 
 /** Parses button data; anything forged, truncated or from an older version of the bot gives `undefined`. */
-export function decodeCallback(data: string | undefined): CallbackAction | undefined {
-  if (data === undefined || Buffer.byteLength(data) > MAX_BYTES) return undefined;
+export function decodeCallback(data: unknown): CallbackAction | undefined {
+  if (typeof data !== 'string' || Buffer.byteLength(data) > MAX_BYTES) return undefined;
   const [code, a, b, c, d, ...rest] = data.split(':');
   if (rest.length > 0) return undefined;
   const id = (s: string | undefined) => (s !== undefined && ID.test(s) ? Number(s) : undefined);

@@ -42,7 +42,7 @@ export function createTelegramWebhook(deps: TelegramWebhookDeps) {
 
     const body = await readJsonBody(req, MAX_UPDATE_BYTES);
     if (!body.ok) return sendJson(res, body.status, { error: body.error });
-    if (!isUpdate(body.value)) return sendJson(res, 400, { error: 'body is not a Telegram update (integer update_id required)' });
+    if (!isUpdate(body.value)) return sendJson(res, 400, { error: 'body is not a Telegram update (an integer update_id and object fields)' });
 
     let app: App;
     try {
@@ -59,12 +59,13 @@ export function createTelegramWebhook(deps: TelegramWebhookDeps) {
   };
 }
 
+/** An object with a non-negative integer `update_id`; every other field (message, callback_query…) an object. */
 function isUpdate(value: unknown): value is Update {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    Number.isSafeInteger((value as { update_id?: unknown }).update_id) &&
-    (value as { update_id: number }).update_id >= 0
-  );
+  if (!isObject(value)) return false;
+  const { update_id: id, ...fields } = value;
+  return Number.isSafeInteger(id) && (id as number) >= 0 && Object.values(fields).every(isObject);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

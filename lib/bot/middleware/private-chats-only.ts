@@ -8,10 +8,11 @@ import type { BotContext } from '../context.js';
  */
 export function privateChatsOnly() {
   return async (ctx: BotContext, next: () => Promise<void>) => {
-    if (ctx.chat?.type === 'private' || (ctx.callbackQuery && !ctx.chat)) return next();
+    // Updates with no chat (inline queries, polls, buttons of inline messages) have no one to answer.
+    if (ctx.chat?.type === 'private') return next();
     ctx.handler = 'ignored';
     const text = ctx.message && 'text' in ctx.message ? ctx.message.text : undefined;
-    if (ctx.chat && text?.startsWith('/')) {
+    if (ctx.chat && typeof text === 'string' && text.startsWith('/')) {
       await ctx.reply(messages(langFromCode(ctx.from?.language_code)).privateOnly);
     }
   };
