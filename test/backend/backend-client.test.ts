@@ -5,9 +5,10 @@ import { createBackendClient, routeTemplate, type BackendClient } from '../../li
 import { BackendError } from '../../lib/backend/backend-error.js';
 import type { NewRequest } from '../../lib/backend/schemas.js';
 import { createTimed } from '../../lib/metrics/timed.js';
-import { createLogger, type Logger } from '../../lib/logger.js';
+import { createLogger } from '../../lib/logger.js';
 import { emptyCounters, withUpdateCounters } from '../../lib/metrics/update-scope.js';
 import { startDemoBackend, type DemoBackend, type DemoBackendOptions } from '../../lib/demo-backend/server.js';
+import { capturingLogger } from '../support/logs.js';
 
 const API_KEY = 'demo-api-key-7f3a9c21e5';
 const USER_ID = 424242;
@@ -17,14 +18,6 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
 
-function captureLogs(): { logger: Logger; lines: () => Record<string, unknown>[]; raw: string[] } {
-  const raw: string[] = [];
-  const logger = createLogger({
-    level: 'debug',
-    destination: { write: (line: string) => void raw.push(line) },
-  });
-  return { logger, raw, lines: () => raw.map((line) => JSON.parse(line) as Record<string, unknown>) };
-}
 
 async function demo(options: DemoBackendOptions = {}): Promise<DemoBackend> {
   const backend = await startDemoBackend(options);
@@ -432,11 +425,11 @@ describe('auth and logs', () => {
 
   test('slow call logs a warning', async () => {
     const backend = await demo({ apiKey: API_KEY, latencyMs: 60 });
-    const logs = captureLogs();
+    const logs = capturingLogger();
     const api = client(backend.url, { apiKey: API_KEY, slowCallMs: 30, logger: logs.logger });
     await api.listRequests(USER_ID);
 
-    const warnings = logs.lines().filter((line) => line.level === 'warn');
+    const warnings = logs.lines.filter((line) => line.level === 'warn');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({
       msg: 'slow backend call',
@@ -453,16 +446,16 @@ describe('auth and logs', () => {
 
   test('a fast call logs no warning', async () => {
     const backend = await demo();
-    const logs = captureLogs();
+    const logs = capturingLogger();
     await client(backend.url, { slowCallMs: 5_000, logger: logs.logger }).listRequestTypes();
-    expect(logs.lines().filter((line) => line.level === 'warn')).toEqual([]);
-    expect(logs.lines()).toContainEqual(expect.objectContaining({ msg: 'backend call', path: '/request-types', status: 200 }));
+    expect(logs.lines.filter((line) => line.level === 'warn')).toEqual([]);
+    expect(logs.lines).toContainEqual(expect.objectContaining({ msg: 'backend call', path: '/request-types', status: 200 }));
   });
 
   test('errors hold no user id, key or body', async () => {
     const backend = await demo({ apiKey: API_KEY });
     backend.setFault('*', '500');
-    const logs = captureLogs();
+    const logs = capturingLogger();
     const api = client(backend.url, { apiKey: API_KEY, logger: logs.logger, retry: { limit: 1 } });
     const listing = await failure(api.listRequests(USER_ID));
     const creating = await failure(api.createRequest(newRequest(), 'key-private'));

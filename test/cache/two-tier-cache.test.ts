@@ -1,25 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createTwoTierCache, type TwoTierCacheOptions } from '../../lib/cache/two-tier-cache.js';
-import { createLogger, type Logger } from '../../lib/logger.js';
 import { emptyCounters, withUpdateCounters } from '../../lib/metrics/update-scope.js';
 import type { KvCommand, KvResults, KvStore } from '../../lib/store/kv-store.js';
 import { createMemoryKvStore } from '../../lib/store/memory-kv-store.js';
 import { createUpstashKvStore } from '../../lib/store/upstash-kv-store.js';
 import { ensureRedis, type RunningRedis } from '../support/redis-server.js';
+import { capturingLogger } from '../support/logs.js';
 import { startUpstashBridge, type UpstashBridge } from '../support/upstash-bridge.js';
 
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
 
-function capturingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({
-    level: 'debug',
-    // A secret keeps createLogger off its `hooks: undefined` path, which pino 10 rejects.
-    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
-  });
-  return { logger, lines };
-}
 
 /** Counts round trips (exec calls) and commands at the KvStore edge. */
 function counting(inner: KvStore): KvStore & { roundTrips: number; commands: KvCommand[] } {

@@ -1,25 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { createLogger, type Logger } from '../../lib/logger.js';
 import { createMetricsRecorder, metricsBucketKey, type UpdateRecord } from '../../lib/metrics/metrics-recorder.js';
 import { emptyCounters, type UpdateCounters } from '../../lib/metrics/update-scope.js';
 import type { KvCommand, KvResults, KvStore } from '../../lib/store/kv-store.js';
 import { createMemoryKvStore } from '../../lib/store/memory-kv-store.js';
 import { createUpstashKvStore } from '../../lib/store/upstash-kv-store.js';
 import { ensureRedis, type RunningRedis } from '../support/redis-server.js';
+import { capturingLogger } from '../support/logs.js';
 import { startUpstashBridge } from '../support/upstash-bridge.js';
 
 const T0 = Date.UTC(2025, 0, 1, 12, 30, 0);
 
-function capturingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({
-    level: 'debug',
-    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
-  });
-  return { logger, lines };
-}
 
 /** Records every batch; `fail` makes the next exec calls reject. */
 function recordingStore(inner: KvStore): KvStore & { batches: KvCommand[][]; fail: boolean } {
