@@ -1,5 +1,5 @@
-import { getApp } from '../lib/instance.js';
+import { getApp, getLogger } from '../lib/instance.js';
 import { createHealthEndpoint } from '../lib/webhook/health-endpoint.js';
 
 /** GET /api/health: version and whether Redis and the backend answer. */
-export default createHealthEndpoint({ getApp });
+export default createHealthEndpoint({ getApp, getLogger });

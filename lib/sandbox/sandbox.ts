@@ -229,10 +229,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     pending.add(promise);
     void promise.finally(() => pending.delete(promise));
   };
+  const endpointDeps = { getApp: async () => app, getLogger: () => logger };
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
-    '/api/telegram': createTelegramWebhook({ getConfig: () => config, getApp: async () => app, getLogger: () => logger, waitUntil }),
-    '/api/notify': createNotifyEndpoint({ getApp: async () => app }),
-    '/api/health': createHealthEndpoint({ getApp: async () => app }),
+    '/api/telegram': createTelegramWebhook({ ...endpointDeps, getConfig: () => config, waitUntil }),
+    '/api/notify': createNotifyEndpoint(endpointDeps),
+    '/api/health': createHealthEndpoint(endpointDeps),
   };
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://sandbox.invalid').pathname.replace(/\/+$/, '');

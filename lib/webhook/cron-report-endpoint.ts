@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { App } from '../app.js';
 import { sendJson } from '../http/json.js';
+import { appOrUnavailable, type EndpointDeps } from './endpoint-deps.js';
 import { authorizeBearer } from '../http/secrets.js';
 import { formatSummaryLine, readMetricsSummary } from '../metrics/metrics-report.js';
 
@@ -8,10 +8,11 @@ import { formatSummaryLine, readMetricsSummary } from '../metrics/metrics-report
  * `GET /api/cron/report`, run daily by Vercel Cron: the seed's periodic "Bot performance
  * metrics" log line, over the last 24 h of every instance, also sent to the admins.
  */
-export function createCronReportEndpoint(deps: { readonly getApp: () => Promise<App> }) {
+export function createCronReportEndpoint(deps: EndpointDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'GET') return sendJson(res, 405, { error: 'method not allowed: use GET' }, { allow: 'GET' });
-    const app = await deps.getApp();
+    const app = await appOrUnavailable(deps, res);
+    if (!app) return;
     if (!authorizeBearer(req, res, { secret: app.config.cronSecret, variable: 'CRON_SECRET', logger: app.logger })) return;
 
     await app.deps.metrics.flush();

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { App } from '../app.js';
 import { sendJson } from '../http/json.js';
+import { appOrUnavailable, type EndpointDeps } from './endpoint-deps.js';
 
 const PROBE_TIMEOUT_MS = 2000;
 
@@ -26,15 +26,11 @@ async function probe(check: () => Promise<unknown>): Promise<Probe> {
 }
 
 /** `GET /api/health`: version and whether the store and the backend answer. No secrets, no config. */
-export function createHealthEndpoint(deps: { readonly getApp: () => Promise<App> }) {
+export function createHealthEndpoint(deps: EndpointDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed: use GET' }, { allow: 'GET, HEAD' });
-    let app: App;
-    try {
-      app = await deps.getApp();
-    } catch (error) {
-      return sendJson(res, 503, { ok: false, error: error instanceof Error ? error.name : 'Error' });
-    }
+    const app = await appOrUnavailable(deps, res);
+    if (!app) return;
     const { store, backend } = app.deps;
     const [redis, backendProbe] = await Promise.all([
       probe(() => store.exec([{ op: 'get', key: 'health:probe' }])),

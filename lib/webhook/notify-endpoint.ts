@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TelegramError } from 'telegraf';
 import * as v from 'valibot';
-import type { App } from '../app.js';
 import { StatusNotificationSchema } from '../backend/schemas.js';
 import { readJsonBody, sendJson } from '../http/json.js';
+import { appOrUnavailable, type EndpointDeps } from './endpoint-deps.js';
 import { authorizeBearer } from '../http/secrets.js';
 
 const MAX_NOTIFICATION_BYTES = 16 * 1024;
@@ -13,10 +13,11 @@ const MAX_NOTIFICATION_BYTES = 16 * 1024;
  * 200 when told (or when the person blocked the bot: retrying cannot help); 502 when Telegram
  * failed, so the backend retries later.
  */
-export function createNotifyEndpoint(deps: { readonly getApp: () => Promise<App> }) {
+export function createNotifyEndpoint(deps: EndpointDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'method not allowed: use POST' }, { allow: 'POST' });
-    const app = await deps.getApp();
+    const app = await appOrUnavailable(deps, res);
+    if (!app) return;
     if (!authorizeBearer(req, res, { secret: app.config.notifySecret, variable: 'NOTIFY_SECRET', logger: app.logger })) return;
 
     const body = await readJsonBody(req, MAX_NOTIFICATION_BYTES);

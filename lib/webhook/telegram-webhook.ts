@@ -1,18 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Update } from 'telegraf/types';
-import type { App } from '../app.js';
 import type { Config } from '../config.js';
+import { appOrUnavailable, type EndpointDeps } from './endpoint-deps.js';
 import { readJsonBody, sendJson } from '../http/json.js';
 import { header, secretsEqual } from '../http/secrets.js';
-import type { Logger } from '../logger.js';
 
 /** Telegram updates are small; anything near this is not from Telegram. */
 export const MAX_UPDATE_BYTES = 1024 * 1024;
 
-export interface TelegramWebhookDeps {
+export interface TelegramWebhookDeps extends EndpointDeps {
   readonly getConfig: () => Config;
-  readonly getApp: () => Promise<App>;
-  readonly getLogger: () => Logger;
   /** Keeps the instance alive for work that outlives the response (`waitUntil` on Vercel). */
   readonly waitUntil: (promise: Promise<unknown>) => void;
 }
@@ -44,13 +41,8 @@ export function createTelegramWebhook(deps: TelegramWebhookDeps) {
     if (!body.ok) return sendJson(res, body.status, { error: body.error });
     if (!isUpdate(body.value)) return sendJson(res, 400, { error: 'body is not a Telegram update (an integer update_id and object fields)' });
 
-    let app: App;
-    try {
-      app = await deps.getApp();
-    } catch (error) {
-      deps.getLogger().error({ err: error }, 'bot could not start; Telegram will retry this update');
-      return sendJson(res, 503, { error: 'bot starting failed, retry later' });
-    }
+    const app = await appOrUnavailable(deps, res);
+    if (!app) return;
     const processing = app.handleUpdate(body.value, res);
     // The response may end early (an answer riding in the webhook reply); the rest runs on.
     deps.waitUntil(processing.then(() => app.afterResponse()).catch((error: unknown) => app.logger.error({ err: error }, 'update processing failed')));

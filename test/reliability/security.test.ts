@@ -5,6 +5,7 @@
 import { createServer, type RequestListener } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { App } from '../../lib/app.js';
+import type { EndpointDeps } from '../../lib/webhook/endpoint-deps.js';
 import { messages } from '../../lib/i18n/index.js';
 import { createCronReportEndpoint } from '../../lib/webhook/cron-report-endpoint.js';
 import { createNotifyEndpoint } from '../../lib/webhook/notify-endpoint.js';
@@ -35,8 +36,8 @@ afterAll(async () => {
 beforeEach(() => harness.telegram.reset());
 
 /** Serves an endpoint on loopback, as Vercel would, over the given app. */
-async function serve(factory: (deps: { getApp: () => Promise<App> }) => RequestListener, app: App = bot.app): Promise<string> {
-  const server = createServer(factory({ getApp: async () => app }));
+async function serve(factory: (deps: EndpointDeps) => RequestListener, app: App = bot.app): Promise<string> {
+  const server = createServer(factory({ getApp: async () => app, getLogger: () => harness.logger }));
   servers.push(server);
   return listen(server);
 }

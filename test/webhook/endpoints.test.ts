@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { App } from '../../lib/app.js';
+import type { EndpointDeps } from '../../lib/webhook/endpoint-deps.js';
 import { createCronReportEndpoint } from '../../lib/webhook/cron-report-endpoint.js';
 import { createHealthEndpoint } from '../../lib/webhook/health-endpoint.js';
 import { createNotifyEndpoint } from '../../lib/webhook/notify-endpoint.js';
@@ -11,8 +11,8 @@ let harness: Harness;
 let bot: BotInstance;
 const servers: ReturnType<typeof createServer>[] = [];
 
-async function serve(factory: (deps: { getApp: () => Promise<App> }) => Parameters<typeof createServer>[1]): Promise<string> {
-  const server = createServer(factory({ getApp: async () => bot.app }));
+async function serve(factory: (deps: EndpointDeps) => Parameters<typeof createServer>[1]): Promise<string> {
+  const server = createServer(factory({ getApp: async () => bot.app, getLogger: () => harness.logger }));
   servers.push(server);
   return listen(server);
 }
@@ -101,5 +101,23 @@ describe('GET /api/cron/report', () => {
     expect(call?.payload.chat_id).toBe(ADMIN_ID);
     expect(call?.payload.text).toMatch(/^Bot performance metrics \(last 24 h\): updates \d+/);
     expect(harness.logs.some((line) => String(line.msg).startsWith('Bot performance metrics'))).toBe(true);
+  });
+});
+
+describe('an app that cannot start', () => {
+  test('every endpoint answers 503 and logs why', async () => {
+    const failing: EndpointDeps = {
+      getApp: () => Promise.reject(new Error('TELEGRAM_BOT_TOKEN is required')),
+      getLogger: () => harness.logger,
+    };
+    for (const factory of [createHealthEndpoint, createNotifyEndpoint, createCronReportEndpoint]) {
+      const server = createServer(factory(failing));
+      servers.push(server);
+      const url = await listen(server);
+      const from = harness.logs.length;
+      const response = await fetch(url, { method: factory === createNotifyEndpoint ? 'POST' : 'GET' });
+      expect(response.status).toBe(503);
+      expect(harness.logs.slice(from).map((line) => line.msg)).toContain('the bot could not start; answered 503');
+    }
   });
 });
