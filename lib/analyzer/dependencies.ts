@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { lstat, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { median } from './percentiles.js';
+import { processEnv } from '../config.js';
 
 /**
  * What each runtime dependency costs a cold start: bytes on disk (what the function bundle carries)
@@ -269,7 +270,7 @@ export async function measureImportCost(specifiers: readonly string[], options: 
 }
 
 function runNode(script: string, options: MeasureOptions): Promise<{ ms: number } | { error: string }> {
-  const env = { ...process.env };
+  const env = { ...processEnv() };
   // A loader from the parent (tsx, a coverage hook) would be timed as part of every import.
   delete env['NODE_OPTIONS'];
   return new Promise((resolve) => {

@@ -6,6 +6,7 @@ import { Pool } from 'undici';
 import type { ChildMessage, ParentMessage } from './child/bot-process.js';
 import { WEBHOOK_SECRET } from './fakes.js';
 import type { Mode } from './modes.js';
+import { processEnv } from '../config.js';
 
 export interface SendResult {
   readonly status: number;
@@ -55,7 +56,7 @@ export async function startBotChild(options: {
 }): Promise<BotChild> {
   const { mode } = options;
   const child = spawn(process.execPath, ['--expose-gc', ...(options.nodeArgs ?? []), options.script], {
-    env: { ...options.env, BENCH_MODE: mode, PATH: process.env.PATH ?? '' },
+    env: { ...options.env, BENCH_MODE: mode, PATH: processEnv().PATH ?? '' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const pendingDone = new Map<number, (message: Extract<ChildMessage, { t: 'done' }>) => void>();
@@ -67,7 +68,7 @@ export async function startBotChild(options: {
 
   // Log lines: only errors are kept (the product logs one info line per update). To read them all,
   // set BENCH_DEBUG_LOG=/path/file: every bot process appends its lines there.
-  const debugLog = process.env.BENCH_DEBUG_LOG;
+  const debugLog = processEnv().BENCH_DEBUG_LOG;
   let partial = '';
   child.stdout?.setEncoding('utf8');
   child.stdout?.on('data', (chunk: string) => {

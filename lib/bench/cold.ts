@@ -7,6 +7,7 @@ import type { ColdMarks, ColdReport } from './cold/serve.js';
 import { addCounts, WEBHOOK_SECRET, zeroCounts, type EdgeCounts, type Fakes } from './fakes.js';
 import { coldUpdate } from './journeys.js';
 import { applyWebhookReply } from './warm.js';
+import { processEnv } from '../config.js';
 
 export interface ColdSample {
   readonly status: number;
@@ -29,7 +30,7 @@ export async function coldSample(script: string, env: Record<string, string>, fa
   const body = JSON.stringify(update);
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, script], {
-    env: { ...env, PATH: process.env.PATH ?? '' },
+    env: { ...env, PATH: processEnv().PATH ?? '' },
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

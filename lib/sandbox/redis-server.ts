@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import { freePort, sleep } from './http.js';
+import { processEnv } from '../config.js';
 
 export interface RunningRedis {
   url: string;
@@ -28,7 +29,7 @@ export function ensureRedis(): Promise<RunningRedis> {
 }
 
 async function locateRedis(): Promise<RunningRedis> {
-  const fromEnv = process.env.REDIS_URL;
+  const fromEnv = processEnv().REDIS_URL;
   if (fromEnv) return { url: fromEnv, stop: async () => {} };
   if (await answersPing(DEFAULT_URL, 300)) return { url: DEFAULT_URL, stop: async () => {} };
   return startRedisServer();
@@ -91,7 +92,7 @@ async function spawnRedisServer(): Promise<RunningRedis> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   const child = spawn(
-    process.env.REDIS_SERVER_BIN ?? 'redis-server',
+    processEnv().REDIS_SERVER_BIN ?? 'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );

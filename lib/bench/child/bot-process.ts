@@ -4,6 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import { isMode } from '../modes.js';
 import { createTrackedServer, floorHandler, type Handler } from './tracked-server.js';
+import { processEnv } from '../../config.js';
 
 export type ParentMessage = { readonly t: 'sample'; readonly seq: number; readonly gc: boolean } | { readonly t: 'exit' };
 
@@ -22,7 +23,7 @@ export type ChildMessage =
       readonly gc: boolean;
     };
 
-const mode = process.env.BENCH_MODE;
+const mode = processEnv().BENCH_MODE;
 if (!isMode(mode)) throw new Error(`BENCH_MODE must be naive, optimized or floor, got ${String(mode)}`);
 const send = (message: ChildMessage): void => {
   process.send?.(message);
