@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { BackendError } from '../../backend/backend-error.js';
 import type { Logger } from '../../logger.js';
 import type { MetricsRecorder } from '../../metrics/metrics-recorder.js';
@@ -38,7 +39,6 @@ export function observeUpdate(options: ObserveUpdateOptions) {
     }
     const ms = Math.round(performance.now() - started);
     const counters = options.counters();
-    const memory = process.memoryUsage();
     const line = {
       update_type: updateTypeOf(ctx),
       handler: ctx.handler,
@@ -53,8 +53,9 @@ export function observeUpdate(options: ObserveUpdateOptions) {
       redis_round_trips: counters?.redisRoundTrips ?? 0,
       redis_commands: counters?.redisCommands ?? 0,
       telegram_calls: counters?.telegramCalls ?? 0,
-      rss_mb: Math.round(memory.rss / 1048576),
-      heap_mb: Math.round(memory.heapUsed / 1048576),
+      // rss() and the V8 counters are cheap; process.memoryUsage() walks /proc on every call.
+      rss_mb: Math.round(process.memoryUsage.rss() / 1048576),
+      heap_mb: Math.round(getHeapStatistics().used_heap_size / 1048576),
     };
     if (ms > slowUpdateMs) ctx.log.warn(line, 'slow update');
     ctx.log.info(line, 'update');
