@@ -3,7 +3,7 @@ import { Telegram, type Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { BackendClient } from './backend/backend-client.js';
 import { lazyBackendClient } from './backend/lazy-backend-client.js';
-import { resolveBotInfo } from './bot-info.js';
+import { backgroundBotInfo, provisionalBotInfo } from './bot-info.js';
 import type { BotContext, BotDeps } from './bot/context.js';
 import { createBot } from './bot/create-bot.js';
 import { createTwoTierCache, type TwoTierCache } from './cache/two-tier-cache.js';
@@ -34,7 +34,9 @@ export interface App {
    */
   handleUpdate(update: Update, res?: ServerResponse): Promise<void>;
   notify(notification: StatusNotification): Promise<NotifyResult>;
-  /** Work to finish after the response: flushing aggregated metrics when due. */
+  /** Settles when the bot's full identity (getMe, cached in the store) is known; retries a failure. */
+  identityResolved(): Promise<void>;
+  /** Work to finish after the response: the bot's identity on a cold start, metrics when due. */
   afterResponse(): Promise<void>;
   close(): Promise<void>;
 }
@@ -89,15 +91,24 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const deps: BotDeps = { logger, store, backend, catalog, cache, metrics, submissionLimiter, adminUserIds: config.adminUserIds };
 
   const telegramOptions = { apiRoot: config.telegram.apiRoot };
-  const botInfo = await resolveBotInfo({ store, telegram: new Telegram(config.telegram.token, telegramOptions), token: config.telegram.token });
   const bot = createBot({
     token: config.telegram.token,
     apiRoot: config.telegram.apiRoot,
-    botInfo,
+    botInfo: provisionalBotInfo(config.telegram.token),
     deps,
     logger,
     statePolicy: options.statePolicy,
     floodLimit: options.floodLimit,
+  });
+
+  const identityResolved = backgroundBotInfo({
+    store,
+    telegram: new Telegram(config.telegram.token, telegramOptions),
+    token: config.telegram.token,
+    logger,
+    onResolved: (info) => {
+      bot.botInfo = info;
+    },
   });
 
   return {
@@ -107,7 +118,11 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     deps,
     handleUpdate: (update, res) => withUpdateCounters(emptyCounters(), () => bot.handleUpdate(update, res)),
     notify: (notification) => notifyStatusChange({ telegram: bot.telegram, store, logger }, notification),
-    afterResponse: () => metrics.flushIfDue(),
+    identityResolved,
+    async afterResponse() {
+      await identityResolved();
+      await metrics.flushIfDue();
+    },
     async close() {
       await metrics.flush();
       await backend.close();

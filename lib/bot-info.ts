@@ -1,17 +1,17 @@
 import type { Telegram } from 'telegraf';
 import type { UserFromGetMe } from 'telegraf/types';
+import type { Logger } from './logger.js';
 import type { KvStore } from './store/kv-store.js';
 
 const BOT_INFO_TTL_SECONDS = 86_400;
 
 /**
  * The bot's own identity, which Telegraf needs to match `/command@botname`. Fetched with
- * `getMe` once and kept in the shared store, so a cold start costs one store read instead of a
- * Bot API call; a store failure falls back to `getMe`.
+ * `getMe` once and kept in the shared store, so an instance reads it instead of asking Telegram;
+ * a store failure falls back to `getMe`.
  */
 export async function resolveBotInfo(options: { store: KvStore; telegram: Telegram; token: string }): Promise<UserFromGetMe> {
-  const botId = options.token.split(':')[0] ?? '0';
-  const key = `bot:info:${botId}`;
+  const key = `bot:info:${botIdOf(options.token)}`;
   try {
     const [cached] = await options.store.exec([{ op: 'get', key }]);
     if (cached !== null) return JSON.parse(cached) as UserFromGetMe;
@@ -21,4 +21,53 @@ export async function resolveBotInfo(options: { store: KvStore; telegram: Telegr
   const info = await options.telegram.getMe();
   await options.store.exec([{ op: 'set', key, value: JSON.stringify(info), ttlSeconds: BOT_INFO_TTL_SECONDS }]).catch(() => undefined);
   return info;
+}
+
+/**
+ * What the token says without asking anyone: the bot's id. Private chats send commands without
+ * `@botname`, so this identity serves every update a cold instance answers before the full one
+ * arrives; only `/command@botname` waits for it.
+ */
+export function provisionalBotInfo(token: string): UserFromGetMe {
+  return {
+    id: botIdOf(token),
+    is_bot: true,
+    first_name: 'bot',
+    username: '',
+    can_join_groups: false,
+    can_read_all_group_messages: false,
+    supports_inline_queries: false,
+  };
+}
+
+/**
+ * Resolves the identity off the answer path of a cold start (one store read and Node's first
+ * fetch, ~30 ms, no longer delay the first answer). A failure is logged and retried at the next call.
+ */
+export function backgroundBotInfo(options: {
+  readonly store: KvStore;
+  readonly telegram: Telegram;
+  readonly token: string;
+  readonly logger: Logger;
+  readonly onResolved: (info: UserFromGetMe) => void;
+}): () => Promise<void> {
+  let resolved = false;
+  let pending: Promise<void> | undefined;
+  const resolve = (): Promise<void> =>
+    resolveBotInfo(options).then(
+      (info) => {
+        resolved = true;
+        options.onResolved(info);
+      },
+      (error: unknown) => {
+        pending = undefined;
+        options.logger.warn({ err: error }, 'bot identity not resolved yet (getMe failed); /command@botname will not match until it is');
+      },
+    );
+  pending = resolve();
+  return () => (resolved ? Promise.resolve() : (pending ??= resolve()));
+}
+
+function botIdOf(token: string): number {
+  return Number(token.split(':')[0]);
 }

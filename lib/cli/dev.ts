@@ -12,6 +12,7 @@ async function main(): Promise<void> {
   const config = loadConfig(processEnv());
   const logger = createLogger({ level: config.logLevel, secrets: [config.telegram.token, config.backend.apiKey, config.redis?.token] });
   const app = await createApp({ config, logger });
+  await app.identityResolved();
   const stop = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -202,6 +202,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     // One person types fast in a script; the flood limit is for crowds, not for the sandbox.
     app = await createApp({ config, logger, floodLimit: { limit: 10_000 }, ...(config.redis === undefined && { store: createMemoryKvStore() }) });
+    await app.identityResolved();
   } catch (error) {
     await Promise.allSettled([backend.close(), botApi.close()]);
     throw error;

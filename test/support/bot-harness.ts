@@ -93,6 +93,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   async function startInstance(overrides: Partial<CreateAppOptions> = {}): Promise<BotInstance> {
     const app = await createApp({ config, logger, metricsFlushIntervalMs: 60_000, ...overrides });
+    // Tests count Bot API calls: let the identity lookup (getMe on a fresh Redis) finish first.
+    await app.identityResolved();
     const pending = new Set<Promise<unknown>>();
     const handler = createTelegramWebhook({
       getConfig: () => config,
