@@ -38,7 +38,8 @@ export const PRODUCT_STATE_POLICY: UpdateStatePolicy = { statelessNavigation: tr
  * When the store is unreachable the update still runs on this instance's copy of the session.
  */
 export function updateState(options: UpdateStateOptions) {
-  const localEntries = options.localEntries ?? 10_000;
+  // Recent ids and sessions of this instance only; lru-cache allocates all slots up front (cold start).
+  const localEntries = options.localEntries ?? 2_000;
   const policy = { ...PRODUCT_STATE_POLICY, ...options.policy };
   const seenUpdates = new LRUCache<number, true>({ max: localEntries });
   // Last session seen per person on this instance: the fallback while the store is down.
