@@ -25,7 +25,9 @@ export function getLogger(): Logger {
     logger = createLogger({ level: c.logLevel, secrets: [c.telegram.token, c.telegram.webhookSecret, c.notifySecret, c.cronSecret, c.backend.apiKey, c.redis?.token] });
     return logger;
   } catch {
-    return createLogger({ level: 'info' });
+    // The environment does not change within an instance: one fallback logger serves every call.
+    logger = createLogger({ level: 'info' });
+    return logger;
   }
 }
 

@@ -1,7 +1,9 @@
 // Small helpers for the loopback servers of the sandbox (and the test fakes built on them).
-import { createServer as createNetServer } from 'node:net';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+
+// One JSON answer for the product's endpoints and the sandbox's servers alike.
+export { sendJson } from '../http/json.js';
 
 /** Listens on a free loopback port and resolves to the base url, e.g. `http://127.0.0.1:40123`. */
 export async function listen(server: Server): Promise<string> {
@@ -32,22 +34,6 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
-}
-
-/** Answers with a JSON body. */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -15,6 +15,7 @@ import { createNotifyEndpoint } from '../webhook/notify-endpoint.js';
 import { createTelegramWebhook } from '../webhook/telegram-webhook.js';
 import { startBotApiServer, type ApiCall, type BotApiServer } from './bot-api-server.js';
 import { closeServer, listen, sendJson } from './http.js';
+import { trackedWaitUntil } from './wait-until.js';
 import {
   htmlToText,
   numberInlineButtons,
@@ -225,11 +226,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   // The webhook's work after the response, as Vercel's waitUntil keeps it alive.
-  const pending = new Set<Promise<unknown>>();
-  const waitUntil = (promise: Promise<unknown>) => {
-    pending.add(promise);
-    void promise.finally(() => pending.delete(promise));
-  };
+  const { waitUntil, settled } = trackedWaitUntil();
   const endpointDeps = { getApp: async () => app, getLogger: () => logger };
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
     '/api/telegram': createTelegramWebhook({ ...endpointDeps, getConfig: () => config, waitUntil }),
@@ -380,7 +377,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const body = await response.text();
     // Telegram executes a method written into the webhook answer (e.g. answerCallbackQuery).
     if (response.status === 200 && body.trim().startsWith('{')) botApi.applyWebhookReply(SANDBOX_BOT_TOKEN, JSON.parse(body));
-    while (pending.size > 0) await Promise.allSettled([...pending]);
+    await settled();
     return response.status === 200 ? [] : [{ kind: 'error', text: `the webhook answered ${response.status}: ${body}` }];
   }
 
@@ -427,7 +424,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await queue;
       // The backend first: no status change may start while the bot goes away.
       await backend.close();
-      while (pending.size > 0) await Promise.allSettled([...pending]);
+      await settled();
       await closeServer(server);
       await app.close();
       await botApi.close();

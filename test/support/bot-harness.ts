@@ -9,6 +9,7 @@ import { createApp, type App, type CreateAppOptions } from '../../lib/app.js';
 import { loadConfig, type Config, type Env } from '../../lib/config.js';
 import { startDemoBackend, type DemoBackend, type DemoBackendOptions } from '../../lib/demo-backend/server.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
+import { trackedWaitUntil } from '../../lib/sandbox/wait-until.js';
 import { createTelegramWebhook } from '../../lib/webhook/telegram-webhook.js';
 import { startFakeTelegram, type FakeTelegram } from './fake-telegram.js';
 import { closeServer, listen } from './http.js';
@@ -95,15 +96,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const app = await createApp({ config, logger, metricsFlushIntervalMs: 60_000, ...overrides });
     // Tests count Bot API calls: let the identity lookup (getMe on a fresh Redis) finish first.
     await app.identityResolved();
-    const pending = new Set<Promise<unknown>>();
+    const { waitUntil, settled } = trackedWaitUntil();
     const handler = createTelegramWebhook({
       getConfig: () => config,
       getApp: async () => app,
       getLogger: () => logger,
-      waitUntil: (promise) => {
-        pending.add(promise);
-        void promise.finally(() => pending.delete(promise));
-      },
+      waitUntil,
     });
     const server: Server = createServer((req, res) => void handler(req, res));
     const url = await listen(server);
@@ -120,7 +118,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         const body = await response.text();
         // Telegram executes a method written into the webhook answer; so does the fake.
         if (response.status === 200 && body.trim().startsWith('{')) telegram.applyWebhookReply(TEST_BOT_TOKEN, JSON.parse(body));
-        while (pending.size > 0) await Promise.allSettled([...pending]);
+        await settled();
         return { status: response.status, body };
       },
       async close() {
