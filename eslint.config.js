@@ -13,8 +13,18 @@ export default tseslint.config(
     },
   },
   {
+    // What deploys never reaches for what only helps: tools/ is not shipped with the functions.
+    files: ['api/**', 'lib/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)tools(/|$)', message: 'api/ and lib/ ship to Vercel; tools/ (sandbox, demo backend, bench, analyzer, CLIs) does not.' }] },
+      ],
+    },
+  },
+  {
     // Command-line entry points talk to a person on the terminal.
-    files: ['lib/cli/**', 'lib/sandbox/**', 'lib/bench/**', 'lib/analyzer/**', 'test/**'],
+    files: ['tools/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -7,7 +7,7 @@ import type { NewRequest } from '../../lib/backend/schemas.js';
 import { createTimed } from '../../lib/metrics/timed.js';
 import { createLogger } from '../../lib/logger.js';
 import { emptyCounters, withUpdateCounters } from '../../lib/metrics/update-scope.js';
-import { startDemoBackend, type DemoBackend, type DemoBackendOptions } from '../../lib/demo-backend/server.js';
+import { startDemoBackend, type DemoBackend, type DemoBackendOptions } from '../../tools/demo-backend/server.js';
 import { capturingLogger } from '../support/logs.js';
 
 const API_KEY = 'demo-api-key-7f3a9c21e5';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { createBackendClient } from '../../lib/backend/backend-client.js';
 import type { BackendErrorKind } from '../../lib/backend/backend-error.js';
 import { createTwoTierCache, type TwoTierCache } from '../../lib/cache/two-tier-cache.js';
-import type { DemoFault } from '../../lib/demo-backend/server.js';
+import type { DemoFault } from '../../tools/demo-backend/server.js';
 import { messages } from '../../lib/i18n/index.js';
 import { startHarness, type Harness } from '../support/bot-harness.js';
 import { freePort } from '../support/http.js';

@@ -3,7 +3,7 @@
 // update per person is also delivered twice at once. Every answer is 200, every person's final
 // session (read back from Redis) and requests are exactly what their own steps imply.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createDemoCatalogue } from '../../lib/demo-backend/catalogue.js';
+import { createDemoCatalogue } from '../../tools/demo-backend/catalogue.js';
 import { messages } from '../../lib/i18n/index.js';
 import { startHarness, updateLines, type BotInstance, type Harness, type WebhookAnswer } from '../support/bot-harness.js';
 import { Person } from '../support/person.js';

@@ -1,4 +1,4 @@
-// The fake Telegram Bot API of the tests is the sandbox's Bot API server (lib/sandbox), under the
+// The fake Telegram Bot API of the tests is the sandbox's Bot API server (tools/sandbox), under the
 // names the tests use.
 export {
   messageText,
@@ -9,4 +9,4 @@ export {
   type FailAnswer,
   type TelegramAnswer,
   type UploadedFile,
-} from '../../lib/sandbox/bot-api-server.js';
+} from '../../tools/sandbox/bot-api-server.js';

@@ -1,2 +1,2 @@
-// Finding or starting redis-server lives in lib/sandbox: the benchmark needs it too.
-export * from '../../lib/sandbox/redis-server.js';
+// Finding or starting redis-server lives in tools/sandbox: the benchmark needs it too.
+export * from '../../tools/sandbox/redis-server.js';

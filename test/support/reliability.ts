@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Redis } from '@upstash/redis';
-import type { DemoBackend, DemoFault, DemoRoute } from '../../lib/demo-backend/server.js';
+import type { DemoBackend, DemoFault, DemoRoute } from '../../tools/demo-backend/server.js';
 import { parseSession, sessionKey, type Session } from '../../lib/session/session.js';
 import { updateLines, type Harness } from './bot-harness.js';
 import type { Person } from './person.js';

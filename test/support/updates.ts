@@ -1,4 +1,4 @@
-// Builders for the Telegram updates a user's taps and messages produce; they live in lib/sandbox,
+// Builders for the Telegram updates a user's taps and messages produce; they live in tools/sandbox,
 // which sends them to the real webhook for `npm start`.
 export {
   SANDBOX_BOT as TEST_BOT,
@@ -11,4 +11,4 @@ export {
   textUpdate,
   userOf,
   type Sender,
-} from '../../lib/sandbox/updates.js';
+} from '../../tools/sandbox/updates.js';

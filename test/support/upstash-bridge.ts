@@ -1,2 +1,2 @@
-// The Upstash REST bridge over real Redis lives in lib/sandbox: the benchmark runs it too.
-export * from '../../lib/sandbox/upstash-bridge.js';
+// The Upstash REST bridge over real Redis lives in tools/sandbox: the benchmark runs it too.
+export * from '../../tools/sandbox/upstash-bridge.js';

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vercelNode from '@vercel/node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startDemoBackend, type DemoBackend } from '../../lib/demo-backend/server.js';
+import { startDemoBackend, type DemoBackend } from '../../tools/demo-backend/server.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
 import { ensureRedis } from '../support/redis-server.js';
 import { callbackUpdate, TEST_BOT_TOKEN, textUpdate } from '../support/updates.js';

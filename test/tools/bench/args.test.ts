@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs, UsageError } from '../../../tools/bench/args.js';
+
+describe('bench command line', () => {
+  it('runs everything with the issue\'s default latencies', () => {
+    const options = parseArgs([]);
+    expect(options?.workloads).toEqual(['browse', 'submit', 'status', 'burst', 'cold']);
+    expect(options?.latencies).toEqual({ backendMs: 40, backendConnectMs: 60, redisMs: 5, telegramMs: 20 });
+    expect(options?.soak).toBe(true);
+    expect(options?.soakUpdates).toBe(10_000);
+    expect(options?.burstPeople).toBe(100);
+    expect(options?.markdownFile).toBe('bench-results/latest.md');
+  });
+
+  it('--quick shrinks the run and leaves the soak out unless asked for', () => {
+    expect(parseArgs(['--quick'])).toMatchObject({ quick: true, soak: false, rounds: 2 });
+    expect(parseArgs(['--quick', '--soak'])?.soak).toBe(true);
+  });
+
+  it('a run of chosen workloads leaves the soak out unless asked for', () => {
+    expect(parseArgs(['--workloads', 'cold'])?.soak).toBe(false);
+    expect(parseArgs(['--workloads', 'cold', '--soak'])?.soak).toBe(true);
+  });
+
+  it('takes values after the flag or with =', () => {
+    const options = parseArgs(['--json', 'out.json', '--redis-latency=9', '--workloads', 'browse,cold']);
+    expect(options?.jsonFile).toBe('out.json');
+    expect(options?.latencies.redisMs).toBe(9);
+    expect(options?.workloads).toEqual(['browse', 'cold']);
+  });
+
+  it('--help gives undefined', () => {
+    expect(parseArgs(['--help'])).toBeUndefined();
+  });
+
+  it('names what is wrong', () => {
+    expect(() => parseArgs(['--rounds', 'x'])).toThrow(/--rounds must be a whole number/);
+    expect(() => parseArgs(['--json'])).toThrow(/--json needs a value/);
+    expect(() => parseArgs(['--frobnicate'])).toThrow(UsageError);
+    expect(() => parseArgs(['--workloads', 'browse,nope'])).toThrow(/unknown workload "nope"/);
+    expect(() => parseArgs(['--soak', '--no-soak'])).toThrow(UsageError);
+  });
+});

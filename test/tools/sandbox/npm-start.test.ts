@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `npm start` as a person pipes a script into it: no token, no Redis, no LOG_LEVEL. */
+function runSandbox(script: string): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['TELEGRAM_BOT_TOKEN', 'LOG_LEVEL', 'UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'KV_REST_API_URL', 'KV_REST_API_TOKEN']) {
+    delete env[name];
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['tsx', 'tools/sandbox/main.ts'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(script);
+  });
+}
+
+describe('npm start', () => {
+  test('a piped script opens a request and finds it under My requests', async () => {
+    // Buttons as the demo catalogue numbers them: New request, Repair, Individual, Plumbing,
+    // Skip (photo), Confirm, then My requests on the menu shown after confirming.
+    const script = ['/start', '1', '1', '1', '1', 'The kitchen tap drips all night long', '1', '/contact', '1', '2', ''].join('\n');
+    const run = await runSandbox(script);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('no Telegram token and no network');
+    expect(run.stdout).toContain('> The kitchen tap drips all night long');
+    const number = /Your request (SR-\d+) has been created/.exec(run.stdout)?.[1];
+    expect(number).toBeDefined();
+    const myRequests = run.stdout.slice(run.stdout.lastIndexOf('> 2\n'));
+    expect(myRequests).toContain('Your latest requests');
+    expect(myRequests).toContain(`${number} · New · Plumbing`);
+    expect(run.stdout).not.toContain('<b>');
+    expect(run.stdout).not.toContain('\u001b[');
+  });
+
+  test('a button number that does not exist stops the script with exit code 1', async () => {
+    const run = await runSandbox('/start\n9\n/my\n');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('!! there is no button [9]');
+    expect(run.stdout).not.toContain('> /my');
+    expect(run.stderr).toContain('stopped at the first error');
+  });
+});

@@ -1,0 +1,376 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as v from 'valibot';
+import { NewRequestSchema, type ErrorBody, type StatusNotification } from '../../lib/backend/schemas.js';
+import { createDemoCatalogue } from './catalogue.js';
+import {
+  createRequestStore,
+  toCreatedRequest,
+  toRequestDetails,
+  toRequestSummary,
+  type StoredRequest,
+} from './request-store.js';
+import { createStatusAdvancer } from './status-advancer.js';
+
+/** The contract's routes, as the demo counts them and as `setFault` names them. */
+export const DEMO_ROUTES = [
+  'GET /request-types',
+  'GET /request-types/:id/sides',
+  'GET /service-categories',
+  'POST /requests',
+  'GET /requests',
+  'GET /requests/:id',
+] as const;
+export type DemoRoute = (typeof DEMO_ROUTES)[number];
+
+/**
+ * Trouble the demo can simulate on a route:
+ * - `500`: answers 500 with the error shape, without doing anything;
+ * - `timeout`: never answers (until `close`);
+ * - `refuse`: drops the connection without an answer;
+ * - `malformed-json`: 200 with a truncated JSON body;
+ * - `wrong-shape`: 200 with valid JSON that is not the contract's shape;
+ * - `fail-after-create`: does the work (e.g. stores the request), then answers 500, as when
+ *   an answer is lost on the way back.
+ */
+export type DemoFault = 'none' | '500' | 'timeout' | 'refuse' | 'malformed-json' | 'wrong-shape' | 'fail-after-create';
+
+export interface DemoBackendOptions {
+  /** 0 (any free port) when omitted. */
+  readonly port?: number;
+  readonly host?: '127.0.0.1';
+  /** When set, every request must carry `Authorization: Bearer <apiKey>` (401 otherwise). */
+  readonly apiKey?: string;
+  /** Added to every request. */
+  readonly latencyMs?: number;
+  /** Added to the first request of each new TCP connection: stands for a TLS handshake. */
+  readonly connectionLatencyMs?: number;
+  /** Requests move on (new → in_progress → resolved) after this long; off when omitted. */
+  readonly advanceEveryMs?: number;
+  readonly onStatusChange?: (notification: StatusNotification) => void | Promise<void>;
+  /** Called after each answer, e.g. for an access log. */
+  readonly onRequest?: (info: { method: string; route: string; status: number; ms: number }) => void;
+}
+
+export interface DemoBackendStats {
+  /** Every HTTP request received, answered or not. */
+  readonly requests: number;
+  /** TCP connections accepted. */
+  readonly connections: number;
+  /** Requests per route (`GET /request-types`, …; `unmatched` for the rest). */
+  readonly byRoute: Readonly<Record<string, number>>;
+}
+
+export interface DemoBackend {
+  /** `http://127.0.0.1:<port>`, the value for `BACKEND_URL`. */
+  readonly url: string;
+  /** Live counters since start or the last `resetStats()`. */
+  readonly stats: DemoBackendStats;
+  resetStats(): void;
+  requests(): readonly StoredRequest[];
+  /** Applies `fault` to a route (or every route) for the next `times` requests (all when omitted). */
+  setFault(route: DemoRoute | '*', fault: DemoFault, times?: number): void;
+  /** Moves every open request one step on now, calling `onStatusChange` for each. */
+  advanceStatuses(): Promise<StatusNotification[]>;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+const MAX_LIST_LIMIT = 50;
+
+interface Answer {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+class BadRequest extends Error {
+  override readonly name = 'BadRequest';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Starts the demo backend on loopback: the whole contract of DESIGN.md section 4, in memory,
+ * with latency and faults to inject, and counters to read. Tests, the sandbox and the
+ * benchmark use it in place of the organisation's backend.
+ */
+export async function startDemoBackend(options: DemoBackendOptions = {}): Promise<DemoBackend> {
+  const catalogue = createDemoCatalogue();
+  const store = createRequestStore();
+  const advancer = createStatusAdvancer({
+    store,
+    everyMs: options.advanceEveryMs ?? Number.POSITIVE_INFINITY,
+    onStatusChange: options.onStatusChange,
+  });
+  const stats = { requests: 0, connections: 0, byRoute: {} as Record<string, number> };
+  const faults = new Map<DemoRoute | '*', { fault: DemoFault; remaining: number }>();
+  // Sockets that already carried a request: later requests on them skip the handshake delay.
+  const warmSockets = new WeakSet<Socket>();
+  const expectedAuth = options.apiKey === undefined ? undefined : digest(`Bearer ${options.apiKey}`);
+
+  function takeFault(route: DemoRoute | undefined): DemoFault {
+    for (const key of [route, '*'] as const) {
+      if (key === undefined) continue;
+      const entry = faults.get(key);
+      if (entry === undefined) continue;
+      entry.remaining -= 1;
+      if (entry.remaining <= 0) faults.delete(key);
+      return entry.fault;
+    }
+    return 'none';
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://demo.invalid');
+    const match = matchRoute(method, url.pathname);
+    const routeName = match.route ?? 'unmatched';
+    stats.requests += 1;
+    stats.byRoute[routeName] = (stats.byRoute[routeName] ?? 0) + 1;
+
+    const firstOnSocket = !warmSockets.has(req.socket);
+    warmSockets.add(req.socket);
+    const delay = (firstOnSocket ? (options.connectionLatencyMs ?? 0) : 0) + (options.latencyMs ?? 0);
+    if (delay > 0) await sleep(delay);
+    if (res.destroyed) return;
+
+    const fault = takeFault(match.route);
+    if (fault === 'refuse') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault === 'timeout') return;
+
+    let answer: Answer;
+    if (fault === '500') {
+      answer = failure(500, 'internal', 'Injected fault: internal error');
+    } else if (fault === 'malformed-json') {
+      answer = { status: 200, body: '{"id": 1, "name": "Rep' };
+    } else if (fault === 'wrong-shape') {
+      answer = { status: 200, body: { data: 'not what the contract says' } };
+    } else if (expectedAuth !== undefined && !sameDigest(digest(req.headers.authorization ?? ''), expectedAuth)) {
+      answer = { ...failure(401, 'unauthorized', 'Missing or wrong API key'), headers: { 'www-authenticate': 'Bearer' } };
+    } else {
+      try {
+        answer = await route(req, url, match);
+      } catch (error) {
+        answer =
+          error instanceof BadRequest
+            ? failure(error.status, error.code, error.message)
+            : failure(500, 'internal', 'Unexpected error in the demo backend');
+      }
+      if (fault === 'fail-after-create') answer = failure(500, 'internal', 'Injected fault: failed after the work was done');
+    }
+    send(res, answer);
+    options.onRequest?.({ method, route: routeName, status: answer.status, ms: Math.round(performance.now() - started) });
+  }
+
+  async function route(req: IncomingMessage, url: URL, match: RouteMatch): Promise<Answer> {
+    switch (match.route) {
+      case 'GET /request-types':
+        return ok(catalogue.listRequestTypes());
+      case 'GET /request-types/:id/sides': {
+        const typeId = positiveInteger(match.id);
+        const sides = typeId === undefined ? undefined : catalogue.listSides(typeId);
+        return sides === undefined ? failure(404, 'not_found', `No request type ${match.id}`) : ok(sides);
+      }
+      case 'GET /service-categories': {
+        const typeId = requiredInteger(url, 'request_type_id');
+        const sideId = requiredInteger(url, 'side_id');
+        const categories = catalogue.listCategories(typeId, sideId);
+        return categories === undefined
+          ? failure(404, 'not_found', `No side ${sideId} for request type ${typeId}`)
+          : ok(categories);
+      }
+      case 'POST /requests':
+        return createRequest(req);
+      case 'GET /requests': {
+        const userId = requiredInteger(url, 'telegram_user_id');
+        const limitText = url.searchParams.get('limit');
+        const limit = limitText === null ? 10 : positiveInteger(limitText);
+        if (limit === undefined || limit > MAX_LIST_LIMIT) {
+          throw new BadRequest(400, 'invalid_query', `limit must be a whole number from 1 to ${MAX_LIST_LIMIT}`);
+        }
+        return ok(store.listByUser(userId, limit).map(toRequestSummary));
+      }
+      case 'GET /requests/:id': {
+        const request = store.get(match.id ?? '');
+        return request === undefined ? failure(404, 'not_found', 'No such request') : ok(toRequestDetails(request));
+      }
+      case undefined:
+        return match.allow === undefined
+          ? failure(404, 'not_found', `No route ${req.method ?? 'GET'} ${url.pathname}`)
+          : { ...failure(405, 'method_not_allowed', `Use ${match.allow}`), headers: { allow: match.allow } };
+    }
+  }
+
+  async function createRequest(req: IncomingMessage): Promise<Answer> {
+    const key = req.headers['idempotency-key'];
+    if (typeof key !== 'string' || key.trim() === '' || key.length > 255) {
+      throw new BadRequest(400, 'missing_idempotency_key', 'The Idempotency-Key header is required (1-255 characters)');
+    }
+    const parsed = v.safeParse(NewRequestSchema, parseJson(await readBody(req)));
+    if (!parsed.success) {
+      const fields = [...new Set(parsed.issues.map((issue) => v.getDotPath(issue) ?? '(body)'))].join(', ');
+      throw new BadRequest(400, 'invalid_request', `Invalid request body: ${fields}`);
+    }
+    const body = parsed.output;
+    const category = catalogue.findCategory(body.request_type_id, body.side_id, body.category_id);
+    if (category === undefined) {
+      throw new BadRequest(422, 'unknown_category', 'The category does not belong to that request type and side');
+    }
+    const result = store.create(body, key, {
+      requestTypeName: catalogue.requestTypeName(body.request_type_id) ?? '',
+      sideName: catalogue.sideName(body.side_id) ?? '',
+      categoryName: category.name,
+    });
+    if (result.outcome === 'conflict') {
+      throw new BadRequest(409, 'idempotency_conflict', 'This Idempotency-Key was used with a different body');
+    }
+    return { status: result.outcome === 'created' ? 201 : 200, body: toCreatedRequest(result.request) };
+  }
+
+  const server = createServer((req, res) => {
+    // handle() answers its own errors; this only catches a bug in it, which must not crash tests.
+    handle(req, res).catch(() => res.destroy());
+  });
+  // Long keep-alive, as real backends behind a proxy have: the client decides when to drop.
+  server.keepAliveTimeout = 65_000;
+  server.on('connection', () => {
+    stats.connections += 1;
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  if (options.advanceEveryMs !== undefined) advancer.start();
+
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    get stats() {
+      return stats;
+    },
+    resetStats() {
+      stats.requests = 0;
+      stats.connections = 0;
+      stats.byRoute = {};
+    },
+    requests: () => store.all(),
+    setFault(routeName, fault, times = Number.POSITIVE_INFINITY) {
+      if (fault === 'none') faults.delete(routeName);
+      else faults.set(routeName, { fault, remaining: times });
+    },
+    advanceStatuses: () => advancer.advanceAll(),
+    async close() {
+      advancer.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Idle keep-alive sockets and requests held by the `timeout` fault would block close.
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+interface RouteMatch {
+  readonly route: DemoRoute | undefined;
+  /** The `:id` of the path. */
+  readonly id?: string;
+  /** For a known path with the wrong method: the methods it takes. */
+  readonly allow?: string;
+}
+
+function matchRoute(method: string, pathname: string): RouteMatch {
+  const path = pathname.replace(/\/+$/, '') || '/';
+  const sides = /^\/request-types\/([^/]+)\/sides$/.exec(path);
+  const one = /^\/requests\/([^/]+)$/.exec(path);
+  const candidates: { route: DemoRoute; id?: string; matches: boolean }[] = [
+    { route: 'GET /request-types', matches: path === '/request-types' },
+    { route: 'GET /request-types/:id/sides', id: sides?.[1], matches: sides !== null },
+    { route: 'GET /service-categories', matches: path === '/service-categories' },
+    { route: 'POST /requests', matches: path === '/requests' },
+    { route: 'GET /requests', matches: path === '/requests' },
+    { route: 'GET /requests/:id', id: one?.[1] === undefined ? undefined : decodeURIComponent(one[1]), matches: one !== null },
+  ];
+  const onPath = candidates.filter((candidate) => candidate.matches);
+  const found = onPath.find((candidate) => candidate.route.startsWith(`${method} `));
+  if (found !== undefined) return { route: found.route, id: found.id };
+  if (onPath.length === 0) return { route: undefined };
+  return { route: undefined, allow: onPath.map((candidate) => candidate.route.split(' ')[0]).join(', ') };
+}
+
+function ok(body: unknown): Answer {
+  return { status: 200, body };
+}
+
+function failure(status: number, code: string, message: string): Answer {
+  const body: ErrorBody = { error: { code, message } };
+  return { status, body };
+}
+
+function send(res: ServerResponse, answer: Answer): void {
+  if (res.destroyed || res.headersSent) return;
+  // A string body is sent as is: that is how the malformed-JSON fault gets through.
+  const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+  res.writeHead(answer.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...answer.headers,
+  });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) throw new BadRequest(413, 'body_too_large', `The body must be at most ${MAX_BODY_BYTES} bytes`);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BadRequest(400, 'invalid_json', 'The body is not valid JSON');
+  }
+}
+
+function positiveInteger(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d{1,15}$/.test(text)) return undefined;
+  const value = Number(text);
+  return value >= 1 ? value : undefined;
+}
+
+function requiredInteger(url: URL, name: string): number {
+  const value = positiveInteger(url.searchParams.get(name) ?? undefined);
+  if (value === undefined) throw new BadRequest(400, 'invalid_query', `${name} must be a positive whole number`);
+  return value;
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** Constant time, so the demo does not teach a timing leak. */
+function sameDigest(a: Buffer, b: Buffer): boolean {
+  return timingSafeEqual(a, b);
+}

@@ -1,0 +1,95 @@
+import type { RequestStatus, StatusNotification } from '../../lib/backend/schemas.js';
+import type { RequestStore, StoredRequest } from './request-store.js';
+
+/** The demo's life of a request: new → in_progress → resolved, with the comment a person would see. */
+const NEXT_STATUS: Partial<Record<RequestStatus, { readonly status: RequestStatus; readonly comment: string }>> = {
+  new: { status: 'in_progress', comment: 'A specialist has been assigned to your request.' },
+  in_progress: { status: 'resolved', comment: 'The work is done. Reply within 7 days if anything is still wrong.' },
+};
+
+export interface StatusAdvancerOptions {
+  readonly store: RequestStore;
+  /** How long a request stays in a status before it moves on. */
+  readonly everyMs: number;
+  /** Called once per change, e.g. to POST it to the bot's `/api/notify`. Awaited, one at a time. */
+  readonly onStatusChange?: (notification: StatusNotification) => void | Promise<void>;
+  /** A failed `onStatusChange`; a warning on stderr when omitted. The change itself stays. */
+  readonly onError?: (error: unknown, notification: StatusNotification) => void;
+  /** The clock in ms; tests pin it. Must agree with the store's clock. */
+  readonly now?: () => number;
+}
+
+export interface StatusAdvancer {
+  /** Starts checking on an unref'd timer: it never keeps the process alive. Idempotent. */
+  start(): void;
+  stop(): void;
+  /** Advances each open request whose status has stood for `everyMs`; resolves with the changes. */
+  tick(): Promise<StatusNotification[]>;
+  /** Advances every open request one step now, whatever its age (sandbox and tests). */
+  advanceAll(): Promise<StatusNotification[]>;
+}
+
+export function createStatusAdvancer(options: StatusAdvancerOptions): StatusAdvancer {
+  const { store, everyMs } = options;
+  const now = options.now ?? Date.now;
+  const onError =
+    options.onError ??
+    ((error: unknown, notification: StatusNotification) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      console.warn(`[demo backend] status change of ${notification.number} was not delivered: ${reason}`);
+    });
+  let timer: NodeJS.Timeout | undefined;
+  // One pass at a time: a slow onStatusChange must not let two passes advance a request twice.
+  let running: Promise<StatusNotification[]> | undefined;
+
+  async function advance(isDue: (request: StoredRequest) => boolean): Promise<StatusNotification[]> {
+    const notifications: StatusNotification[] = [];
+    for (const request of store.all()) {
+      const next = NEXT_STATUS[request.status];
+      if (next === undefined || !isDue(request)) continue;
+      const changed = store.setStatus(request.id, next.status, next.comment);
+      if (changed === undefined) continue;
+      const notification: StatusNotification = {
+        request_id: changed.id,
+        number: changed.number,
+        status: changed.status,
+        telegram_user_id: changed.telegram.user_id,
+        comment: next.comment,
+      };
+      notifications.push(notification);
+      try {
+        await options.onStatusChange?.(notification);
+      } catch (error) {
+        onError(error, notification);
+      }
+    }
+    return notifications;
+  }
+
+  function exclusive(isDue: (request: StoredRequest) => boolean): Promise<StatusNotification[]> {
+    if (running !== undefined) return running.then(() => exclusive(isDue));
+    running = advance(isDue).finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+
+  const isDue = (request: StoredRequest) => now() - Date.parse(request.updated_at) >= everyMs;
+
+  return {
+    start() {
+      if (timer !== undefined) return;
+      // Check a few times per period so a change lands close to `everyMs` after the last one.
+      timer = setInterval(() => {
+        if (running === undefined) void exclusive(isDue);
+      }, Math.max(5, Math.floor(everyMs / 4)));
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+      timer = undefined;
+    },
+    tick: () => exclusive(isDue),
+    advanceAll: () => exclusive(() => true),
+  };
+}

@@ -1,0 +1,445 @@
+// The whole product on loopback, with no token and no network: the demo backend, a local Bot API,
+// and the REAL webhook handler and notify endpoint on a node:http server (routes as on Vercel),
+// around an App built from sandbox configuration. `send()` plays the person in the chat.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { InlineKeyboardMarkup, Update } from 'telegraf/types';
+import { createApp, type App } from '../../lib/app.js';
+import type { StatusNotification } from '../../lib/backend/schemas.js';
+import { loadConfig, type Config, type Env, type LogLevel } from '../../lib/config.js';
+import { startDemoBackend, type DemoBackend } from '../demo-backend/server.js';
+import { createLogger, type Logger } from '../../lib/logger.js';
+import { createMemoryKvStore } from '../../lib/store/memory-kv-store.js';
+import { createHealthEndpoint } from '../../lib/webhook/health-endpoint.js';
+import { createNotifyEndpoint } from '../../lib/webhook/notify-endpoint.js';
+import { createTelegramWebhook } from '../../lib/webhook/telegram-webhook.js';
+import { startBotApiServer, type ApiCall, type BotApiServer } from './bot-api-server.js';
+import { closeServer, listen, sendJson } from './http.js';
+import { trackedWaitUntil } from './wait-until.js';
+import {
+  htmlToText,
+  numberInlineButtons,
+  replyKeyboardOf,
+  type InlineButtonView,
+  type ReplyButtonView,
+  type TranscriptEntry,
+} from './render.js';
+import { callbackUpdate, contactUpdate, photoUpdate, SANDBOX_BOT_TOKEN, textUpdate, type Sender } from './updates.js';
+
+export type { TranscriptEntry } from './render.js';
+
+/** The person chatting with the bot. */
+export interface SandboxPerson {
+  readonly id: number;
+  readonly firstName: string;
+  readonly username?: string;
+  readonly languageCode: string;
+  /** What `/contact` shares. */
+  readonly phone: string;
+}
+
+/** Where log lines go, one JSON line per call (pino's destination interface). */
+export interface LogSink {
+  write(line: string): void;
+}
+
+export interface SandboxOptions {
+  /**
+   * The environment, for the store only: with UPSTASH_REDIS_REST_URL/_TOKEN (or KV_REST_API_*)
+   * the bot keeps its state in that Upstash Redis, otherwise in memory. Nothing else is read.
+   */
+  readonly env?: Env;
+  /** The demo backend moves each request on after this long (new → in_progress → resolved); off when omitted. */
+  readonly advanceEveryMs?: number;
+  /** Bot log lines at or above this level go to `logSink`; `silent` (the default) writes none. */
+  readonly logLevel?: LogLevel;
+  readonly logSink?: LogSink;
+  readonly person?: Partial<SandboxPerson>;
+}
+
+export interface Sandbox {
+  readonly person: SandboxPerson;
+  readonly config: Config;
+  readonly app: App;
+  readonly backend: DemoBackend;
+  readonly botApi: BotApiServer;
+  /** Base URL of the bot's server: POST /api/telegram, POST /api/notify, GET /api/health. */
+  readonly botUrl: string;
+  readonly store: 'memory' | 'upstash';
+  /**
+   * One input from the person, handled end to end: the update is POSTed to the webhook with the
+   * secret header, and the promise resolves once the update is fully processed (every
+   * `waitUntil` promise settled), with what happened in the chat since the last call.
+   *
+   * - text is a message (a `/command` carries the bot_command entity);
+   * - a bare number presses that inline button of the newest message with inline buttons;
+   * - `/contact` shares the person's own phone, `/photo` sends a sample photo;
+   * - `/advance` moves every open request of the demo backend on now;
+   * - the text of a reply keyboard button that requests a contact shares the contact, as a tap would.
+   *
+   * Problems (a webhook answer that is not 200, an error the bot logged, an unknown button, a
+   * Bot API call the sandbox cannot serve) come back as `error` entries.
+   */
+  send(input: string): Promise<TranscriptEntry[]>;
+  /** What happened since the last `send`/`collect` without sending anything (e.g. status notifications). */
+  collect(): TranscriptEntry[];
+  /** Called when something happens outside `send` (a status notification, an error), to show it now. */
+  onActivity(listener: () => void): () => void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_PERSON: SandboxPerson = {
+  // Far above the ids Telegram has handed out so far, so a sandbox session in a shared Redis
+  // cannot land on a real person's key.
+  id: 8_900_000_000_001,
+  firstName: 'Alex',
+  username: 'alex_sandbox',
+  languageCode: 'en',
+  phone: '+15555550123',
+};
+
+const PINO_LEVELS: Readonly<Record<LogLevel, number>> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+  silent: Number.POSITIVE_INFINITY,
+};
+
+const SEND_METHODS = new Set(['sendmessage', 'sendphoto', 'senddocument']);
+const EDIT_METHODS = new Set(['editmessagetext', 'editmessagecaption', 'editmessagereplymarkup']);
+
+interface PendingEvent {
+  /** Position in the Bot API call log when it happened, to keep the transcript in order. */
+  readonly atCall: number;
+  readonly entry: TranscriptEntry;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const person: SandboxPerson = { ...DEFAULT_PERSON, ...options.person };
+  const sender: Sender = {
+    userId: person.id,
+    firstName: person.firstName,
+    languageCode: person.languageCode,
+    ...(person.username !== undefined && { username: person.username }),
+  };
+  const chatId = person.id;
+  const env = options.env ?? {};
+  const displayLevel = options.logLevel ?? 'silent';
+  // Errors are always logged (to the sink only when displayed): they make the step fail.
+  const loggerLevel: LogLevel = PINO_LEVELS[displayLevel] < PINO_LEVELS.error ? displayLevel : 'error';
+  const webhookSecret = randomBytes(24).toString('base64url');
+  const notifySecret = randomBytes(24).toString('base64url');
+
+  const events: PendingEvent[] = [];
+  const listeners = new Set<() => void>();
+  let sending = false;
+  let closed = false;
+  const notifyListeners = () => {
+    if (!sending) for (const listener of listeners) listener();
+  };
+  const record = (entry: TranscriptEntry, options: { readonly quiet?: boolean } = {}) => {
+    events.push({ atCall: botApi.calls.length, entry });
+    if (!options.quiet) notifyListeners();
+  };
+
+  const botApi = await startBotApiServer({ token: SANDBOX_BOT_TOKEN });
+  let botUrl = '';
+  let backend: DemoBackend;
+  try {
+    backend = await startDemoBackend({
+      advanceEveryMs: options.advanceEveryMs,
+      onStatusChange: (notification) => deliverNotification(notification),
+    });
+  } catch (error) {
+    await botApi.close();
+    throw error;
+  }
+
+  /** What the organisation's backend does on a status change: POST it to the bot's /api/notify. */
+  async function deliverNotification(notification: StatusNotification): Promise<void> {
+    if (closed) return;
+    // Shown before the message it causes; listeners hear of both once the bot has answered.
+    record({ kind: 'notice', text: `demo backend: ${notification.number} is now ${notification.status}` }, { quiet: true });
+    try {
+      const response = await fetch(`${botUrl}/api/notify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${notifySecret}` },
+        body: JSON.stringify(notification),
+        signal: AbortSignal.timeout(10_000),
+      });
+      const body = await response.text();
+      if (response.status === 200) notifyListeners();
+      else record({ kind: 'error', text: `POST /api/notify answered ${response.status} for ${notification.number}: ${body}` });
+    } catch (error) {
+      if (!closed) record({ kind: 'error', text: `POST /api/notify failed for ${notification.number}: ${describe(error)}` });
+    }
+  }
+
+  let config: Config;
+  let logger: Logger;
+  let app: App;
+  try {
+    config = loadConfig({
+      TELEGRAM_BOT_TOKEN: SANDBOX_BOT_TOKEN,
+      TELEGRAM_WEBHOOK_SECRET: webhookSecret,
+      TELEGRAM_API_ROOT: botApi.apiRoot,
+      BACKEND_URL: backend.url,
+      NOTIFY_SECRET: notifySecret,
+      // The person may try the debug commands (/stats, /cache_stats, /cache_clear).
+      ADMIN_USER_IDS: String(person.id),
+      LOG_LEVEL: loggerLevel,
+      UPSTASH_REDIS_REST_URL: env.UPSTASH_REDIS_REST_URL,
+      UPSTASH_REDIS_REST_TOKEN: env.UPSTASH_REDIS_REST_TOKEN,
+      KV_REST_API_URL: env.KV_REST_API_URL,
+      KV_REST_API_TOKEN: env.KV_REST_API_TOKEN,
+    });
+    logger = createLogger({
+      level: loggerLevel,
+      destination: { write: (line: string) => onLogLine(line) },
+      secrets: [webhookSecret, notifySecret, config.redis?.token],
+    });
+    // One person types fast in a script; the flood limit is for crowds, not for the sandbox.
+    app = await createApp({ config, logger, floodLimit: { limit: 10_000 }, ...(config.redis === undefined && { store: createMemoryKvStore() }) });
+    await app.identityResolved();
+  } catch (error) {
+    await Promise.allSettled([backend.close(), botApi.close()]);
+    throw error;
+  }
+
+  function onLogLine(line: string): void {
+    let parsed: { level?: unknown; msg?: unknown; err?: { type?: unknown; message?: unknown } } = {};
+    try {
+      parsed = JSON.parse(line) as typeof parsed;
+    } catch {
+      // not JSON: shown as is, never an error
+    }
+    const level = typeof parsed.level === 'string' && parsed.level in PINO_LEVELS ? (parsed.level as LogLevel) : 'info';
+    if (PINO_LEVELS[level] >= PINO_LEVELS.error) {
+      const err = parsed.err;
+      const cause = err && typeof err.message === 'string' ? ` (${typeof err.type === 'string' ? `${err.type}: ` : ''}${err.message})` : '';
+      record({ kind: 'error', text: `the bot logged an error: ${String(parsed.msg ?? '')}${cause}` });
+    }
+    if (PINO_LEVELS[level] >= PINO_LEVELS[displayLevel]) options.logSink?.write(line.endsWith('\n') ? line : `${line}\n`);
+  }
+
+  // The webhook's work after the response, as Vercel's waitUntil keeps it alive.
+  const { waitUntil, settled } = trackedWaitUntil();
+  const endpointDeps = { getApp: async () => app, getLogger: () => logger };
+  const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
+    '/api/telegram': createTelegramWebhook({ ...endpointDeps, getConfig: () => config, waitUntil }),
+    '/api/notify': createNotifyEndpoint(endpointDeps),
+    '/api/health': createHealthEndpoint(endpointDeps),
+  };
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://sandbox.invalid').pathname.replace(/\/+$/, '');
+    const route = routes[path];
+    if (route === undefined) return sendJson(res, 404, { error: `no route ${path}: use /api/telegram, /api/notify or /api/health` });
+    route(req, res).catch((error: unknown) => {
+      record({ kind: 'error', text: `${path} failed: ${describe(error)}` });
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
+  });
+  try {
+    botUrl = await listen(server);
+  } catch (error) {
+    await Promise.allSettled([app.close(), backend.close(), botApi.close()]);
+    throw error;
+  }
+
+  // --- what the person sees -------------------------------------------------------------------
+
+  let callCursor = 0;
+  /** The reply keyboard under the input field: the last one sent, until one removes it. */
+  let replyKeyboard: ReplyButtonView[][] | undefined;
+
+  function collect(): TranscriptEntry[] {
+    const calls = botApi.calls;
+    const out: (TranscriptEntry | { readonly slot: number; readonly edited: boolean; keyboard?: ReplyButtonView[][] })[] = [];
+    const slots = new Map<number, number>();
+    let end = callCursor;
+    const flushEvents = (upTo: number) => {
+      while (events.length > 0 && (events[0]?.atCall ?? Infinity) <= upTo) out.push((events.shift() as PendingEvent).entry);
+    };
+    for (; end < calls.length; end++) {
+      const call = calls[end] as ApiCall;
+      // Still in flight: it and everything after it wait for the next collect.
+      if (call.status === undefined) break;
+      flushEvents(end);
+      const method = call.method.toLowerCase();
+      if (call.payload.chat_id !== undefined && Number(call.payload.chat_id) !== chatId) continue;
+      if (call.status === 404 || call.status === 401 || /can't parse request body/.test(call.description ?? '')) {
+        out.push({ kind: 'error', text: `the sandbox Bot API could not serve ${call.method}: ${call.status} ${call.description ?? ''}`.trimEnd() });
+        continue;
+      }
+      if (call.status !== 200) continue; // refused calls the bot handles (e.g. "message is not modified")
+      const messageId = messageIdOf(call.result);
+      if (SEND_METHODS.has(method) && messageId !== undefined) {
+        const markup = call.payload.reply_markup;
+        const keyboard = replyKeyboardOf(markup);
+        if (keyboard) replyKeyboard = keyboard;
+        if (isRecord(markup) && markup.remove_keyboard === true) replyKeyboard = undefined;
+        slots.set(messageId, out.length);
+        out.push({ slot: messageId, edited: false, ...(keyboard && { keyboard }) });
+      } else if (EDIT_METHODS.has(method) && messageId !== undefined) {
+        if (!slots.has(messageId)) {
+          slots.set(messageId, out.length);
+          out.push({ slot: messageId, edited: true });
+        }
+      } else if (method === 'deletemessage') {
+        out.push({ kind: 'deleted', messageId: Number(call.payload.message_id) });
+      } else if (method === 'answercallbackquery' && typeof call.payload.text === 'string' && call.payload.text !== '') {
+        out.push({ kind: 'toast', text: call.payload.text, alert: call.payload.show_alert === true || call.payload.show_alert === 'true' });
+      }
+    }
+    callCursor = end;
+    flushEvents(end);
+
+    // Each message as it stands now: several edits in one step show as the final screen.
+    const current = new Map(botApi.messagesOf(chatId).map((message) => [Number(message.message_id), message]));
+    const entries: TranscriptEntry[] = [];
+    for (const item of out) {
+      if (!('slot' in item)) {
+        entries.push(item);
+        continue;
+      }
+      const message = current.get(item.slot);
+      if (message === undefined) continue; // deleted since
+      const html = typeof message.text === 'string' ? message.text : typeof message.caption === 'string' ? message.caption : '';
+      entries.push({
+        kind: 'message',
+        messageId: item.slot,
+        edited: item.edited,
+        html,
+        text: htmlToText(html),
+        photo: Array.isArray(message.photo),
+        buttons: numberInlineButtons(message.reply_markup),
+        ...(item.keyboard && { replyKeyboard: item.keyboard }),
+      });
+    }
+    return entries;
+  }
+
+  /** The update a bare number stands for: that inline button of the newest message with buttons. */
+  function press(number: number): { update?: Update; entries: TranscriptEntry[] } {
+    const withButtons = botApi
+      .messagesOf(chatId)
+      .filter((message) => numberInlineButtons(message.reply_markup).length > 0)
+      .at(-1);
+    if (withButtons === undefined) return { entries: [{ kind: 'error', text: `there is no button [${number}]: no message has inline buttons` }] };
+    const buttons: InlineButtonView[] = numberInlineButtons(withButtons.reply_markup).flat();
+    const button = buttons[number - 1];
+    if (button === undefined) {
+      const range = buttons.length === 1 ? '[1]' : `[1] to [${buttons.length}]`;
+      return { entries: [{ kind: 'error', text: `there is no button [${number}]: the newest message with buttons has ${range}` }] };
+    }
+    if (button.url !== undefined) return { entries: [{ kind: 'you', text: `button [${number}] opens a link: ${button.url}` }] };
+    if (button.callbackData === undefined) return { entries: [{ kind: 'error', text: `button [${number}] "${button.label}" does nothing in the sandbox` }] };
+    const html = typeof withButtons.text === 'string' ? withButtons.text : typeof withButtons.caption === 'string' ? withButtons.caption : '';
+    const update = callbackUpdate({
+      ...sender,
+      data: button.callbackData,
+      messageId: Number(withButtons.message_id),
+      messageText: htmlToText(html),
+      replyMarkup: withButtons.reply_markup as InlineKeyboardMarkup,
+    });
+    return { update, entries: [{ kind: 'you', text: `you tapped [${number}] ${button.label}` }] };
+  }
+
+  function contact(): Update {
+    return contactUpdate({ ...sender, phoneNumber: person.phone, contactUserId: person.id });
+  }
+
+  /** Turns one line of input into the update it stands for (or into entries only). */
+  async function interpret(input: string): Promise<{ update?: Update; entries: TranscriptEntry[] }> {
+    const trimmed = input.trim();
+    if (/^\d+$/.test(trimmed)) return press(Number(trimmed));
+    if (trimmed === '/contact') return { update: contact(), entries: [{ kind: 'you', text: `you shared your phone number ${person.phone}` }] };
+    if (trimmed === '/photo') return { update: photoUpdate({ ...sender }), entries: [{ kind: 'you', text: 'you sent a photo' }] };
+    if (trimmed === '/advance') {
+      const moved = await backend.advanceStatuses();
+      return { entries: moved.length === 0 ? [{ kind: 'notice', text: 'demo backend: no open request to move on' }] : [] };
+    }
+    const contactButton = replyKeyboard?.flat().find((b) => b.requestContact && b.label === trimmed);
+    if (contactButton) return { update: contact(), entries: [{ kind: 'you', text: `you shared your phone number ${person.phone}` }] };
+    return { update: textUpdate({ ...sender, text: input }), entries: [] };
+  }
+
+  async function deliver(update: Update): Promise<TranscriptEntry[]> {
+    const response = await fetch(`${botUrl}/api/telegram`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': webhookSecret },
+      body: JSON.stringify(update),
+    });
+    const body = await response.text();
+    // Telegram executes a method written into the webhook answer (e.g. answerCallbackQuery).
+    if (response.status === 200 && body.trim().startsWith('{')) botApi.applyWebhookReply(SANDBOX_BOT_TOKEN, JSON.parse(body));
+    await settled();
+    return response.status === 200 ? [] : [{ kind: 'error', text: `the webhook answered ${response.status}: ${body}` }];
+  }
+
+  let queue: Promise<unknown> = Promise.resolve();
+  function send(input: string): Promise<TranscriptEntry[]> {
+    const run = async (): Promise<TranscriptEntry[]> => {
+      if (closed) throw new Error('the sandbox is closed');
+      if (input.trim() === '') return [];
+      sending = true;
+      try {
+        const before = collect();
+        const { update, entries } = await interpret(input);
+        const problems = update === undefined ? [] : await deliver(update);
+        return [...before, ...entries, ...problems, ...collect()];
+      } finally {
+        sending = false;
+        // Something that arrived while this step was finishing is shown now, not at the next step.
+        if (events.length > 0) notifyListeners();
+      }
+    };
+    const result = queue.then(run, run);
+    queue = result.catch(() => undefined);
+    return result;
+  }
+
+  return {
+    person,
+    config,
+    app,
+    backend,
+    botApi,
+    botUrl,
+    store: config.redis === undefined ? 'memory' : 'upstash',
+    send,
+    collect,
+    onActivity(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      listeners.clear();
+      await queue;
+      // The backend first: no status change may start while the bot goes away.
+      await backend.close();
+      await settled();
+      await closeServer(server);
+      await app.close();
+      await botApi.close();
+    },
+  };
+}
+
+function messageIdOf(result: unknown): number | undefined {
+  return isRecord(result) && typeof result.message_id === 'number' ? result.message_id : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
