@@ -12,6 +12,7 @@ import type { UpdateStatePolicy } from './bot/middleware/update-state.js';
 import { createCatalog } from './catalog/catalog.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import { countedKvStore } from './metrics/counted-kv-store.js';
 import { createMetricsRecorder } from './metrics/metrics-recorder.js';
 import { createTimed } from './metrics/timed.js';
 import { createSubmissionLimiter } from './rate-limit/submission-limiter.js';
@@ -59,7 +60,8 @@ export interface CreateAppOptions {
 export async function createApp(options: CreateAppOptions): Promise<App> {
   const { config, logger } = options;
   const upstash = options.store === undefined && config.redis ? createUpstashKvStore(config.redis) : undefined;
-  const store = options.store ?? upstash ?? createMemoryStore(logger);
+  // Round trips are counted here, above the store, so every store (configured or injected) is measured.
+  const store = countedKvStore(options.store ?? upstash ?? createMemoryStore(logger));
   const metrics = createMetricsRecorder({ store, logger, flushIntervalMs: options.metricsFlushIntervalMs });
   const backend =
     options.backend ??

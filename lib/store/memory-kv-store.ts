@@ -1,4 +1,3 @@
-import { count } from '../metrics/update-scope.js';
 import type { KvCommand, KvResults, KvStore } from './kv-store.js';
 
 interface Entry {
@@ -75,8 +74,6 @@ export function createMemoryKvStore(options: { now?: () => number } = {}): KvSto
     size: () => entries.size,
     async exec<const T extends readonly KvCommand[]>(commands: T): Promise<KvResults<T>> {
       if (commands.length === 0) return [] as unknown as KvResults<T>;
-      count('redisRoundTrips');
-      count('redisCommands', commands.length);
       return commands.map(run) as KvResults<T>;
     },
   };

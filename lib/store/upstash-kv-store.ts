@@ -1,5 +1,4 @@
 import { Redis } from '@upstash/redis';
-import { count } from '../metrics/update-scope.js';
 import { StoreError, type KvCommand, type KvResults, type KvStore } from './kv-store.js';
 
 export interface UpstashKvStoreOptions {
@@ -39,8 +38,6 @@ export function createUpstashKvStore(options: UpstashKvStoreOptions): KvStore & 
       if (now() < openUntil) throw new StoreError('Upstash Redis skipped: it failed moments ago (circuit open)');
       const pipeline = redis.pipeline();
       for (const command of commands) addCommand(pipeline, command);
-      count('redisRoundTrips');
-      count('redisCommands', commands.length);
       let raw: unknown[];
       try {
         raw = await pipeline.exec();

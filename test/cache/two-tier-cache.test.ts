@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createTwoTierCache, type TwoTierCacheOptions } from '../../lib/cache/two-tier-cache.js';
+import { countedKvStore } from '../../lib/metrics/counted-kv-store.js';
 import { emptyCounters, withUpdateCounters } from '../../lib/metrics/update-scope.js';
 import type { KvCommand, KvResults, KvStore } from '../../lib/store/kv-store.js';
 import { createMemoryKvStore } from '../../lib/store/memory-kv-store.js';
@@ -63,7 +64,7 @@ describe('with the in-memory store', () => {
 
   beforeEach(() => {
     time = clock();
-    store = counting(createMemoryKvStore({ now: time.now }));
+    store = counting(countedKvStore(createMemoryKvStore({ now: time.now })));
     log = capturingLogger();
   });
 

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { emptyCounters, withUpdateCounters } from '../../lib/metrics/update-scope.js';
 import { StoreError, type KvStore } from '../../lib/store/kv-store.js';
 import { createMemoryKvStore } from '../../lib/store/memory-kv-store.js';
 import { createUpstashKvStore } from '../../lib/store/upstash-kv-store.js';
@@ -49,15 +48,6 @@ describe.each(stores)('%s store', (_kind, make) => {
     const value = JSON.stringify({ text: 'Протекает кран 🚰', n: 1 });
     await store.exec([{ op: 'set', key, value }]);
     expect(await store.exec([{ op: 'get', key }])).toEqual([value]);
-  });
-
-  test('one exec is one round trip, counted into the update', async () => {
-    const store = make();
-    const counters = emptyCounters();
-    await withUpdateCounters(counters, () => store.exec([{ op: 'get', key: 'a' }, { op: 'get', key: 'b' }, { op: 'get', key: 'c' }]));
-    expect(counters).toMatchObject({ redisRoundTrips: 1, redisCommands: 3 });
-    await withUpdateCounters(counters, () => store.exec([]));
-    expect(counters.redisRoundTrips).toBe(1);
   });
 });
 
