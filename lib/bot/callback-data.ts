@@ -19,7 +19,9 @@ export type CallbackAction =
   /** From a notification: details open as a new message, so the notification stays in the chat. */
   | { readonly kind: 'open-request'; readonly lang: Lang; readonly requestId: string }
   | { readonly kind: 'pick'; readonly typeId: number; readonly sideId: number; readonly categoryId: number }
-  | { readonly kind: 'skip-photo'; readonly draftId: string }
+  /** Skip and Back on a draft step's prompt; the step name tells a stale button from the current one. */
+  | { readonly kind: 'skip'; readonly draftId: string; readonly step: string }
+  | { readonly kind: 'back'; readonly draftId: string; readonly step: string }
   | { readonly kind: 'confirm'; readonly draftId: string }
   | { readonly kind: 'edit'; readonly draftId: string }
   | { readonly kind: 'cancel' }
@@ -39,6 +41,7 @@ const MAX_BYTES = 64;
 const ID = /^[1-9]\d{0,9}$/;
 const DRAFT_ID = /^[A-Za-z0-9_-]{4,24}$/;
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,48}$/;
+const STEP = /^[a-z_]{1,16}$/;
 
 export function encodeCallback(action: CallbackAction): string {
   const parts = ((): (string | number)[] => {
@@ -61,8 +64,10 @@ export function encodeCallback(action: CallbackAction): string {
         return ['o', action.lang, action.requestId];
       case 'pick':
         return ['p', action.typeId, action.sideId, action.categoryId];
-      case 'skip-photo':
-        return ['sp', action.draftId];
+      case 'skip':
+        return ['sk', action.draftId, action.step];
+      case 'back':
+        return ['bk', action.draftId, action.step];
       case 'confirm':
         return ['ok', action.draftId];
       case 'edit':
@@ -120,8 +125,15 @@ export function decodeCallback(data: unknown): CallbackAction | undefined {
       const categoryId = id(c);
       return typeId && sideId && categoryId && only(3) ? { kind: 'pick', typeId, sideId, categoryId } : undefined;
     }
+    case 'sk':
+    case 'bk': {
+      const draft = a !== undefined && DRAFT_ID.test(a) ? a : undefined;
+      const step = b !== undefined && STEP.test(b) ? b : undefined;
+      return draft && step && only(2) ? { kind: code === 'sk' ? 'skip' : 'back', draftId: draft, step } : undefined;
+    }
+    // Skip on the photo prompt before the steps were listed in one place; chats still show it.
     case 'sp':
-      return draftId ? { kind: 'skip-photo', draftId } : undefined;
+      return draftId ? { kind: 'skip', draftId, step: 'photo' } : undefined;
     case 'ok':
       return draftId ? { kind: 'confirm', draftId } : undefined;
     case 'ed':

@@ -5,19 +5,19 @@ import { currentCounters } from '../metrics/update-scope.js';
 import type { BotContext, BotDeps } from './context.js';
 import { askCacheClear, cacheClear, cacheStats, isAdmin, stats } from './handlers/admin.js';
 import { cancel } from './handlers/cancel.js';
-import { confirmDraft, editDraft, showSummary } from './handlers/confirm.js';
-import { receiveContact } from './handlers/contact.js';
-import { receiveDescription, startDraft } from './handlers/describe.js';
+import { currentStep, editDraft, receiveMessage, skipStep, startDraft, stepBack } from './draft/draft-flow.js';
+import { SUMMARY_STEP } from './draft/steps.js';
+import { confirmDraft } from './handlers/confirm.js';
 import { chooseLanguage, setLanguage } from './handlers/language.js';
 import { showMyRequests, showRequest } from './handlers/my-requests.js';
-import { showCategories, showExpired, showRequestTypes, showSides } from './handlers/new-request.js';
-import { receivePhoto, skipPhoto } from './handlers/photo.js';
+import { showCategories, showRequestTypes, showSides } from './handlers/new-request.js';
 import { fallback, help, showMenu, start } from './handlers/start.js';
 import { observeUpdate } from './middleware/observe-update.js';
 import { floodLimit, type FloodLimitOptions } from './middleware/flood-limit.js';
 import { privateChatsOnly } from './middleware/private-chats-only.js';
 import { telegramCalls } from './middleware/telegram-calls.js';
 import { updateState, type UpdateStatePolicy } from './middleware/update-state.js';
+import { showExpired } from './views/expired.js';
 
 export interface CreateBotOptions {
   readonly token: string;
@@ -100,8 +100,10 @@ function onButton(ctx: BotContext): Promise<void> {
       return as('new-request', (c) => showCategories(c, action.typeId, action.sideId, action.page))(ctx);
     case 'pick':
       return as('describe', (c) => startDraft(c, action.typeId, action.sideId, action.categoryId))(ctx);
-    case 'skip-photo':
-      return as('photo', (c) => (c.session.draft?.id === action.draftId ? skipPhoto(c) : showExpired(c)))(ctx);
+    case 'skip':
+      return as(handlerOfStep(action.step), (c) => skipStep(c, action.draftId, action.step))(ctx);
+    case 'back':
+      return as(handlerOfStep(action.step), (c) => stepBack(c, action.draftId, action.step))(ctx);
     case 'confirm':
       return as('confirm', (c) => confirmDraft(c, action.draftId))(ctx);
     case 'edit':
@@ -123,16 +125,12 @@ function onButton(ctx: BotContext): Promise<void> {
 
 /** A message: what it means depends on the step of the draft, if there is one. */
 function onMessage(ctx: BotContext): Promise<void> {
-  switch (ctx.session.draft?.step) {
-    case 'description':
-      return as('describe', receiveDescription)(ctx);
-    case 'photo':
-      return as('photo', receivePhoto)(ctx);
-    case 'contact':
-      return as('contact', receiveContact)(ctx);
-    case 'confirm':
-      return as('confirm', (c) => showSummary(c, { newMessage: true }))(ctx);
-    default:
-      return as('fallback', fallback)(ctx);
-  }
+  const draft = ctx.session.draft;
+  if (!draft) return as('fallback', fallback)(ctx);
+  const name = draft.step === SUMMARY_STEP ? 'confirm' : (currentStep(draft)?.handler ?? 'expired');
+  return as(name, receiveMessage)(ctx);
+}
+
+function handlerOfStep(step: string): string {
+  return currentStep({ step } as Parameters<typeof currentStep>[0])?.handler ?? 'draft';
 }

@@ -1,12 +1,11 @@
 import * as v from 'valibot';
 import { LANGS } from '../i18n/index.js';
 
-/** Where a person is in the new-request conversation. */
-export const DRAFT_STEPS = ['description', 'photo', 'contact', 'confirm'] as const;
 
 const DraftSchema = v.object({
   id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{4,24}$/)),
-  step: v.picklist(DRAFT_STEPS),
+  /** A step of the bot's draft flow (or its summary); the flow treats a name it does not know as expired. */
+  step: v.pipe(v.string(), v.regex(/^[a-z_]{1,16}$/)),
   typeId: v.number(),
   sideId: v.number(),
   categoryId: v.number(),

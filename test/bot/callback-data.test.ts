@@ -13,7 +13,9 @@ const action: fc.Arbitrary<CallbackAction> = fc.oneof(
   fc.tuple(lang, fc.uuid()).map(([l, requestId]) => ({ kind: 'request', lang: l, requestId }) as const),
   fc.tuple(id, id, id).map(([typeId, sideId, categoryId]) => ({ kind: 'pick', typeId, sideId, categoryId }) as const),
   draftId.map((d) => ({ kind: 'confirm', draftId: d }) as const),
-  draftId.map((d) => ({ kind: 'skip-photo', draftId: d }) as const),
+  fc.tuple(draftId, fc.stringMatching(/^[a-z_]{1,16}$/)).map(([d, step]) => ({ kind: 'skip', draftId: d, step }) as const),
+  fc.tuple(draftId, fc.stringMatching(/^[a-z_]{1,16}$/)).map(([d, step]) => ({ kind: 'back', draftId: d, step }) as const),
+  draftId.map((d) => ({ kind: 'edit', draftId: d }) as const),
   fc.constant({ kind: 'cancel' } as const),
 );
 
@@ -33,6 +35,12 @@ describe('callback data', () => {
     for (const data of ['', 'x:1', 's:en', 's:de:1', 'c:en:1:10', 'p:0:1:1', 'p:1:1:1:1', 'ok:a', 'ok:' + 'a'.repeat(30), 'd:en:../etc', 'zz', 'x'.repeat(65)]) {
       expect(decodeCallback(data)).toBeUndefined();
     }
+  });
+
+  test("yesterday's buttons still work: Skip on the photo prompt before the step list", () => {
+    expect(decodeCallback('sp:abcdef123456')).toEqual({ kind: 'skip', draftId: 'abcdef123456', step: 'photo' });
+    expect(decodeCallback('ed:abcdef123456')).toEqual({ kind: 'edit', draftId: 'abcdef123456' });
+    for (const data of ['sk:abcdef123456', 'sk:abcdef123456:Photo', 'bk:abcdef123456:photo:1', 'sk::photo']) expect(decodeCallback(data)).toBeUndefined();
   });
 
   test('navigation is stateless; draft changes are not', () => {

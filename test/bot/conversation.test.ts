@@ -89,6 +89,36 @@ describe('new request', () => {
     expect(harness.backend.requests().some((r) => r.telegram.user_id === p.userId)).toBe(false);
   });
 
+  test('Back on the photo prompt returns to the description; a second Skip tap does nothing', async () => {
+    const p = person();
+    await toDescription(p);
+    await p.say('The kitchen tap drips all night long');
+    const photoPrompt = p.screen();
+    expect(photoPrompt.text).toContain('add a photo');
+    await p.tap('Back');
+    expect(p.screen().text).toContain('describe the problem');
+    await p.say('The bathroom tap drips all night long');
+    const again = p.screen();
+    await p.tap('Skip', again);
+    expect(p.lastText()).toContain('share your phone number');
+    const sentBefore = p.texts().length;
+    await p.tap('Skip', again);
+    expect(p.texts()).toHaveLength(sentBefore);
+    await p.say('Skip ⏭');
+    expect(p.screen().text).toContain('The bathroom tap drips all night long');
+  });
+
+  test("yesterday's Skip button on the photo prompt (sp:<draft>) still skips", async () => {
+    const p = person();
+    await toDescription(p);
+    await p.say('The kitchen tap drips all night long');
+    const prompt = p.screen();
+    const draftId = prompt.buttons.find((b) => b.text.includes('Skip'))?.callback_data.split(':')[1];
+    expect(draftId).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    await p.press(`sp:${draftId}`, prompt);
+    expect(p.lastText()).toContain('share your phone number');
+  });
+
   test('categories are paginated by 8 with Next and Previous', async () => {
     const p = person();
     await p.say('/new');

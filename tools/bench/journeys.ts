@@ -150,7 +150,7 @@ export function submitCycle(person: Person): Step[] {
     tap('side', (a) => a.kind === 'categories' && a.sideId === sideId && a.page === 0, { kind: 'categories', lang: 'en', typeId, sideId, page: 0 }),
     tap('category', (a) => a.kind === 'pick', { kind: 'pick', typeId, sideId, categoryId: firstCategoryId }),
     say('description', `Benchmark request from person ${person.index}: the kitchen tap keeps dripping.`),
-    withPhoto ? sendPhoto('photo') : tap('skip photo', (a) => a.kind === 'skip-photo', { kind: 'skip-photo', draftId: STAND_IN_DRAFT }),
+    withPhoto ? sendPhoto('photo') : tap('skip photo', (a) => a.kind === 'skip' && a.step === 'photo', { kind: 'skip', draftId: STAND_IN_DRAFT, step: 'photo' }),
     say('skip contact', EN.buttonSkip),
     tap('confirm', (a) => a.kind === 'confirm', { kind: 'confirm', draftId: STAND_IN_DRAFT }),
   ];

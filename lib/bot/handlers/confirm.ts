@@ -1,62 +1,11 @@
 import { BackendError } from '../../backend/backend-error.js';
 import type { NewRequest } from '../../backend/schemas.js';
-import type { Draft } from '../../session/session.js';
 import type { BotContext } from '../context.js';
+import { draftNames, retryButtons, summaryText } from '../draft/summary.js';
+import { showExpired } from '../views/expired.js';
 import { escapeHtml } from '../views/html.js';
 import { mainMenu } from '../views/menus.js';
-import { acknowledge, button, show, type Screen } from '../views/screen.js';
-import { askDescription } from './describe.js';
-import { showExpired } from './new-request.js';
-
-/** The last step: everything the person entered, with Confirm, Edit and Cancel. */
-export async function showSummary(ctx: BotContext, options: { readonly newMessage?: boolean } = {}): Promise<void> {
-  const draft = ctx.session.draft;
-  if (!draft) return showExpired(ctx);
-  const names = await draftNames(ctx, draft);
-  if (!names) return showExpired(ctx);
-  draft.step = 'confirm';
-  draft.reviewed = true;
-  draft.screenMessageId = await show(ctx, summaryScreen(ctx, draft, names), options);
-}
-
-function summaryText(ctx: BotContext, draft: Draft, names: DraftNames): string {
-  return ctx.t.summary({
-      type: escapeHtml(names.type),
-      side: escapeHtml(names.side),
-      category: escapeHtml(names.category),
-      description: escapeHtml(draft.description ?? ''),
-      photo: draft.photoFileId !== undefined,
-      phone: draft.phone !== undefined,
-  });
-}
-
-function summaryScreen(ctx: BotContext, draft: Draft, names: DraftNames): Screen {
-  return {
-    text: `${ctx.t.summaryTitle}\n\n${summaryText(ctx, draft, names)}`,
-    buttons: draft.attempted
-      ? retryButtons(ctx, draft.id)
-      : [
-          [button(ctx.t.buttonConfirm, { kind: 'confirm', draftId: draft.id })],
-          [button(ctx.t.buttonEdit, { kind: 'edit', draftId: draft.id }), button(ctx.t.buttonCancel, { kind: 'cancel' })],
-        ],
-  };
-}
-
-interface DraftNames {
-  readonly type: string;
-  readonly side: string;
-  readonly category: string;
-}
-
-async function draftNames(ctx: BotContext, draft: Draft): Promise<DraftNames | undefined> {
-  const { catalog } = ctx.deps;
-  const [type, side, category] = await Promise.all([
-    catalog.findRequestType(draft.typeId),
-    catalog.findSide(draft.typeId, draft.sideId),
-    catalog.findCategory(draft.typeId, draft.sideId, draft.categoryId),
-  ]);
-  return type && side && category ? { type: type.name, side: side.name, category: category.name } : undefined;
-}
+import { acknowledge, show } from '../views/screen.js';
 
 /**
  * Submits the draft. The Idempotency-Key is derived from the draft, so a double tap, a
@@ -115,23 +64,6 @@ export async function confirmDraft(ctx: BotContext, draftId: string): Promise<vo
   }
 }
 
-/** The draft stays as it is; Try again sends it with the same Idempotency-Key. */
-function retryButtons(ctx: BotContext, draftId: string) {
-  return [[button(ctx.t.buttonRetry, { kind: 'confirm', draftId })], [button(ctx.t.buttonCancel, { kind: 'cancel' })]] as const;
-}
-
 export function idempotencyKey(userId: number, draftId: string): string {
   return `tg-${userId}-${draftId}`;
-}
-
-/** Edit goes back to the description, keeping the chosen service (not after a sent attempt). */
-export async function editDraft(ctx: BotContext, draftId: string): Promise<void> {
-  const draft = ctx.session.draft;
-  if (!draft || draft.id !== draftId) return showExpired(ctx);
-  // After an attempt with an unknown outcome the draft is frozen: show it with Try again.
-  if (draft.attempted) return showSummary(ctx);
-  await acknowledge(ctx);
-  const category = await ctx.deps.catalog.findCategory(draft.typeId, draft.sideId, draft.categoryId);
-  if (!category) return showExpired(ctx);
-  await askDescription(ctx, category.name);
 }

@@ -1,6 +1,6 @@
 import type { BotContext } from '../context.js';
 import { categoriesScreen, requestTypesScreen, sidesScreen } from '../views/catalog-screens.js';
-import { mainMenu } from '../views/menus.js';
+import { showExpired } from '../views/expired.js';
 import { acknowledge, show } from '../views/screen.js';
 
 /**
@@ -27,11 +27,4 @@ export async function showCategories(ctx: BotContext, typeId: number, sideId: nu
   if (!type || !side) return showExpired(ctx);
   const categories = await ctx.deps.catalog.categories(typeId, sideId);
   await show(ctx, categoriesScreen(ctx.t, ctx.lang, type, side, categories, page));
-}
-
-/** A button that no longer matches the catalogue or the draft: say so and offer a fresh menu. */
-export async function showExpired(ctx: BotContext): Promise<void> {
-  ctx.handler = 'expired';
-  await acknowledge(ctx, ctx.t.menuExpired);
-  await show(ctx, mainMenu(ctx.t, ctx.lang, ctx.t.menuExpired), { newMessage: true });
 }

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import type { Draft } from '../../session/session.js';
+import type { BotContext } from '../context.js';
+import { showExpired } from '../views/expired.js';
+import { acknowledge } from '../views/screen.js';
+import type { DraftStep } from './draft-step.js';
+import { DRAFT_STEPS, findStep, SUMMARY_STEP } from './steps.js';
+import { showSummary } from './summary.js';
+
+/**
+ * The driver of the new-request draft: it moves along `DRAFT_STEPS` and ends at the summary.
+ * Handlers call it; the steps never call each other.
+ *
+ * - a step's message `done` → the next step, or the summary once it was reviewed (Edit keeps
+ *   what was given after the edited step);
+ * - Skip → the step forgets its input and the draft moves on as if it were done;
+ * - Back → the step before (the first step's Back is a catalogue button);
+ * - Edit (on the summary) → the first step, then straight back to the summary.
+ */
+
+/** The person picked a service: a new draft starts at the first step. */
+export async function startDraft(ctx: BotContext, typeId: number, sideId: number, categoryId: number): Promise<void> {
+  await acknowledge(ctx);
+  if (!(await ctx.deps.catalog.findCategory(typeId, sideId, categoryId))) return showExpired(ctx);
+  const draft: Draft = { id: randomBytes(9).toString('base64url'), step: firstStep().name, typeId, sideId, categoryId };
+  ctx.session.draft = draft;
+  await enter(ctx, draft, firstStep());
+}
+
+/** The step the draft is at, if it is one of the list (not the summary). */
+export function currentStep(draft: Draft | undefined): DraftStep | undefined {
+  return findStep(draft?.step);
+}
+
+/** A message while a step is current. */
+export async function receiveMessage(ctx: BotContext): Promise<void> {
+  const draft = ctx.session.draft;
+  if (!draft) return;
+  if (draft.step === SUMMARY_STEP) return showSummary(ctx, { newMessage: true });
+  const step = currentStep(draft);
+  if (!step) return showExpired(ctx);
+  if ((await step.receive(ctx, draft)) === 'done') await moveOn(ctx, draft, step);
+}
+
+/** Skip on a step's prompt. A tap on a step the draft already left (a double tap) does nothing. */
+export async function skipStep(ctx: BotContext, draftId: string, stepName: string): Promise<void> {
+  const draft = matchingDraft(ctx, draftId);
+  const step = findStep(stepName);
+  if (!draft || !step?.skip) return showExpired(ctx);
+  if (draft.attempted) return showSummary(ctx);
+  await acknowledge(ctx);
+  if (draft.step !== step.name) return;
+  step.skip(draft);
+  await moveOn(ctx, draft, step);
+}
+
+/** Back on a step's prompt: the step before it. */
+export async function stepBack(ctx: BotContext, draftId: string, stepName: string): Promise<void> {
+  const draft = matchingDraft(ctx, draftId);
+  const index = DRAFT_STEPS.findIndex((step) => step.name === stepName);
+  const previous = DRAFT_STEPS[index - 1];
+  if (!draft || !previous) return showExpired(ctx);
+  if (draft.attempted) return showSummary(ctx);
+  await acknowledge(ctx);
+  if (draft.step !== stepName) return;
+  await enter(ctx, draft, previous);
+}
+
+/** Edit on the summary: the first step again, keeping everything else. */
+export async function editDraft(ctx: BotContext, draftId: string): Promise<void> {
+  const draft = matchingDraft(ctx, draftId);
+  if (!draft) return showExpired(ctx);
+  // After an attempt with an unknown outcome the draft is frozen: show it with Try again.
+  if (draft.attempted) return showSummary(ctx);
+  await acknowledge(ctx);
+  await enter(ctx, draft, firstStep());
+}
+
+/** The session's draft when the button belongs to it; a button of an older draft has expired. */
+function matchingDraft(ctx: BotContext, draftId: string): Draft | undefined {
+  const draft = ctx.session.draft;
+  return draft?.id === draftId ? draft : undefined;
+}
+
+async function moveOn(ctx: BotContext, draft: Draft, from: DraftStep): Promise<void> {
+  const next = DRAFT_STEPS[DRAFT_STEPS.indexOf(from) + 1];
+  if (draft.reviewed || !next) return showSummary(ctx, { newMessage: ctx.callbackQuery === undefined });
+  await enter(ctx, draft, next);
+}
+
+async function enter(ctx: BotContext, draft: Draft, step: DraftStep): Promise<void> {
+  draft.step = step.name;
+  await step.ask(ctx, draft);
+}
+
+function firstStep(): DraftStep {
+  const first = DRAFT_STEPS[0];
+  if (!first) throw new Error('DRAFT_STEPS is empty');
+  return first;
+}

@@ -1,0 +1,44 @@
+import type { Message } from 'telegraf/types';
+import { showExpired } from '../views/expired.js';
+import { escapeHtml } from '../views/html.js';
+import { button, show } from '../views/screen.js';
+import { backButton, type DraftStep } from './draft-step.js';
+
+export const DESCRIPTION_MIN = 10;
+export const DESCRIPTION_MAX = 2000;
+
+/** What happened, where, since when: one text message of 10 to 2000 characters. */
+export const descriptionStep: DraftStep = {
+  name: 'description',
+  handler: 'describe',
+  back: 'catalogue',
+  async ask(ctx, draft) {
+    const category = await ctx.deps.catalog.findCategory(draft.typeId, draft.sideId, draft.categoryId);
+    if (!category) return showExpired(ctx);
+    draft.screenMessageId = await show(ctx, {
+      text: ctx.t.askDescription(escapeHtml(category.name)),
+      buttons: [
+        [backButton(ctx, draft, descriptionStep), button(ctx.t.buttonCancel, { kind: 'cancel' })],
+      ],
+    });
+  },
+  async receive(ctx, draft) {
+    const message = ctx.message as Message | undefined;
+    const text = message && 'text' in message ? message.text.trim() : undefined;
+    if (text === undefined) {
+      await ctx.reply(ctx.t.descriptionNeedsText);
+      return 'retry';
+    }
+    const length = [...text].length;
+    if (length < DESCRIPTION_MIN) {
+      await ctx.reply(ctx.t.descriptionTooShort(DESCRIPTION_MIN));
+      return 'retry';
+    }
+    if (length > DESCRIPTION_MAX) {
+      await ctx.reply(ctx.t.descriptionTooLong(DESCRIPTION_MAX, length));
+      return 'retry';
+    }
+    draft.description = text;
+    return 'done';
+  },
+};

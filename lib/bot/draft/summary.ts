@@ -1,0 +1,62 @@
+import type { Draft } from '../../session/session.js';
+import type { BotContext } from '../context.js';
+import { showExpired } from '../views/expired.js';
+import { escapeHtml } from '../views/html.js';
+import { button, show, type Button, type Screen } from '../views/screen.js';
+import { SUMMARY_STEP } from './steps.js';
+
+/** Where the steps end: everything the person entered, with Confirm, Edit and Cancel. */
+export async function showSummary(ctx: BotContext, options: { readonly newMessage?: boolean } = {}): Promise<void> {
+  const draft = ctx.session.draft;
+  if (!draft) return showExpired(ctx);
+  const names = await draftNames(ctx, draft);
+  if (!names) return showExpired(ctx);
+  draft.step = SUMMARY_STEP;
+  draft.reviewed = true;
+  draft.screenMessageId = await show(ctx, summaryScreen(ctx, draft, names), options);
+}
+
+export interface DraftNames {
+  readonly type: string;
+  readonly side: string;
+  readonly category: string;
+}
+
+/** The catalogue names of the draft's choices; undefined when the catalogue no longer has one of them. */
+export async function draftNames(ctx: BotContext, draft: Draft): Promise<DraftNames | undefined> {
+  const { catalog } = ctx.deps;
+  const [type, side, category] = await Promise.all([
+    catalog.findRequestType(draft.typeId),
+    catalog.findSide(draft.typeId, draft.sideId),
+    catalog.findCategory(draft.typeId, draft.sideId, draft.categoryId),
+  ]);
+  return type && side && category ? { type: type.name, side: side.name, category: category.name } : undefined;
+}
+
+export function summaryText(ctx: BotContext, draft: Draft, names: DraftNames): string {
+  return ctx.t.summary({
+    type: escapeHtml(names.type),
+    side: escapeHtml(names.side),
+    category: escapeHtml(names.category),
+    description: escapeHtml(draft.description ?? ''),
+    photo: draft.photoFileId !== undefined,
+    phone: draft.phone !== undefined,
+  });
+}
+
+function summaryScreen(ctx: BotContext, draft: Draft, names: DraftNames): Screen {
+  return {
+    text: `${ctx.t.summaryTitle}\n\n${summaryText(ctx, draft, names)}`,
+    buttons: draft.attempted
+      ? retryButtons(ctx, draft.id)
+      : [
+          [button(ctx.t.buttonConfirm, { kind: 'confirm', draftId: draft.id })],
+          [button(ctx.t.buttonEdit, { kind: 'edit', draftId: draft.id }), button(ctx.t.buttonCancel, { kind: 'cancel' })],
+        ],
+  };
+}
+
+/** The draft stays as it is; Try again sends it with the same Idempotency-Key. */
+export function retryButtons(ctx: BotContext, draftId: string): readonly (readonly Button[])[] {
+  return [[button(ctx.t.buttonRetry, { kind: 'confirm', draftId })], [button(ctx.t.buttonCancel, { kind: 'cancel' })]];
+}
