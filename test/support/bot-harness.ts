@@ -40,6 +40,13 @@ export interface BotInstance {
   readonly url: string;
   /** POSTs an update and waits until the update and its after-response work are done. */
   send(update: unknown, options?: { readonly secret?: string | null; readonly rawBody?: string; readonly method?: string }): Promise<WebhookAnswer>;
+  /**
+   * POSTs an update and returns as soon as the webhook answers, as Telegram sees it: Telegram
+   * sends the chat's next update right then, whatever the function still does afterwards.
+   */
+  deliver(update: unknown): Promise<WebhookAnswer>;
+  /** Waits until the work handed to `waitUntil` is done. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -108,6 +115,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const instance: BotInstance = {
       app,
       url,
+      async deliver(update) {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET },
+          body: JSON.stringify(update),
+        });
+        const body = await response.text();
+        if (response.status === 200 && body.trim().startsWith('{')) telegram.applyWebhookReply(TEST_BOT_TOKEN, JSON.parse(body));
+        return { status: response.status, body };
+      },
+      settled,
       async send(update, sendOptions = {}) {
         const secret = sendOptions.secret === undefined ? WEBHOOK_SECRET : sendOptions.secret;
         const response = await fetch(url, {

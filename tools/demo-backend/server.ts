@@ -70,6 +70,8 @@ export interface DemoBackend {
   readonly stats: DemoBackendStats;
   resetStats(): void;
   requests(): readonly StoredRequest[];
+  /** Adds `ms` to every request of one route (on top of `latencyMs`), e.g. a slow submission; 0 removes it. */
+  setRouteLatency(route: DemoRoute, ms: number): void;
   /** Applies `fault` to a route (or every route) for the next `times` requests (all when omitted). */
   setFault(route: DemoRoute | '*', fault: DemoFault, times?: number): void;
   /** Moves every open request one step on now, calling `onStatusChange` for each. */
@@ -112,6 +114,7 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
   });
   const stats = { requests: 0, connections: 0, byRoute: {} as Record<string, number> };
   const faults = new Map<DemoRoute | '*', { fault: DemoFault; remaining: number }>();
+  const routeLatency = new Map<DemoRoute, number>();
   // Sockets that already carried a request: later requests on them skip the handshake delay.
   const warmSockets = new WeakSet<Socket>();
   const expectedAuth = options.apiKey === undefined ? undefined : digest(`Bearer ${options.apiKey}`);
@@ -139,7 +142,8 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
 
     const firstOnSocket = !warmSockets.has(req.socket);
     warmSockets.add(req.socket);
-    const delay = (firstOnSocket ? (options.connectionLatencyMs ?? 0) : 0) + (options.latencyMs ?? 0);
+    const delay =
+      (firstOnSocket ? (options.connectionLatencyMs ?? 0) : 0) + (options.latencyMs ?? 0) + (match.route ? (routeLatency.get(match.route) ?? 0) : 0);
     if (delay > 0) await sleep(delay);
     if (res.destroyed) return;
 
@@ -270,6 +274,10 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
       stats.byRoute = {};
     },
     requests: () => store.all(),
+    setRouteLatency(routeName, ms) {
+      if (ms > 0) routeLatency.set(routeName, ms);
+      else routeLatency.delete(routeName);
+    },
     setFault(routeName, fault, times = Number.POSITIVE_INFINITY) {
       if (fault === 'none') faults.delete(routeName);
       else faults.set(routeName, { fault, remaining: times });
