@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import { Telegram, type Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { BackendClient } from './backend/backend-client.js';
@@ -6,6 +5,7 @@ import { lazyBackendClient } from './backend/lazy-backend-client.js';
 import { backgroundBotInfo, provisionalBotInfo } from './bot-info.js';
 import type { BotContext, BotDeps } from './bot/context.js';
 import { createBot } from './bot/create-bot.js';
+import { withUpdateOutcome, type UpdateOutcome } from './bot/update-outcome.js';
 import { createTwoTierCache, type TwoTierCache } from './cache/two-tier-cache.js';
 import type { FloodLimitOptions } from './bot/middleware/flood-limit.js';
 import type { UpdateStatePolicy } from './bot/middleware/update-state.js';
@@ -30,10 +30,11 @@ export interface App {
   readonly bot: Telegraf<BotContext>;
   readonly deps: BotDeps;
   /**
-   * Handles one update. With `res`, Telegraf may answer a call such as answerCallbackQuery
-   * inside the webhook reply (saving a round trip) and end `res` before the handlers finish.
+   * Handles one update and resolves when all of its work is done: what the person sees and what
+   * the session holds. With `webhook: true` the button's answer is left in `outcome.reply` for the
+   * caller's HTTP answer instead of being sent; only `afterResponse` work remains after it.
    */
-  handleUpdate(update: Update, res?: ServerResponse): Promise<void>;
+  handleUpdate(update: Update, options?: { readonly webhook?: boolean }): Promise<UpdateOutcome>;
   notify(notification: StatusNotification): Promise<NotifyResult>;
   /** Settles when the bot's full identity (getMe, cached in the store) is known; retries a failure. */
   identityResolved(): Promise<void>;
@@ -118,7 +119,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     logger,
     bot,
     deps,
-    handleUpdate: (update, res) => withUpdateCounters(emptyCounters(), () => bot.handleUpdate(update, res)),
+    handleUpdate: (update, handleOptions = {}) =>
+      withUpdateCounters(emptyCounters(), () => withUpdateOutcome(handleOptions.webhook === true, () => bot.handleUpdate(update))),
     notify: (notification) => notifyStatusChange({ telegram: bot.telegram, store, logger }, notification),
     identityResolved,
     async afterResponse() {

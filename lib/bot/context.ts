@@ -35,4 +35,8 @@ export interface BotContext extends Context {
   action: CallbackAction | undefined;
   /** Name of the handler that took the update, for the per-update log line and metrics. */
   handler: string;
+  /** The button's answer, made as the update's last call (see `acknowledge`). */
+  callbackAnswer: { readonly text: string | undefined } | undefined;
+  /** The button was answered already (`acknowledgeNow`, or the last call was made). */
+  callbackAnswered: boolean;
 }

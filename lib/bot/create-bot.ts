@@ -56,7 +56,9 @@ function as(name: string, fn: (ctx: BotContext) => Promise<void>) {
 export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   const { deps } = options;
   const bot = new Telegraf<BotContext>(options.token, {
-    telegram: { apiRoot: options.apiRoot, webhookReply: true },
+    // Off: Telegraf would end the webhook answer at the first eligible call and run the rest of the
+    // update after it. The button's answer is written into the reply by us, last (update-outcome.ts).
+    telegram: { apiRoot: options.apiRoot, webhookReply: false },
     handlerTimeout: options.handlerTimeoutMs ?? 50_000,
   });
   bot.botInfo = options.botInfo;

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Update } from 'telegraf/types';
 import type { Config } from '../config.js';
 import { appOrUnavailable, type EndpointDeps } from './endpoint-deps.js';
+import type { UpdateOutcome } from '../bot/update-outcome.js';
 import { readJsonBody, sendJson } from '../http/json.js';
 import { header, secretsEqual } from '../http/secrets.js';
 
@@ -43,11 +44,23 @@ export function createTelegramWebhook(deps: TelegramWebhookDeps) {
 
     const app = await appOrUnavailable(deps, res);
     if (!app) return;
-    const processing = app.handleUpdate(body.value, res);
-    // The response may end early (an answer riding in the webhook reply); the rest runs on.
-    deps.waitUntil(processing.then(() => app.afterResponse()).catch((error: unknown) => app.logger.error({ err: error }, 'update processing failed')));
-    await processing.catch(() => undefined);
-    if (!res.writableEnded) res.end();
+    // The answer tells Telegram the update is done and lets the chat's next update in: it goes
+    // out only when the update's work is finished. Bookkeeping runs after it, in waitUntil.
+    let outcome: UpdateOutcome = {};
+    try {
+      outcome = await app.handleUpdate(body.value, { webhook: true });
+    } catch (error) {
+      // Handler failures are turned into a message to the person inside the bot; this is the rest.
+      app.logger.error({ err: error }, 'update processing failed');
+    }
+    deps.waitUntil(app.afterResponse().catch((error: unknown) => app.logger.error({ err: error }, 'after-response work failed')));
+    if (outcome.retryAfterSeconds !== undefined) {
+      const retryAfter = String(outcome.retryAfterSeconds);
+      return sendJson(res, 503, { error: 'this update is still being processed; deliver it again later' }, { 'retry-after': retryAfter });
+    }
+    if (outcome.reply) return sendJson(res, 200, outcome.reply);
+    res.statusCode = 200;
+    res.end();
   };
 }
 

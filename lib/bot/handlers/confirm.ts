@@ -5,7 +5,7 @@ import { draftNames, retryButtons, summaryText } from '../draft/summary.js';
 import { showExpired } from '../views/expired.js';
 import { escapeHtml } from '../views/html.js';
 import { mainMenu } from '../views/menus.js';
-import { acknowledge, show } from '../views/screen.js';
+import { acknowledge, acknowledgeNow, show } from '../views/screen.js';
 
 /**
  * Submits the draft. The Idempotency-Key is derived from the draft, so a double tap, a
@@ -30,7 +30,8 @@ export async function confirmDraft(ctx: BotContext, draftId: string): Promise<vo
     await show(ctx, { text: ctx.t.submitRateLimited, buttons: retryButtons(ctx, draft.id) });
     return;
   }
-  await acknowledge(ctx, ctx.t.submitting);
+  // The backend may take seconds: the toast shows now, before the update is done.
+  await acknowledgeNow(ctx, ctx.t.submitting);
   draft.attempted = true;
 
   const body: NewRequest = {

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { langFromCode, messages } from '../../i18n/index.js';
 import type { BotContext } from '../context.js';
+import { acknowledge } from '../views/screen.js';
 
 export interface FloodLimitOptions {
   /** Updates one person may send per window. */
@@ -41,7 +42,7 @@ export function floodLimit(options: FloodLimitOptions = {}) {
     const seconds = Math.max(1, Math.ceil((window.start + windowMs - at) / 1000));
     // Runs before the session is read, so the language comes from Telegram's language_code.
     const text = messages(langFromCode(ctx.from?.language_code)).rateLimited(seconds);
-    if (ctx.callbackQuery) await ctx.answerCbQuery(text).catch(() => undefined);
+    if (ctx.callbackQuery) await acknowledge(ctx, text);
     else if (ctx.chat) await ctx.reply(text);
   };
 }

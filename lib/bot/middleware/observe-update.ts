@@ -4,6 +4,7 @@ import type { Logger } from '../../logger.js';
 import type { MetricsRecorder } from '../../metrics/metrics-recorder.js';
 import type { UpdateCounters } from '../../metrics/update-scope.js';
 import type { BotContext } from '../context.js';
+import { acknowledge, answerCallbackLast } from '../views/screen.js';
 
 export interface ObserveUpdateOptions {
   readonly logger: Logger;
@@ -28,6 +29,8 @@ export function observeUpdate(options: ObserveUpdateOptions) {
     const isCold = coldStart;
     coldStart = false;
     ctx.handler = 'none';
+    ctx.callbackAnswer = undefined;
+    ctx.callbackAnswered = false;
     ctx.log = options.logger.child({ update_id: ctx.update.update_id });
     let error = false;
     try {
@@ -37,6 +40,8 @@ export function observeUpdate(options: ObserveUpdateOptions) {
       ctx.log.error({ err, handler: ctx.handler }, 'handler failed');
       await apologize(ctx, err);
     }
+    // Last: the answer tells Telegram this update is done and lets the chat's next one in.
+    await answerCallbackLast(ctx);
     const ms = Math.round(performance.now() - started);
     const counters = options.counters();
     const line = {
@@ -76,7 +81,7 @@ function updateTypeOf(ctx: BotContext): string {
 async function apologize(ctx: BotContext, error: unknown): Promise<void> {
   if (!ctx.chat || !ctx.t) return;
   try {
-    if (ctx.callbackQuery) await ctx.answerCbQuery().catch(() => undefined);
+    await acknowledge(ctx);
     await ctx.reply(error instanceof BackendError ? ctx.t.catalogUnavailable : ctx.t.somethingWentWrong);
   } catch (err) {
     ctx.log.warn({ err }, 'could not tell the person about the failure');

@@ -5,19 +5,16 @@ import type { BotContext } from '../context.js';
 const MAX_RETRY_AFTER_S = 5;
 
 /**
- * Counts real Bot API round trips (calls folded into the webhook reply cost none) and honours
- * one 429 `retry_after` when it fits in the function's time budget; anything longer is rethrown.
+ * Counts Bot API round trips (the button's answer in the webhook reply is not one: it is not made
+ * through here) and honours one 429 `retry_after` when it fits in the function's time budget;
+ * anything longer is rethrown.
  */
 export function telegramCalls() {
   return async (ctx: BotContext, next: () => Promise<void>) => {
     const telegram = ctx.telegram;
     const callApi = telegram.callApi.bind(telegram);
     telegram.callApi = (async (method, payload, options) => {
-      const viaWebhook =
-        telegram.webhookReply &&
-        (telegram as unknown as { response?: { writableEnded?: boolean } }).response?.writableEnded === false &&
-        WEBHOOK_METHODS.has(method);
-      if (!viaWebhook) count('telegramCalls');
+      count('telegramCalls');
       try {
         return await callApi(method, payload, options);
       } catch (error) {
@@ -32,6 +29,3 @@ export function telegramCalls() {
     await next();
   };
 }
-
-// Telegraf answers these inside the webhook response when it can (see its ApiClient).
-const WEBHOOK_METHODS = new Set(['answerCallbackQuery', 'answerInlineQuery', 'deleteMessage', 'leaveChat', 'sendChatAction']);

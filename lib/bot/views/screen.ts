@@ -2,6 +2,7 @@ import { TelegramError } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
 import { encodeCallback, type CallbackAction } from '../callback-data.js';
 import type { BotContext } from '../context.js';
+import { replyableOutcome } from '../update-outcome.js';
 
 /** A message the bot shows: text (HTML) and its inline buttons. */
 export interface Screen {
@@ -51,13 +52,48 @@ export function isNotModified(error: unknown): boolean {
   return error instanceof TelegramError && error.code === 400 && /message is not modified/i.test(error.description);
 }
 
-/** Stops the button's loading spinner; rides in the webhook reply when it is the first call. */
+/**
+ * Stops the button's spinner (with a toast when `text` is given). Deferred: the answer is made
+ * once the update's work is done, in the webhook reply, because that reply is what tells Telegram
+ * the update is finished and lets the chat's next update in. The latest text wins.
+ */
 export async function acknowledge(ctx: BotContext, text?: string): Promise<void> {
-  if (!ctx.callbackQuery) return;
+  if (!ctx.callbackQuery || ctx.callbackAnswered) return;
+  ctx.callbackAnswer = { text };
+}
+
+/**
+ * Answers the button now with a toast, as its own Bot API call: progress before long work (a
+ * submission that may take seconds). The webhook reply then carries nothing for it.
+ */
+export async function acknowledgeNow(ctx: BotContext, text: string): Promise<void> {
+  if (!ctx.callbackQuery || ctx.callbackAnswered) return;
+  ctx.callbackAnswered = true;
   try {
     await ctx.answerCbQuery(text);
   } catch (error) {
     // An old query (over ~15 min) cannot be answered; the screen below still updates.
+    ctx.log.debug({ err: error }, 'answerCallbackQuery failed');
+  }
+}
+
+/**
+ * The update's last call: the answer `acknowledge` deferred, in the webhook reply when the caller
+ * can send one, else as a Bot API call. A dropped duplicate answers nothing: its first delivery does.
+ */
+export async function answerCallbackLast(ctx: BotContext): Promise<void> {
+  const query = ctx.callbackQuery;
+  if (!query || ctx.callbackAnswered || !ctx.callbackAnswer) return;
+  ctx.callbackAnswered = true;
+  const text = ctx.callbackAnswer?.text;
+  const outcome = replyableOutcome();
+  if (outcome) {
+    outcome.reply = { method: 'answerCallbackQuery', callback_query_id: query.id, ...(text !== undefined && { text }) };
+    return;
+  }
+  try {
+    await ctx.answerCbQuery(text);
+  } catch (error) {
     ctx.log.debug({ err: error }, 'answerCallbackQuery failed');
   }
 }
