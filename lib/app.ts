@@ -101,6 +101,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     deps,
     logger,
     statePolicy: options.statePolicy,
+    updateLeaseSeconds: config.updateLeaseSeconds,
     floodLimit: options.floodLimit,
   });
 

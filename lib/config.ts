@@ -24,6 +24,11 @@ export interface Config {
   /** Upstash Redis REST endpoint; undefined means the in-memory store (one instance only). */
   readonly redis: { readonly url: string; readonly token: string } | undefined;
   readonly adminUserIds: ReadonlySet<number>;
+  /**
+   * How long an update's de-dup marker is a lease while it is processed: a delivery of the same
+   * update within it waits (503); after it, a resend is processed (the first one died).
+   */
+  readonly updateLeaseSeconds: number;
   readonly notifySecret: string | undefined;
   readonly cronSecret: string | undefined;
   readonly cache: {
@@ -111,6 +116,8 @@ const EnvSchema = v.object({
   CACHE_DEFAULT_TTL_S: integer('CACHE_DEFAULT_TTL_S', 300, 1, 86_400),
   CATALOG_TTL_S: integer('CATALOG_TTL_S', 600, 1, 86_400),
   SLOW_CALL_MS: integer('SLOW_CALL_MS', 1000, 1, 300_000),
+  // At least the telegram function's maxDuration (vercel.json), so a running update is never taken twice.
+  UPDATE_LEASE_S: integer('UPDATE_LEASE_S', 70, 1, 3_600),
   LOG_LEVEL: v.optional(
     v.picklist(LOG_LEVELS, `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`),
     'info',
@@ -171,6 +178,7 @@ export function loadConfig(env: Env): Config {
         ? { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN }
         : undefined,
     adminUserIds: e.ADMIN_USER_IDS,
+    updateLeaseSeconds: e.UPDATE_LEASE_S,
     notifySecret: e.NOTIFY_SECRET,
     cronSecret: e.CRON_SECRET,
     cache: {

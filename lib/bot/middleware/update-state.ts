@@ -2,16 +2,26 @@ import { LRUCache } from 'lru-cache';
 import { langFromCode, messages } from '../../i18n/index.js';
 import type { Logger } from '../../logger.js';
 import { parseSession, serializeSession, sessionKey, SESSION_TTL_SECONDS } from '../../session/session.js';
-import type { KvStore } from '../../store/kv-store.js';
+import type { KvCommand, KvStore } from '../../store/kv-store.js';
 import { decodeCallback, isStateless } from '../callback-data.js';
 import type { BotContext } from '../context.js';
+import { currentOutcome } from '../update-outcome.js';
 
-/** Telegram keeps an undelivered update for 24 h, so a marker must live as long. */
-const DEDUP_TTL_SECONDS = 86_400;
+/** Telegram keeps an undelivered update for 24 h, so a "done" marker must live as long. */
+const DONE_TTL_SECONDS = 86_400;
+const PROCESSING = 'processing';
+const DONE = 'done';
+const IN_PROGRESS = 'in-progress';
 
 export interface UpdateStateOptions {
   readonly store: KvStore;
   readonly logger: Logger;
+  /**
+   * How long a delivery holds its update: at least the function's maxDuration, so a resend that
+   * arrives while the first delivery still runs is not processed twice. If the instance dies,
+   * a resend after the lease is processed.
+   */
+  readonly leaseSeconds?: number;
   /** How many recent update ids and sessions this instance remembers locally. */
   readonly localEntries?: number;
   /** Defaults are the product; the benchmark turns them off to measure the seed's "before". */
@@ -30,8 +40,13 @@ export interface UpdateStatePolicy {
 export const PRODUCT_STATE_POLICY: UpdateStatePolicy = { statelessNavigation: true, pipelined: true, writeOnlyChanges: true };
 
 /**
- * Loads the session and drops duplicate deliveries in ONE store round trip, runs the handlers,
- * then saves the session in one more round trip only when it changed.
+ * Takes the update's lease and loads the session in ONE store round trip, runs the handlers,
+ * then saves the session (when it changed) and marks the update done in one more.
+ *
+ * The marker `update:{id}` is a lease while the update runs (SET NX, `leaseSeconds`) and "done"
+ * for 24 h once it finished. A delivery that finds a lease answers "retry later" (503): the first
+ * delivery may still be running, or may have died, in which case the resend after the lease runs it.
+ * A delivery that finds "done" is dropped.
  *
  * Stateless navigation taps skip the store entirely (zero round trips); they are de-duplicated
  * only by this instance's memory, which is safe because re-rendering a screen is idempotent.
@@ -40,8 +55,10 @@ export const PRODUCT_STATE_POLICY: UpdateStatePolicy = { statelessNavigation: tr
 export function updateState(options: UpdateStateOptions) {
   // Recent ids and sessions of this instance only; lru-cache allocates all slots up front (cold start).
   const localEntries = options.localEntries ?? 2_000;
+  const leaseSeconds = options.leaseSeconds ?? 70;
   const policy = { ...PRODUCT_STATE_POLICY, ...options.policy };
-  const seenUpdates = new LRUCache<number, true>({ max: localEntries });
+  // Updates this instance took: 'processing' until their work is done, then 'done'.
+  const seenUpdates = new LRUCache<number, typeof PROCESSING | typeof DONE>({ max: localEntries });
   // Last session seen per person on this instance: the fallback while the store is down.
   const localSessions = new LRUCache<string, string>({ max: localEntries, ttl: SESSION_TTL_SECONDS * 1000 });
   // Sessions changed here while the store was down: newer than the store's copy until written
@@ -50,30 +67,48 @@ export function updateState(options: UpdateStateOptions) {
 
   return async (ctx: BotContext, next: () => Promise<void>) => {
     const updateId = ctx.update.update_id;
-    if (seenUpdates.has(updateId)) {
-      ctx.handler = 'duplicate';
-      ctx.log.info('duplicate update dropped (instance)');
-      return;
-    }
-    seenUpdates.set(updateId, true);
-
     ctx.action = ctx.callbackQuery && 'data' in ctx.callbackQuery ? decodeCallback(ctx.callbackQuery.data) : undefined;
     const userId = ctx.from?.id;
     const stateless = userId === undefined || (policy.statelessNavigation && ctx.action !== undefined && isStateless(ctx.action));
     ctx.session = {};
     setLanguage(ctx);
-    if (stateless) return next();
 
+    const seen = seenUpdates.get(updateId);
+    // A stateless tap re-renders a screen: dropping a copy is harmless even while the first runs.
+    if (seen === DONE || (seen === PROCESSING && stateless)) {
+      ctx.handler = 'duplicate';
+      ctx.log.info('duplicate update dropped (instance)');
+      return;
+    }
+    if (seen === PROCESSING) return retryLater(ctx, leaseSeconds);
+    seenUpdates.set(updateId, PROCESSING);
+    try {
+      if (stateless) await next();
+      else await withSession(ctx, userId, next);
+    } finally {
+      // A delivery that found another one's lease leaves no trace: this instance takes the resend.
+      if (ctx.handler === IN_PROGRESS) seenUpdates.delete(updateId);
+      else seenUpdates.set(updateId, DONE);
+    }
+  };
+
+  async function withSession(ctx: BotContext, userId: number, next: () => Promise<void>): Promise<void> {
     const key = sessionKey(userId);
+    const markerKey = `update:${ctx.update.update_id}`;
     let before: string | null;
     let storeUp = true;
     try {
-      const marker = { op: 'set', key: `update:${updateId}`, value: '1', ttlSeconds: DEDUP_TTL_SECONDS, onlyIfAbsent: true } as const;
+      const lease = { op: 'set', key: markerKey, value: PROCESSING, ttlSeconds: leaseSeconds, onlyIfAbsent: true } as const;
       const read = { op: 'get', key } as const;
       const [fresh, raw] = policy.pipelined
-        ? await options.store.exec([marker, read])
-        : [(await options.store.exec([marker]))[0], (await options.store.exec([read]))[0]];
+        ? await options.store.exec([lease, read])
+        : [(await options.store.exec([lease]))[0], (await options.store.exec([read]))[0]];
       if (!fresh) {
+        // Rare: only redeliveries get here, so telling "running" from "done" may cost a round trip.
+        const [marker] = await options.store.exec([{ op: 'get', key: markerKey }]);
+        // Another delivery took this update and has not finished it (or died): let Telegram
+        // deliver it again later instead of acknowledging work nobody finished.
+        if (marker === PROCESSING) return retryLater(ctx, leaseSeconds);
         ctx.handler = 'duplicate';
         ctx.log.info('duplicate update dropped');
         return;
@@ -91,24 +126,41 @@ export function updateState(options: UpdateStateOptions) {
     // Remember the language once, so notifications pushed later speak it too.
     ctx.session.lang ??= ctx.lang;
 
-    await next();
+    const done = { op: 'set', key: markerKey, value: DONE, ttlSeconds: DONE_TTL_SECONDS } as const;
+    try {
+      await next();
+    } catch (error) {
+      // The person is told something went wrong (observe-update); this delivery is over.
+      if (storeUp) await options.store.exec([done]).catch(() => undefined);
+      throw error;
+    }
 
     const after = serializeSession(ctx.session);
     const writeBack = storeUp && unsynced.has(key);
-    if (policy.writeOnlyChanges && !writeBack && after === (before ?? serializeSession({}))) return;
-    localSessions.set(key, after);
+    const changed = !policy.writeOnlyChanges || writeBack || after !== (before ?? serializeSession({}));
+    if (changed) localSessions.set(key, after);
     if (!storeUp) {
-      unsynced.set(key, true);
+      if (changed) unsynced.set(key, true);
       return;
     }
+    // The session and "done" in one round trip: a resend after this sees a finished update.
+    const writes: KvCommand[] = changed ? [{ op: 'set', key, value: after, ttlSeconds: SESSION_TTL_SECONDS }, done] : [done];
     try {
-      await options.store.exec([{ op: 'set', key, value: after, ttlSeconds: SESSION_TTL_SECONDS }]);
+      await options.store.exec(writes);
       unsynced.delete(key);
     } catch (error) {
-      unsynced.set(key, true);
+      if (changed) unsynced.set(key, true);
       ctx.log.error({ err: error }, '[store] session write failed, kept on this instance only');
     }
-  };
+  }
+}
+
+/** The update is leased by another delivery: nothing runs, and the webhook asks Telegram to come back. */
+function retryLater(ctx: BotContext, leaseSeconds: number): void {
+  ctx.handler = IN_PROGRESS;
+  ctx.log.warn('update is leased by another delivery; asking Telegram to deliver it again later');
+  const outcome = currentOutcome();
+  if (outcome) outcome.retryAfterSeconds = Math.min(leaseSeconds, 60);
 }
 
 function setLanguage(ctx: BotContext): void {
