@@ -27,6 +27,10 @@ export interface HarnessOptions {
   readonly backend?: DemoBackendOptions;
   /** Use the in-memory store instead of Redis through the bridge. */
   readonly memoryStore?: boolean;
+  /** Another bot: its own token (and fake Bot API), e.g. a preview deployment's test bot. */
+  readonly token?: string;
+  /** Share another harness's Redis bridge (it stays open when this harness closes). */
+  readonly bridge?: UpstashBridge;
 }
 
 export interface WebhookAnswer {
@@ -66,13 +70,16 @@ export interface Harness {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const [telegram, backend] = await Promise.all([startFakeTelegram({ token: TEST_BOT_TOKEN }), startDemoBackend({ ...options.backend })]);
-  const bridge = options.memoryStore
-    ? undefined
-    : await startUpstashBridge({ redisUrl: (await ensureRedis()).url, prefix: `test:${randomBytes(6).toString('hex')}:` });
+  const token = options.token ?? TEST_BOT_TOKEN;
+  const [telegram, backend] = await Promise.all([startFakeTelegram({ token }), startDemoBackend({ ...options.backend })]);
+  const ownBridge =
+    options.memoryStore || options.bridge
+      ? undefined
+      : await startUpstashBridge({ redisUrl: (await ensureRedis()).url, prefix: `test:${randomBytes(6).toString('hex')}:` });
+  const bridge = options.bridge ?? ownBridge;
 
   const config = loadConfig({
-    TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
+    TELEGRAM_BOT_TOKEN: token,
     TELEGRAM_API_ROOT: telegram.apiRoot,
     TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
     BACKEND_URL: backend.url,
@@ -122,7 +129,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           body: JSON.stringify(update),
         });
         const body = await response.text();
-        if (response.status === 200 && body.trim().startsWith('{')) telegram.applyWebhookReply(TEST_BOT_TOKEN, JSON.parse(body));
+        if (response.status === 200 && body.trim().startsWith('{')) telegram.applyWebhookReply(token, JSON.parse(body));
         return { status: response.status, body };
       },
       settled,
@@ -135,7 +142,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         });
         const body = await response.text();
         // Telegram executes a method written into the webhook answer; so does the fake.
-        if (response.status === 200 && body.trim().startsWith('{')) telegram.applyWebhookReply(TEST_BOT_TOKEN, JSON.parse(body));
+        if (response.status === 200 && body.trim().startsWith('{')) telegram.applyWebhookReply(token, JSON.parse(body));
         await settled();
         return { status: response.status, body };
       },
@@ -159,7 +166,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     startInstance,
     async close() {
       await Promise.allSettled(instances.map((instance) => instance.close()));
-      await Promise.allSettled([telegram.close(), backend.close(), bridge?.close()]);
+      await Promise.allSettled([telegram.close(), backend.close(), ownBridge?.close()]);
     },
   };
 }
