@@ -20,7 +20,9 @@ import { emptyCounters, withUpdateCounters } from './metrics/update-scope.js';
 import type { StatusNotification } from './backend/schemas.js';
 import { notifyStatusChange, type NotifyResult } from './notify/notify-status-change.js';
 import type { KvStore } from './store/kv-store.js';
+import { keyNamespace } from './store/key-namespace.js';
 import { createMemoryKvStore } from './store/memory-kv-store.js';
+import { namespacedKvStore } from './store/namespaced-kv-store.js';
 import { createUpstashKvStore } from './store/upstash-kv-store.js';
 
 /** Everything one instance needs, built once and shared by every update it serves. */
@@ -61,8 +63,10 @@ export interface CreateAppOptions {
 export async function createApp(options: CreateAppOptions): Promise<App> {
   const { config, logger } = options;
   const upstash = options.store === undefined && config.redis ? createUpstashKvStore(config.redis) : undefined;
-  // Round trips are counted here, above the store, so every store (configured or injected) is measured.
-  const store = countedKvStore(options.store ?? upstash ?? createMemoryStore(logger));
+  // Every key under this bot's namespace; round trips counted above the store, so every store
+  // (configured or injected) is measured.
+  const namespace = keyNamespace({ token: config.telegram.token, prefix: config.redisKeyPrefix });
+  const store = countedKvStore(namespacedKvStore(options.store ?? upstash ?? createMemoryStore(logger), namespace));
   const metrics = createMetricsRecorder({ store, logger, flushIntervalMs: options.metricsFlushIntervalMs });
   const backend =
     options.backend ??
@@ -90,7 +94,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     defaultTtlSeconds: config.cache.defaultTtlSeconds,
   });
   const catalog = createCatalog({ source: backend, cache, ttlSeconds: config.cache.catalogTtlSeconds });
-  const submissionLimiter = createSubmissionLimiter({ redis: upstash?.redis, logger });
+  const submissionLimiter = createSubmissionLimiter({ redis: upstash?.redis, prefix: `${namespace}:ratelimit:submit`, logger });
   const deps: BotDeps = { logger, store, backend, catalog, cache, metrics, submissionLimiter, adminUserIds: config.adminUserIds };
 
   const telegramOptions = { apiRoot: config.telegram.apiRoot };

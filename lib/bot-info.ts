@@ -11,7 +11,8 @@ const BOT_INFO_TTL_SECONDS = 86_400;
  * a store failure falls back to `getMe`.
  */
 export async function resolveBotInfo(options: { store: KvStore; telegram: Telegram; token: string }): Promise<UserFromGetMe> {
-  const key = `bot:info:${botIdOf(options.token)}`;
+  // The store is the bot's own namespace (its id is in it): one key per bot.
+  const key = 'bot:info';
   try {
     const [cached] = await options.store.exec([{ op: 'get', key }]);
     if (cached !== null) return JSON.parse(cached) as UserFromGetMe;

@@ -23,6 +23,8 @@ export interface Config {
   };
   /** Upstash Redis REST endpoint; undefined means the in-memory store (one instance only). */
   readonly redis: { readonly url: string; readonly token: string } | undefined;
+  /** Put before the bot's id in every Redis key (see lib/store/key-namespace.ts). */
+  readonly redisKeyPrefix: string | undefined;
   readonly adminUserIds: ReadonlySet<number>;
   /**
    * How long an update's de-dup marker is a lease while it is processed: a delivery of the same
@@ -102,6 +104,13 @@ const EnvSchema = v.object({
   BACKEND_API_KEY: optionalText,
   UPSTASH_REDIS_REST_URL: v.optional(httpUrl('UPSTASH_REDIS_REST_URL', 'https://eu1-example.upstash.io')),
   UPSTASH_REDIS_REST_TOKEN: optionalText,
+  REDIS_KEY_PREFIX: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.regex(/^[A-Za-z0-9_-]{1,32}$/, 'REDIS_KEY_PREFIX must be 1-32 characters of A-Z, a-z, 0-9, _ and - (e.g. staging)'),
+    ),
+  ),
   ADMIN_USER_IDS: v.pipe(
     v.optional(v.string(), ''),
     v.trim(),
@@ -177,6 +186,7 @@ export function loadConfig(env: Env): Config {
       e.UPSTASH_REDIS_REST_URL !== undefined && e.UPSTASH_REDIS_REST_TOKEN !== undefined
         ? { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN }
         : undefined,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     adminUserIds: e.ADMIN_USER_IDS,
     updateLeaseSeconds: e.UPDATE_LEASE_S,
     notifySecret: e.NOTIFY_SECRET,

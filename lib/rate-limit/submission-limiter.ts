@@ -17,7 +17,12 @@ export interface SubmissionLimiter {
  * within the timeout the submission goes ahead, because losing a real request is worse.
  * Without Upstash the same limit is kept per instance.
  */
-export function createSubmissionLimiter(options: { readonly redis: Redis | undefined; readonly logger: Logger }): SubmissionLimiter {
+export function createSubmissionLimiter(options: {
+  readonly redis: Redis | undefined;
+  /** Key prefix of the limiter's Redis keys: the bot's namespace (see key-namespace.ts). */
+  readonly prefix: string;
+  readonly logger: Logger;
+}): SubmissionLimiter {
   const { redis } = options;
   if (redis) {
     // Only Confirm needs it: loaded then, not on every cold start.
@@ -28,7 +33,7 @@ export function createSubmissionLimiter(options: { readonly redis: Redis | undef
           new RatelimitClass({
             redis,
             limiter: RatelimitClass.slidingWindow(SUBMISSIONS_PER_HOUR, '1 h'),
-            prefix: 'ratelimit:submit',
+            prefix: options.prefix,
             timeout: 1000,
             analytics: false,
           }),

@@ -7,11 +7,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { messages } from '../../lib/i18n/index.js';
+import { keyNamespace } from '../../lib/store/key-namespace.js';
 import { MAX_UPDATE_BYTES } from '../../lib/webhook/telegram-webhook.js';
 import { startHarness, updateLines, type BotInstance, type Harness } from '../support/bot-harness.js';
 import { Person } from '../support/person.js';
-import { createTally, isIntactSession, redisOf, toDescription, watchUnhandledRejections } from '../support/reliability.js';
-import { textUpdate } from '../support/updates.js';
+import { createTally, isIntactSession, rawSession, redisOf, toDescription, watchUnhandledRejections } from '../support/reliability.js';
+import { TEST_BOT_TOKEN, textUpdate } from '../support/updates.js';
 
 /** Fixed, so a failure replays; FUZZ_SEED=<n> explores another corner. */
 const SEED = Number(process.env.FUZZ_SEED ?? 20_260_606);
@@ -39,7 +40,7 @@ beforeAll(async () => {
   await toDescription(person);
   await person.say('Mould is spreading on the bathroom ceiling');
   await person.sendPhoto();
-  sessionBefore = await redisOf(harness).get<string>(`session:${PERSON_ID}`);
+  sessionBefore = await rawSession(redisOf(harness), PERSON_ID);
 });
 afterAll(async () => {
   rejections.stop();
@@ -222,7 +223,7 @@ describe('fuzz', () => {
 
   test('every session intact', async () => {
     const redis = redisOf(harness);
-    const keys = await redis.keys('session:*');
+    const keys = await redis.keys(`${keyNamespace({ token: TEST_BOT_TOKEN })}:session:*`);
     expect(keys.length).toBeGreaterThan(1);
     const values = await Promise.all(keys.map((key) => redis.get<string>(key)));
     const broken = keys.filter((_, i) => !isIntactSession(values[i] ?? ''));
@@ -232,7 +233,7 @@ describe('fuzz', () => {
 
   test('the person’s draft intact, the conversation continues', async () => {
     expect(sessionBefore).not.toBeNull();
-    expect(await redisOf(harness).get<string>(`session:${PERSON_ID}`)).toBe(sessionBefore);
+    expect(await rawSession(redisOf(harness), PERSON_ID)).toBe(sessionBefore);
     await person.shareContact();
     expect(person.screen().text).toContain('Mould is spreading on the bathroom ceiling');
     await person.tap('Confirm');

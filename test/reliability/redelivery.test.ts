@@ -3,13 +3,12 @@
 // answered 200 (one that found the update still running is answered 503 first and delivered again).
 // (test/bot/performance-budget covers /start 5 times on one instance; these cover draft steps,
 // where handling twice would change what the person built.)
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Update } from 'telegraf/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { messages } from '../../lib/i18n/index.js';
 import { startHarness, updateLines, type BotInstance, type Harness } from '../support/bot-harness.js';
 import { Person } from '../support/person.js';
-import { createTally, redisOf, storedSession, toDescription, watchUnhandledRejections } from '../support/reliability.js';
+import { atOnceLikeTelegram, createTally, redisOf, storedSession, toDescription, watchUnhandledRejections } from '../support/reliability.js';
 import { callbackUpdate, photoUpdate, textUpdate } from '../support/updates.js';
 
 let harness: Harness;
@@ -52,26 +51,11 @@ async function inTurn(update: Update, instances: readonly BotInstance[], times =
   return statuses;
 }
 
-/**
- * Sends one update to the instances (a, b, a, …) all at once. A delivery that finds the update
- * still being processed elsewhere is answered 503 (never 200: that would acknowledge unfinished
- * work); Telegram then delivers it again later, as this does, until it is answered 200.
- */
+/** All at once, as Telegram retries (see atOnceLikeTelegram): the final statuses. */
 async function atOnce(update: Update, instances: readonly BotInstance[], times = 5): Promise<number[]> {
-  const deliver = (i: number) => (instances[i % instances.length] as BotInstance).send(update);
-  const answers = await Promise.all(Array.from({ length: times }, (_, i) => deliver(i)));
-  retriedAfter503 += answers.filter((answer) => answer.status === 503).length;
-  return Promise.all(
-    answers.map(async (answer, i) => {
-      let status = answer.status;
-      // Telegram backs off (from 1 s, doubling) before delivering again; a shorter wait does here.
-      for (let attempt = 0; status === 503 && attempt < 5; attempt++) {
-        await sleep(50 * 2 ** attempt);
-        status = (await deliver(i)).status;
-      }
-      return status;
-    }),
-  );
+  const { statuses, retried } = await atOnceLikeTelegram(update, instances, times);
+  retriedAfter503 += retried;
+  return statuses;
 }
 let retriedAfter503 = 0;
 

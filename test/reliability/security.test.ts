@@ -12,7 +12,7 @@ import { createNotifyEndpoint } from '../../lib/webhook/notify-endpoint.js';
 import { ADMIN_ID, CRON_SECRET, NOTIFY_SECRET, WEBHOOK_SECRET, startHarness, updateLines, type BotInstance, type Harness } from '../support/bot-harness.js';
 import { closeServer, listen } from '../support/http.js';
 import { Person } from '../support/person.js';
-import { createTally, plain, redisOf, toDescription, toSummary, watchUnhandledRejections } from '../support/reliability.js';
+import { createTally, plain, rawSession, redisOf, toDescription, toSummary, watchUnhandledRejections } from '../support/reliability.js';
 import { textUpdate } from '../support/updates.js';
 
 let harness: Harness;
@@ -50,13 +50,13 @@ function requestsOf(userId: number) {
   return harness.backend.requests().filter((request) => request.telegram.user_id === userId);
 }
 
-const rawSession = (userId: number) => redisOf(harness).get<string>(`session:${userId}`);
+const rawSessionOf = (userId: number) => rawSession(redisOf(harness), userId);
 
 describe('webhook secret', () => {
   test('wrong or missing: 401, nothing processed', async () => {
     const p = person();
     await toDescription(p);
-    const session = await rawSession(p.userId);
+    const session = await rawSessionOf(p.userId);
     harness.telegram.reset();
     const bridgeBefore = harness.bridge?.stats.requests;
     const linesBefore = updateLines(harness).length;
@@ -70,7 +70,7 @@ describe('webhook secret', () => {
     expect(updateLines(harness).length).toBe(linesBefore);
     expect(harness.bridge?.stats.requests).toBe(bridgeBefore);
     expect(harness.backend.stats.requests).toBe(backendBefore);
-    expect(await rawSession(p.userId)).toBe(session);
+    expect(await rawSessionOf(p.userId)).toBe(session);
     expect(harness.rawLogs.some((line) => line.includes(WEBHOOK_SECRET.slice(0, -1)))).toBe(false);
   });
 });
@@ -146,7 +146,7 @@ describe('forged callback_data', () => {
     await toSummary(owner, 'The intercom at the front door is dead');
     const draftId = owner.screen().buttons.find((b) => b.text === en.buttonConfirm)?.callback_data.split(':')[1] ?? '';
     expect(draftId).not.toBe('');
-    const ownerSession = await rawSession(owner.userId);
+    const ownerSession = await rawSessionOf(owner.userId);
 
     const intruder = person();
     await intruder.say('/start');
@@ -154,7 +154,7 @@ describe('forged callback_data', () => {
       await intruder.press(data);
       expect(intruder.lastText()).toContain(en.menuExpired);
     }
-    expect(await rawSession(owner.userId)).toBe(ownerSession);
+    expect(await rawSessionOf(owner.userId)).toBe(ownerSession);
     expect(harness.backend.requests().filter((r) => r.description === 'The intercom at the front door is dead')).toHaveLength(0);
 
     await owner.tap('Confirm');
@@ -214,7 +214,7 @@ describe('rate limits', () => {
     tally.expectRequests(5);
     expect(p.screen().text).toBe(en.submitRateLimited);
     expect(p.labels()).toContain(en.buttonRetry);
-    const session = JSON.parse((await rawSession(p.userId)) ?? '{}') as { draft?: { description?: string; step?: string } };
+    const session = JSON.parse((await rawSessionOf(p.userId)) ?? '{}') as { draft?: { description?: string; step?: string } };
     expect(session.draft).toMatchObject({ step: 'confirm', description: 'Submission number 6: the light in the hall flickers' });
 
     const someoneElse = person();

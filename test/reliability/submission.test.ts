@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { messages } from '../../lib/i18n/index.js';
 import { startHarness, type BotInstance, type Harness } from '../support/bot-harness.js';
 import { Person } from '../support/person.js';
-import { backendFault, createTally, plain, redisOf, storedSession, toSummary, watchUnhandledRejections } from '../support/reliability.js';
+import { atOnceLikeTelegram, backendFault, createTally, plain, redisOf, storedSession, toSummary, watchUnhandledRejections } from '../support/reliability.js';
 import { callbackUpdate } from '../support/updates.js';
 
 let harness: Harness;
@@ -135,9 +135,9 @@ describe('Confirm arrives more than once', () => {
     await toSummary(p, DESCRIPTION, { photo: true, phone: true });
     const update = callbackUpdate({ userId: p.userId, data: p.screen().buttons[0]?.callback_data ?? '', messageId: p.screen().messageId });
     const fault = backendFault(harness.backend, 'POST /requests', 'fail-after-create', 1);
-    const answers = await Promise.all([a, b, a, b, a].map((instance) => instance.send(update)));
+    const { statuses } = await atOnceLikeTelegram(update, [a, b]);
     tally.fault(fault.stop());
-    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
     expect(requestsOf(p)).toHaveLength(1);
     expect(p.texts().filter((text) => text.includes(plain(en.submitted(requestsOf(p)[0]?.number ?? '?'))))).toHaveLength(1);
     expectComplete(p);

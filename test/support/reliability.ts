@@ -2,13 +2,16 @@
 // injected, reading sessions back from Redis through the bridge, watching for unhandled
 // rejections, and the figures each file reports (summed over the run in one final summary).
 import { appendFileSync, readFileSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Redis } from '@upstash/redis';
 import type { DemoBackend, DemoFault, DemoRoute } from '../../tools/demo-backend/server.js';
 import { parseSession, sessionKey, type Session } from '../../lib/session/session.js';
-import { updateLines, type Harness } from './bot-harness.js';
+import { keyNamespace } from '../../lib/store/key-namespace.js';
+import { updateLines, type BotInstance, type Harness } from './bot-harness.js';
+import { TEST_BOT_TOKEN } from './updates.js';
 import type { Person } from './person.js';
 import type { UpstashBridge, UpstashFault } from './upstash-bridge.js';
 
@@ -167,9 +170,37 @@ export function redisOf(harness: Harness): Redis {
   return new Redis({ url: harness.bridge.url, token: harness.bridge.token, automaticDeserialization: false, enableAutoPipelining: false });
 }
 
-/** The person's session as stored in Redis (null when there is none). */
-export async function storedSession(redis: Redis, userId: number): Promise<Session | null> {
-  const raw = await redis.get<string>(sessionKey(userId));
+/** The raw stored session, as Redis holds it under the test bot's namespace. */
+export function rawSession(redis: Redis, userId: number, namespace = keyNamespace({ token: TEST_BOT_TOKEN })): Promise<string | null> {
+  return redis.get<string>(`${namespace}:${sessionKey(userId)}`);
+}
+
+/**
+ * Delivers one update to the instances (a, b, a, …) all at once, then as Telegram does: a delivery
+ * answered 503 (the update was still running elsewhere) is delivered again after a backoff until
+ * it is answered 200. Resolves with each delivery's final status and how many were retried.
+ */
+export async function atOnceLikeTelegram(update: unknown, instances: readonly BotInstance[], times = 5): Promise<{ statuses: number[]; retried: number }> {
+  const deliver = (i: number) => (instances[i % instances.length] as BotInstance).send(update);
+  const answers = await Promise.all(Array.from({ length: times }, (_, i) => deliver(i)));
+  const retried = answers.filter((answer) => answer.status === 503).length;
+  const statuses = await Promise.all(
+    answers.map(async (answer, i) => {
+      let status = answer.status;
+      // Telegram backs off (from 1 s, doubling) before delivering again; a shorter wait does here.
+      for (let attempt = 0; status === 503 && attempt < 5; attempt++) {
+        await sleep(50 * 2 ** attempt);
+        status = (await deliver(i)).status;
+      }
+      return status;
+    }),
+  );
+  return { statuses, retried };
+}
+
+/** The person's session as stored in Redis (null when there is none), under the test bot's namespace. */
+export async function storedSession(redis: Redis, userId: number, namespace = keyNamespace({ token: TEST_BOT_TOKEN })): Promise<Session | null> {
+  const raw = await redis.get<string>(`${namespace}:${sessionKey(userId)}`);
   return raw === null ? null : parseSession(raw);
 }
 
