@@ -107,6 +107,10 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     statePolicy: options.statePolicy,
     updateLeaseSeconds: config.updateLeaseSeconds,
     floodLimit: options.floodLimit,
+    identity: async () => {
+      await identityResolved();
+      return bot.botInfo ?? provisionalBotInfo(config.telegram.token);
+    },
   });
 
   const identityResolved = backgroundBotInfo({

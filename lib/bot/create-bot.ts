@@ -29,6 +29,8 @@ export interface CreateBotOptions {
   /** Telegraf's limit for one update; keep it under the function's maxDuration. */
   readonly handlerTimeoutMs?: number;
   readonly statePolicy?: Partial<UpdateStatePolicy>;
+  /** The bot's full identity once known (group commands naming a bot compare its username). */
+  readonly identity?: () => Promise<UserFromGetMe>;
   /** How long a delivery holds its update before a resend may take it over (see update-state.ts). */
   readonly updateLeaseSeconds?: number;
   readonly floodLimit?: FloodLimitOptions;
@@ -68,7 +70,7 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
 
   bot.use(observeUpdate({ logger: options.logger, metrics: deps.metrics, counters: currentCounters }));
   bot.use(telegramCalls());
-  bot.use(privateChatsOnly());
+  bot.use(privateChatsOnly({ identity: options.identity }));
   bot.use(floodLimit(options.floodLimit));
   bot.use(updateState({ store: deps.store, logger: options.logger, policy: options.statePolicy, leaseSeconds: options.updateLeaseSeconds }));
 

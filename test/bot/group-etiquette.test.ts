@@ -2,6 +2,9 @@
 // for other bots) and replies to its own messages. It answers only what is addressed to it, in
 // the same forum topic, and never writes into a channel. Updates below have the shapes Telegram sends.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import type { Update } from 'telegraf/types';
+import { createApp } from '../../lib/app.js';
+import { createMemoryKvStore } from '../../lib/store/memory-kv-store.js';
 import { startHarness, type BotInstance, type Harness } from '../support/bot-harness.js';
 import { nextUpdateId, TEST_BOT } from '../support/updates.js';
 
@@ -22,12 +25,10 @@ const forum = { id: -1_002_222_333_444, title: 'Office help desk', type: 'superg
 const channel = { id: -1_003_333_444_555, title: 'Building news', type: 'channel', username: 'building_news' } as const;
 let messageId = 500;
 
-function command(chat: object, text: string, extra: Record<string, unknown> = {}) {
+function command(chat: object, text: string, extra: Record<string, unknown> = {}): Update {
   const length = text.split(' ')[0]?.length ?? text.length;
-  return {
-    update_id: nextUpdateId(),
-    message: { message_id: ++messageId, from: alice, chat, date: 1_764_490_000, text, entities: [{ offset: 0, length, type: 'bot_command' }], ...extra },
-  };
+  const message = { message_id: ++messageId, from: alice, chat, date: 1_764_490_000, text, entities: [{ offset: 0, length, type: 'bot_command' }], ...extra };
+  return { update_id: nextUpdateId(), message } as unknown as Update;
 }
 
 function text(chat: object, body: string, extra: Record<string, unknown> = {}) {
@@ -80,6 +81,14 @@ describe('groups: answer only what is addressed to this bot', () => {
     await bot.send(command(forum, `/new@${TEST_BOT.username}`, topic));
     const [sent] = sentTo(forum.id);
     expect(sent?.payload.message_thread_id).toBe(42);
+  });
+
+  test('a cold instance that does not know its name yet waits for it before comparing', async () => {
+    const cold = await createApp({ config: harness.config, logger: harness.logger, store: createMemoryKvStore() });
+    await cold.handleUpdate(command(group, `/start@${TEST_BOT.username}`));
+    await cold.handleUpdate(command(group, '/start@other_bot'));
+    expect(sentTo(group.id)).toHaveLength(1);
+    await cold.close();
   });
 
   test('never writes into a channel', async () => {

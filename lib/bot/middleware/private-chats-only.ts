@@ -1,19 +1,56 @@
+import type { Message, MessageEntity, UserFromGetMe } from 'telegraf/types';
 import { langFromCode, messages } from '../../i18n/index.js';
 import type { BotContext } from '../context.js';
 
+export interface PrivateChatsOnlyOptions {
+  /**
+   * The bot's full identity once known (getMe, cached in the store). A cold instance starts with
+   * the id its token gives; only a group command naming a bot waits for the name, to compare it.
+   */
+  readonly identity?: () => Promise<UserFromGetMe>;
+}
+
 /**
- * Service requests are personal: the bot talks in private chats only. In a group it answers a
- * command with a pointer to the private chat and ignores everything else (channel posts too),
- * before any store round trip is spent on it.
+ * Service requests are personal: the bot talks in private chats only, before any store round
+ * trip is spent on anything else. In a group (privacy mode still delivers every /command, also
+ * those meant for other bots) it answers only what is addressed to it, a `/command@this_bot` or a
+ * reply to its own message, with a way to the private chat, in the same forum topic. Everything
+ * else, and anything in a channel, gets silence.
  */
-export function privateChatsOnly() {
+export function privateChatsOnly(options: PrivateChatsOnlyOptions = {}) {
   return async (ctx: BotContext, next: () => Promise<void>) => {
     // Updates with no chat (inline queries, polls, buttons of inline messages) have no one to answer.
     if (ctx.chat?.type === 'private') return next();
     ctx.handler = 'ignored';
-    const text = ctx.message && 'text' in ctx.message ? ctx.message.text : undefined;
-    if (ctx.chat && typeof text === 'string' && text.startsWith('/')) {
-      await ctx.reply(messages(langFromCode(ctx.from?.language_code)).privateOnly);
-    }
+    const message = ctx.message as Message | undefined;
+    if (!message || (ctx.chat?.type !== 'group' && ctx.chat?.type !== 'supergroup')) return;
+    if (!(await addressedToThisBot(ctx, message, options))) return;
+    ctx.handler = 'group';
+    const username = (await identityOf(ctx, options)).username;
+    await ctx.reply(messages(langFromCode(ctx.from?.language_code)).privateOnly, {
+      ...(username && { reply_markup: { inline_keyboard: [[{ text: `@${username}`, url: `https://t.me/${username}?start` }]] } }),
+    });
   };
+}
+
+async function addressedToThisBot(ctx: BotContext, message: Message, options: PrivateChatsOnlyOptions): Promise<boolean> {
+  if ('reply_to_message' in message && message.reply_to_message?.from?.id === ctx.botInfo.id) return true;
+  const mention = commandMention(message);
+  if (mention === undefined) return false;
+  const { username } = await identityOf(ctx, options);
+  return username !== '' && mention.toLowerCase() === username.toLowerCase();
+}
+
+async function identityOf(ctx: BotContext, options: PrivateChatsOnlyOptions): Promise<UserFromGetMe> {
+  return ctx.botInfo.username || !options.identity ? ctx.botInfo : options.identity();
+}
+
+/** `bot` of a leading `/command@bot`; undefined for text, or a command naming no bot. */
+function commandMention(message: Message): string | undefined {
+  if (!('text' in message)) return undefined;
+  const entity = message.entities?.find((e: MessageEntity) => e.type === 'bot_command' && e.offset === 0);
+  if (!entity) return undefined;
+  const command = message.text.slice(0, entity.length);
+  const at = command.indexOf('@');
+  return at === -1 ? undefined : command.slice(at + 1);
 }
