@@ -7,6 +7,7 @@ import jsonInLoop from './rules/json-in-loop.js';
 import moduleState from './rules/module-state.js';
 import requireDisableReason from './rules/require-disable-reason.js';
 import syncIo from './rules/sync-io.js';
+/** @import { ESLint, Linter } from 'eslint' */
 
 /**
  * The project's own ESLint plugin: serverless performance and correctness rules for the code that
@@ -29,12 +30,17 @@ export const rules = {
 export const PRODUCT_FILES = ['api/**/*.{ts,mts,cts}', 'lib/**/*.{ts,mts,cts}'];
 export const NOT_PRODUCT_FILES = ['**/*.test.*', '**/*.spec.*', '**/*.d.ts', '**/*.d.mts', '**/*.d.cts'];
 
+/** @satisfies {ESLint.Plugin} */
 const plugin = {
   meta: { name: 'eslint-plugin-serverless (local)', version: '1.0.0' },
-  rules,
+  // typescript-eslint and ESLint describe the same rule objects with two type packages.
+  rules: /** @type {NonNullable<ESLint.Plugin['rules']>} */ (/** @type {unknown} */ (rules)),
 };
 
-/** Every rule on, at error level, for the product's files. Needs a TypeScript parser (typescript-eslint). */
+/**
+ * Every rule on, at error level, for the product's files. Needs a TypeScript parser (typescript-eslint).
+ * @satisfies {Linter.Config}
+ */
 export const recommended = {
   name: `${PLUGIN_PREFIX}/recommended`,
   files: PRODUCT_FILES,
