@@ -127,6 +127,18 @@ export function loopAround(node) {
 }
 
 /**
+ * How the loop is written, for messages.
+ * @param {LoopNode} loop
+ */
+export function loopKind(loop) {
+  if (loop.type === 'ForOfStatement') return loop.await ? 'for await...of' : 'for...of';
+  if (loop.type === 'ForInStatement') return 'for...in';
+  if (loop.type === 'WhileStatement') return 'while';
+  if (loop.type === 'DoWhileStatement') return 'do...while';
+  return 'for';
+}
+
+/**
  * The name a function is known by: its own, or that of the variable, property or method holding it.
  * @param {FunctionNode} fn
  * @returns {string | undefined}

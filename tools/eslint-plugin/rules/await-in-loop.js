@@ -1,7 +1,7 @@
 // @ts-check
 import { createRule } from '../create-rule.js';
 import { describe, perRequestCode } from '../per-request.js';
-import { calleeName, identifiersIn, loopAround, LOOP_SELECTOR, receiverOf, unwrap, walk } from '../syntax.js';
+import { calleeName, identifiersIn, loopAround, loopKind, LOOP_SELECTOR, receiverOf, unwrap, walk } from '../syntax.js';
 /** @import { TSESTree } from '@typescript-eslint/utils' */
 /** @import { LoopNode } from '../syntax.js' */
 
@@ -9,15 +9,6 @@ import { calleeName, identifiersIn, loopAround, LOOP_SELECTOR, receiverOf, unwra
 const PROMISE_COMBINATORS = new Set(['all', 'allSettled', 'race', 'any']);
 const DELIBERATE_WAITS = new Set(['sleep', 'delay', 'wait', 'pause', 'backoff', 'setTimeout']);
 const WHY = 'the iterations run one after another, so the update pays the sum of the round trips instead of the longest one';
-
-/** @param {LoopNode} loop */
-export function loopKind(loop) {
-  if (loop.type === 'ForOfStatement') return loop.await ? 'for await...of' : 'for...of';
-  if (loop.type === 'ForInStatement') return 'for...in';
-  if (loop.type === 'WhileStatement') return 'while';
-  if (loop.type === 'DoWhileStatement') return 'do...while';
-  return 'for';
-}
 
 export default createRule({
   name: 'await-in-loop',

@@ -1,8 +1,7 @@
 // @ts-check
 import { createRule } from '../create-rule.js';
 import { describe, perRequestCode } from '../per-request.js';
-import { loopAround, LOOP_SELECTOR, unwrap } from '../syntax.js';
-import { loopKind } from './await-in-loop.js';
+import { loopAround, loopKind, LOOP_SELECTOR, unwrap } from '../syntax.js';
 /** @import { TSESTree } from '@typescript-eslint/utils' */
 /** @import { LoopNode } from '../syntax.js' */
 
