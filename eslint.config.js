@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import serverless from './tools/eslint-plugin/index.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.vercel/', 'coverage/', 'bench-results/'] },
@@ -22,6 +23,8 @@ export default tseslint.config(
       ],
     },
   },
+  // Serverless performance rules for what runs inside the functions (api/, lib/): tools/eslint-plugin/README.md.
+  serverless.configs.recommended,
   {
     // Command-line entry points talk to a person on the terminal.
     files: ['tools/**', 'test/**'],

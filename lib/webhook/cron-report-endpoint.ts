@@ -21,7 +21,7 @@ export function createCronReportEndpoint(deps: EndpointDeps) {
     app.logger.info({ report: summary }, line);
     let sent = 0;
     for (const adminId of app.config.adminUserIds) {
-      // analyzer-ignore await-in-loop: a handful of admins, sent one by one to respect Telegram's rate limits
+      // eslint-disable-next-line serverless/await-in-loop -- a handful of admins, sent one by one to respect Telegram's rate limits
       const delivered = await app.bot.telegram.sendMessage(adminId, line).then(() => true, (error: unknown) => {
         app.logger.warn({ err: error, admin_id: adminId }, 'report not delivered to an admin');
         return false;

@@ -34,7 +34,7 @@ export function createHealthEndpoint(deps: EndpointDeps) {
     const { store, backend } = app.deps;
     const [redis, backendProbe] = await Promise.all([
       probe(() => store.exec([{ op: 'get', key: 'health:probe' }])),
-      // analyzer-ignore cache-bypass: a health check must reach the backend itself, not the cache
+      // eslint-disable-next-line serverless/cache-bypass -- a health check must reach the backend itself, not the cache
       probe(() => backend.listRequestTypes()),
     ]);
     const ok = redis.reachable && backendProbe.reachable;

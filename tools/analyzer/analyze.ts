@@ -7,8 +7,8 @@ import type { AnalysisReport } from './report.js';
 import { runStaticChecks } from './static-checks.js';
 
 /**
- * Runs the analyses the options ask for and gathers them into one report:
- * static checks always, dependencies unless `deps` is false, logs when a file is given.
+ * Runs the analyses the options ask for and gathers them into one report: the lint rules
+ * (through ESLint) always, dependencies unless `deps` is false, logs when a file is given.
  */
 export interface AnalyzeOptions {
   readonly root: string;

@@ -6,7 +6,7 @@ export interface CliOptions {
   readonly root: string | undefined;
   /** JSON log lines to analyze (a Vercel export). */
   readonly logs: string | undefined;
-  /** Exit 1 when any static finding of severity error or warn remains. */
+  /** Exit 1 when any finding of the lint rules remains. */
   readonly strict: boolean;
   /** Print the report data as JSON instead of text. */
   readonly json: boolean;
@@ -24,12 +24,12 @@ export class UsageError extends Error {
 export const USAGE = `Usage: npm run analyze -- [options]
        (or: npx tsx tools/analyzer/main.ts [options])
 
-Performance analysis of the bot: static checks of api/ and lib/, runtime dependency costs,
-statistics from exported JSON logs, and ranked recommendations.
+Performance analysis of the bot: the serverless lint rules over api/ and lib/ (through ESLint),
+runtime dependency costs, statistics from exported JSON logs, and ranked recommendations.
 
 Options:
   --logs FILE   analyze JSON log lines (one object per line, as exported from Vercel)
-  --strict      exit 1 when a static finding of severity error or warn remains (for CI)
+  --strict      exit 1 when a finding of the lint rules remains (for CI)
   --json        print the report data as JSON
   --no-deps     skip the dependency analysis (no processes spawned; fast)
   --runs N      fresh processes per dependency import measurement (default 5)

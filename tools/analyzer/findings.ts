@@ -1,18 +1,15 @@
+import type { RuleName } from '../eslint-plugin/index.js';
+
 /**
- * What a static check reports. Shared by the rules, the report and the recommendations.
+ * What the static part reports: the findings of the `serverless/*` lint rules, as ESLint gave them.
+ * Shared by the static checks, the report and the recommendations.
  */
 
-/** `error` and `warn` fail `--strict`; `info` never does. */
-export type Severity = 'error' | 'warn' | 'info';
+/** ESLint's level for the rule: `eslint.config.js` and the analyzer both use `error`. */
+export type Severity = 'error' | 'warn';
 
-export type RuleId =
-  | 'client-per-request'
-  | 'await-in-loop'
-  | 'sync-io'
-  | 'cache-bypass'
-  | 'module-state'
-  | 'json-in-loop'
-  | 'analyzer-ignore';
+/** A rule of tools/eslint-plugin, or `eslint` itself (a file it could not parse, an unknown rule in a comment). */
+export type RuleId = RuleName | 'eslint';
 
 export interface Finding {
   readonly rule: RuleId;
@@ -27,34 +24,18 @@ export interface Finding {
   readonly message: string;
   /** How to fix it. */
   readonly fix: string;
-  /**
-   * Other lines an `analyzer-ignore` comment may sit above (e.g. the loop that holds the await);
-   * the finding's own line always counts.
-   */
-  readonly anchorLines?: readonly number[];
 }
 
-/** A finding silenced by `// analyzer-ignore <rule>: <reason>`. */
+/** A finding silenced by `// eslint-disable-next-line serverless/<rule> -- <reason>`. */
 export interface SuppressedFinding {
   readonly finding: Finding;
   readonly reason: string;
 }
 
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warn: 1, info: 2 };
-
-export function severityRank(severity: Severity): number {
-  return SEVERITY_RANK[severity];
-}
-
-/** True for the findings that make `--strict` exit 1. */
-export function failsStrict(finding: Finding): boolean {
-  return finding.severity === 'error' || finding.severity === 'warn';
-}
-
-/** Most severe first, then by file and position: a stable order for reports and diffs. */
+/** Errors first, then by file and position: a stable order for reports and diffs. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    severityRank(a.severity) - severityRank(b.severity) ||
+    rank(a.severity) - rank(b.severity) ||
     a.file.localeCompare(b.file) ||
     a.line - b.line ||
     a.column - b.column ||
@@ -62,8 +43,12 @@ export function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
+function rank(severity: Severity): number {
+  return severity === 'error' ? 0 : 1;
+}
+
 export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
-  const counts: Record<Severity, number> = { error: 0, warn: 0, info: 0 };
+  const counts: Record<Severity, number> = { error: 0, warn: 0 };
   for (const finding of findings) counts[finding.severity] += 1;
   return counts;
 }

@@ -7,7 +7,7 @@ import { renderReport, strictFailures } from './report.js';
 
 /**
  * `npm run analyze` (= `tsx tools/analyzer/main.ts`): prints the performance report.
- * Exit codes: 0 done, 1 `--strict` with error/warn findings left, 2 bad usage or unreadable input.
+ * Exit codes: 0 done, 1 `--strict` with lint findings left, 2 bad usage or unreadable input.
  */
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -52,7 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       io.stdout(renderReport(report));
     }
     if (options.strict && failures > 0) {
-      io.stderr(`analyze: --strict: ${failures} static finding${failures === 1 ? '' : 's'} of severity error or warn\n`);
+      io.stderr(`analyze: --strict: ${failures} finding${failures === 1 ? '' : 's'} of the serverless lint rules\n`);
       return 1;
     }
     return 0;

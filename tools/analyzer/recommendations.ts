@@ -89,8 +89,7 @@ export function recommend(input: RecommendationInput): Recommendation[] {
 
   // ---- static findings ----
   const findings = input.staticChecks?.findings ?? [];
-  const byRule = (rule: RuleId, filter: (f: Finding) => boolean = () => true): Finding[] =>
-    findings.filter((f) => f.rule === rule && filter(f));
+  const byRule = (rule: RuleId): Finding[] => findings.filter((f) => f.rule === rule);
 
   const shared = byRule('module-state');
   if (shared.length > 0) {
@@ -134,7 +133,7 @@ export function recommend(input: RecommendationInput): Recommendation[] {
       where: places(bypass),
     });
   }
-  const loops = byRule('await-in-loop', (f) => f.severity !== 'info');
+  const loops = byRule('await-in-loop');
   if (loops.length > 0) {
     const saved = (a.loopIterations - 1) * backendMs;
     items.push({
@@ -171,16 +170,16 @@ export function recommend(input: RecommendationInput): Recommendation[] {
       where: places(json),
     });
   }
-  const ignores = byRule('analyzer-ignore', (f) => f.severity !== 'info');
-  if (ignores.length > 0) {
+  const reasonless = byRule('require-disable-reason');
+  if (reasonless.length > 0) {
     items.push({
-      id: 'analyzer-ignore',
+      id: 'require-disable-reason',
       kind: 'hygiene',
-      title: `Fix malformed analyzer-ignore comments (${ignores.length})`,
-      detail: 'A suppression needs a known rule id and a reason: `// analyzer-ignore <rule-id>: <reason>`.',
-      impact: 'none at run time; keeps --strict meaningful',
+      title: `Say why in the suppression comments that give no reason (${reasonless.length})`,
+      detail: 'A suppression needs a reason: `// eslint-disable-next-line serverless/<rule> -- <why the code is fine>`.',
+      impact: 'none at run time; keeps the lint (and --strict) meaningful',
       impactMs: 0,
-      where: places(ignores),
+      where: places(reasonless),
     });
   }
 

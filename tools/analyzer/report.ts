@@ -1,5 +1,6 @@
+import { PER_REQUEST_DEFINITION } from '../eslint-plugin/per-request.js';
 import type { DependencyReport } from './dependencies.js';
-import { countBySeverity, failsStrict } from './findings.js';
+import { countBySeverity } from './findings.js';
 import type { LogStats } from './log-analysis.js';
 import type { Summary } from './percentiles.js';
 import { fmt, pct, type Recommendation } from './recommendations.js';
@@ -21,17 +22,10 @@ export interface AnalysisReport {
   readonly recommendations: readonly Recommendation[];
 }
 
-/** Static findings that make `--strict` fail (severity error or warn). */
+/** Static findings that make `--strict` fail: every one (`npm run lint` fails on them too). */
 export function strictFailures(report: AnalysisReport): number {
-  return report.staticChecks.findings.filter(failsStrict).length;
+  return report.staticChecks.findings.length;
 }
-
-export const PER_REQUEST_DEFINITION =
-  'Per-request code = functions in api/ files; functions an api/ file default-exports or a bot registers ' +
-  '(bot.use/on/command/action/...), or that such a factory call returns (export default createWebhook(...), ' +
-  'bot.use(middleware(...))); functions in lib/bot/handlers/ (except top-level register*/create*/setup* set-up); ' +
-  'functions named handle*/on*; nested functions inherit. Functions passed to once()/memo*()/lazy*() are ' +
-  'memoized factories, not per-request. Full definition: tools/analyzer/per-request.ts.';
 
 export function renderReport(report: AnalysisReport): string {
   const out: string[] = [];
@@ -55,8 +49,8 @@ function renderStatic(result: StaticCheckResult): string[] {
   const lines = [heading('Static checks')];
   const counts = countBySeverity(result.findings);
   lines.push(
-    `${plural(result.filesChecked, 'file')} (${plural(result.perRequestFunctions, 'per-request function')}) checked in ${fmt(result.durationMs)} ms: ` +
-      `${plural(counts.error, 'error')}, ${plural(counts.warn, 'warning')}, ${counts.info} info` +
+    `${plural(result.filesChecked, 'file')} (${plural(result.perRequestFunctions, 'per-request function')}) checked by ESLint in ${fmt(result.durationMs)} ms: ` +
+      `${plural(counts.error, 'error')}, ${plural(counts.warn, 'warning')}` +
       (result.suppressed.length > 0 ? `, ${result.suppressed.length} suppressed` : ''),
   );
   lines.push(...wrap(PER_REQUEST_DEFINITION, 100, ''));
@@ -69,7 +63,7 @@ function renderStatic(result: StaticCheckResult): string[] {
   }
   if (result.suppressed.length > 0) {
     lines.push('');
-    lines.push('Suppressed with analyzer-ignore:');
+    lines.push('Suppressed with eslint-disable comments:');
     for (const { finding, reason } of result.suppressed) {
       lines.push(`  ${finding.rule}  ${finding.file}:${finding.line}  - ${reason}`);
     }

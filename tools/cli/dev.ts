@@ -43,7 +43,6 @@ async function main(): Promise<void> {
     for (const update of updates) {
       offset = update.update_id + 1;
       // One at a time keeps each chat's order, as Telegram's webhook queue does.
-      // analyzer-ignore await-in-loop: updates of one chat must be handled in order
       await app.handleUpdate(update);
       await app.afterResponse();
     }

@@ -1,28 +1,22 @@
 import { describe, expect, test } from 'vitest';
-import { compareFindings, countBySeverity, failsStrict, type Finding } from '../../../tools/analyzer/findings.js';
+import { compareFindings, countBySeverity, type Finding } from '../../../tools/analyzer/findings.js';
 
-const base: Finding = { rule: 'sync-io', severity: 'warn', file: 'lib/b.ts', line: 5, column: 1, message: 'm', fix: 'f' };
+const base: Finding = { rule: 'sync-io', severity: 'error', file: 'lib/b.ts', line: 5, column: 1, message: 'm', fix: 'f' };
 
 describe('findings', () => {
-  test('error and warn fail --strict, info does not', () => {
-    expect(failsStrict({ ...base, severity: 'error' })).toBe(true);
-    expect(failsStrict({ ...base, severity: 'warn' })).toBe(true);
-    expect(failsStrict({ ...base, severity: 'info' })).toBe(false);
-  });
-
   test('sorted by severity, file, line, column', () => {
     const list: Finding[] = [
-      { ...base, severity: 'info' },
+      { ...base, severity: 'warn' },
       { ...base, file: 'lib/a.ts', line: 9 },
       { ...base, file: 'lib/a.ts', line: 2 },
-      { ...base, severity: 'error', file: 'lib/z.ts' },
+      { ...base, file: 'lib/z.ts' },
     ];
     expect(list.sort(compareFindings).map((f) => `${f.severity}:${f.file}:${f.line}`)).toEqual([
+      'error:lib/a.ts:2',
+      'error:lib/a.ts:9',
       'error:lib/z.ts:5',
-      'warn:lib/a.ts:2',
-      'warn:lib/a.ts:9',
-      'info:lib/b.ts:5',
+      'warn:lib/b.ts:5',
     ]);
-    expect(countBySeverity(list)).toEqual({ error: 1, warn: 2, info: 1 });
+    expect(countBySeverity(list)).toEqual({ error: 3, warn: 1 });
   });
 });

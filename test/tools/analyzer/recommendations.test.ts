@@ -29,7 +29,7 @@ function busyLog(): string {
   );
 }
 
-function finding(rule: Finding['rule'], file = 'api/x.ts', line = 1, severity: Finding['severity'] = 'warn'): Finding {
+function finding(rule: Finding['rule'], file = 'api/x.ts', line = 1, severity: Finding['severity'] = 'error'): Finding {
   return { rule, severity, file, line, column: 1, message: 'm', fix: 'f' };
 }
 
@@ -103,24 +103,26 @@ describe('recommend', () => {
     expect(bundle?.title).toMatch(/takes 200 ms per cold start: bundle/);
   });
 
-  test('static findings: correctness first, then by estimated impact; info-level loops ignored', () => {
+  test('static findings: correctness first, then by estimated impact; parse errors are not recommendations', () => {
     const items = recommend({
       staticChecks: staticResult([
         finding('sync-io', 'api/a.ts', 3),
         finding('module-state', 'api/a.ts', 1),
         finding('client-per-request', 'api/a.ts', 5, 'error'),
         finding('client-per-request', 'api/b.ts', 6, 'error'),
-        finding('await-in-loop', 'lib/c.ts', 9, 'info'),
+        finding('await-in-loop', 'lib/c.ts', 9),
         finding('cache-bypass', 'lib/d.ts', 2),
-        finding('analyzer-ignore', 'lib/e.ts', 1),
+        finding('require-disable-reason', 'lib/e.ts', 1),
+        finding('eslint', 'lib/f.ts', 1),
       ]),
     });
     expect(items.map((i) => `${i.id}:${i.priority}`)).toEqual([
       'module-state:high',
       'client-per-request:high',
+      'await-in-loop:high',
       'cache-bypass:high',
       'sync-io:medium',
-      'analyzer-ignore:low',
+      'require-disable-reason:low',
     ]);
     expect(items[1]?.impactMs).toBe(120);
     expect(items[1]?.where).toEqual(['api/a.ts:5', 'api/b.ts:6']);

@@ -19,11 +19,11 @@ const staticChecks: StaticCheckResult = {
       message: 'new Telegraf(...) runs in per-request code (handler: default export of an api/ file): costly',
       fix: 'build it once per instance',
     },
-    { rule: 'json-in-loop', severity: 'info', file: 'lib/x.ts', line: 2, column: 1, message: 'JSON.parse() in a loop', fix: 'parse once' },
+    { rule: 'json-in-loop', severity: 'warn', file: 'lib/x.ts', line: 2, column: 1, message: 'JSON.parse() in a loop', fix: 'parse once' },
   ],
   suppressed: [
     {
-      finding: { rule: 'module-state', severity: 'warn', file: 'lib/cache.ts', line: 4, column: 1, message: 'm', fix: 'f' },
+      finding: { rule: 'module-state', severity: 'error', file: 'lib/cache.ts', line: 4, column: 1, message: 'm', fix: 'f' },
       reason: 'bounded L1 cache',
     },
   ],
@@ -93,11 +93,12 @@ describe('renderReport', () => {
   });
 
   test('static section: counts, definition, findings with file:line:col and fix, suppressions', () => {
-    expect(text).toContain('3 files (4 per-request functions) checked in 12 ms: 1 error, 0 warnings, 1 info, 1 suppressed');
+    expect(text.split('\n')[3]).toBe('3 files (4 per-request functions) checked by ESLint in 12 ms: 1 error, 1 warning, 1 suppressed');
     expect(text).toContain('Per-request code =');
+    expect(text).toContain('tools/eslint-plugin/per-request.js');
     expect(text).toContain('  error  client-per-request  api/telegram.ts:7:15\n         new Telegraf(...) runs in per-request code');
     expect(text).toContain('         fix: build it once per instance');
-    expect(text).toContain('  module-state  lib/cache.ts:4  - bounded L1 cache');
+    expect(text).toContain('Suppressed with eslint-disable comments:\n  module-state  lib/cache.ts:4  - bounded L1 cache');
   });
 
   test('dependencies section: table sorted as given, failures explained, totals', () => {
@@ -140,8 +141,9 @@ describe('renderReport', () => {
 });
 
 describe('helpers', () => {
-  test('strictFailures counts error and warn findings only', () => {
-    expect(strictFailures(report)).toBe(1);
+  test('strictFailures counts every finding (npm run lint fails on each)', () => {
+    expect(strictFailures(report)).toBe(2);
+    expect(strictFailures({ ...report, staticChecks: { ...staticChecks, findings: [] } })).toBe(0);
   });
 
   test('table aligns columns', () => {
