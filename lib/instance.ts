@@ -22,7 +22,7 @@ export function getLogger(): Logger {
   if (logger) return logger;
   try {
     const c = getConfig();
-    logger = createLogger({ level: c.logLevel, secrets: [c.telegram.token, c.telegram.webhookSecret, c.notifySecret, c.cronSecret, c.backend.apiKey, c.redis?.token] });
+    logger = createLogger({ level: c.logLevel, secrets: [c.telegram.token, c.telegram.webhookSecret, c.notifySecret, c.filesSecret, c.cronSecret, c.backend.apiKey, c.redis?.token] });
     return logger;
   } catch {
     // The environment does not change within an instance: one fallback logger serves every call.
