@@ -58,8 +58,13 @@ export function createFilesEndpoint(deps: FilesEndpointDeps) {
 
     // Everything this request starts on the network stops when the caller goes away.
     const caller = new AbortController();
+    // Which side broke a stream first: an upstream failure also ends up closing `res`, and a caller
+    // leaving also ends up failing the upstream stream.
+    let brokenFirst: 'caller' | 'upstream' | undefined;
     res.on('close', () => {
-      if (!res.writableFinished) caller.abort();
+      if (res.writableFinished) return;
+      brokenFirst ??= 'caller';
+      caller.abort();
     });
     const source: TelegramFileSource = { apiRoot: config.telegram.apiRoot, token: config.telegram.token };
     const started = performance.now();
@@ -115,11 +120,15 @@ export function createFilesEndpoint(deps: FilesEndpointDeps) {
         done(null, chunk);
       },
     });
+    const body = Readable.fromWeb(upstream.body as WebReadableStream<Uint8Array>);
+    body.once('error', () => {
+      brokenFirst ??= 'upstream';
+    });
     try {
-      await pipeline(Readable.fromWeb(upstream.body as WebReadableStream<Uint8Array>), watchdog, res);
+      await pipeline(body, watchdog, res);
       logger.info({ bytes, ms: Math.round(performance.now() - started) }, 'file streamed');
     } catch (error) {
-      if (caller.signal.aborted) {
+      if (brokenFirst === 'caller') {
         logger.info({ bytes }, 'file download stopped: the caller went away');
       } else {
         // The status line is gone: cutting the connection short is how the caller learns (Content-Length does not add up).
