@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { isTimeout } from '../http/timeouts.js';
 
 /** Where the bot's files live: the Bot API root and the token that opens them. */
 export interface TelegramFileSource {
@@ -65,11 +66,4 @@ export async function lookUpTelegramFile(source: TelegramFileSource, fileId: str
 /** The download URL of a file path getFile gave; it holds the token, so it is never logged. */
 export function telegramFileUrl(source: TelegramFileSource, filePath: string): string {
   return `${source.apiRoot}/file/bot${source.token}/${filePath.split('/').map(encodeURIComponent).join('/')}`;
-}
-
-/** Whether a failed fetch (or body read) failed because its signal's timeout fired. */
-export function isTimeout(error: unknown, signal: AbortSignal): boolean {
-  const reason: unknown = signal.aborted ? signal.reason : undefined;
-  const name = (value: unknown) => (value instanceof Error || value instanceof DOMException ? value.name : undefined);
-  return name(reason) === 'TimeoutError' || name(error) === 'TimeoutError';
 }

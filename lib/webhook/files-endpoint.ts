@@ -4,10 +4,11 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Config } from '../config.js';
 import { contentTypeFromName, essence, OCTET_STREAM } from '../files/content-type.js';
-import { isTimeout, lookUpTelegramFile, telegramFileUrl, type TelegramFileLookup, type TelegramFileSource } from '../files/telegram-file.js';
+import { lookUpTelegramFile, telegramFileUrl, type TelegramFileLookup, type TelegramFileSource } from '../files/telegram-file.js';
 import { attachmentDisposition } from '../http/content-disposition.js';
 import { sendJson } from '../http/json.js';
 import { authorizeBearer } from '../http/secrets.js';
+import { isTimeout, timeoutReason } from '../http/timeouts.js';
 import type { Logger } from '../logger.js';
 
 /** A Telegram file_id as the Bot API hands them out: URL-safe base64, and never longer than this. */
@@ -83,7 +84,7 @@ export function createFilesEndpoint(deps: FilesEndpointDeps) {
     // The download's own controller: the caller leaving, no headers in time, or a stalled body abort it.
     const download = new AbortController();
     caller.signal.addEventListener('abort', () => download.abort(), { once: true });
-    const stalled = () => download.abort(new DOMException(`no bytes from Telegram in ${timeoutMs} ms`, 'TimeoutError'));
+    const stalled = () => download.abort(timeoutReason(`no bytes from Telegram in ${timeoutMs} ms`));
     let timer = setTimeout(stalled, timeoutMs);
     let upstream: Response;
     try {
