@@ -215,7 +215,8 @@ export async function startBotApiServer(opts: BotApiServerOptions = {}): Promise
     if (typeof value !== 'string' || value === '') return undefined;
     if (/^https?:\/\//i.test(value)) {
       const name = /\/([^/?#]+)(?:[?#].*)?$/.exec(value)?.[1];
-      return { file: files.register({ kind, bytes: `fake ${kind} bytes`, ...(name !== undefined && { fileName: decodeURIComponent(name) }) }), via: 'url', url: value };
+      const fileName = name === undefined ? undefined : decodedOr(name);
+      return { file: files.register({ kind, bytes: `fake ${kind} bytes`, ...(fileName !== undefined && { fileName }) }), via: 'url', url: value };
     }
     return { file: files.byId(value) ?? files.register({ kind, fileId: value, bytes: `fake ${kind} bytes` }), via: 'file_id' };
   }
@@ -596,6 +597,15 @@ function normalizeFields(payload: Obj): Obj {
     }
   }
   return payload;
+}
+
+/** A URL's path segment, percent-decoded when it decodes. */
+function decodedOr(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 function captionOf(payload: Obj): Obj {
