@@ -32,6 +32,11 @@ export interface Config {
    */
   readonly updateLeaseSeconds: number;
   readonly notifySecret: string | undefined;
+  /**
+   * Bearer secret the backend presents on `GET /api/files/{id}`: FILES_SECRET, else NOTIFY_SECRET,
+   * so one shared secret is enough and a separate one can be rotated on its own.
+   */
+  readonly filesSecret: string | undefined;
   readonly cronSecret: string | undefined;
   readonly cache: {
     readonly maxEntries: number;
@@ -118,6 +123,7 @@ const EnvSchema = v.object({
     v.transform((list) => new Set(list === '' ? [] : list.split(',').map((id) => Number(id.trim())))),
   ),
   NOTIFY_SECRET: optionalText,
+  FILES_SECRET: optionalText,
   CRON_SECRET: optionalText,
   HTTP_TIMEOUT_MS: integer('HTTP_TIMEOUT_MS', 8000, 100, 300_000),
   HTTP_MAX_CONNECTIONS: integer('HTTP_MAX_CONNECTIONS', 50, 1, 1000),
@@ -190,6 +196,7 @@ export function loadConfig(env: Env): Config {
     adminUserIds: e.ADMIN_USER_IDS,
     updateLeaseSeconds: e.UPDATE_LEASE_S,
     notifySecret: e.NOTIFY_SECRET,
+    filesSecret: e.FILES_SECRET ?? e.NOTIFY_SECRET,
     cronSecret: e.CRON_SECRET,
     cache: {
       maxEntries: e.CACHE_MAX_ENTRIES,

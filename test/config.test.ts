@@ -76,4 +76,12 @@ describe('loadConfig', () => {
     expect(config.backend.timeoutMs).toBe(8000);
     expect([...config.adminUserIds]).toEqual([1, 2]);
   });
+
+  test('the files secret is FILES_SECRET, else NOTIFY_SECRET, else unset', () => {
+    expect(loadConfig(VALID).filesSecret).toBeUndefined();
+    expect(loadConfig({ ...VALID, NOTIFY_SECRET: 'notify-1' }).filesSecret).toBe('notify-1');
+    const both = loadConfig({ ...VALID, NOTIFY_SECRET: 'notify-1', FILES_SECRET: ' files-2 ' });
+    expect([both.filesSecret, both.notifySecret]).toEqual(['files-2', 'notify-1']);
+    expect(loadConfig({ ...VALID, NOTIFY_SECRET: 'notify-1', FILES_SECRET: '' }).filesSecret).toBe('notify-1');
+  });
 });

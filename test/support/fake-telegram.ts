@@ -4,9 +4,13 @@ export {
   messageText,
   startBotApiServer as startFakeTelegram,
   type ApiCall,
+  type DownloadRecord,
+  type FakeFile,
   type BotApiServer as FakeTelegram,
   type BotApiServerOptions as FakeTelegramOptions,
   type FailAnswer,
+  type RegisterFileOptions,
+  type SentFile,
   type TelegramAnswer,
   type UploadedFile,
 } from '../../tools/sandbox/bot-api-server.js';

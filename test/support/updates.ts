@@ -3,12 +3,15 @@
 export {
   SANDBOX_BOT as TEST_BOT,
   SANDBOX_BOT_TOKEN as TEST_BOT_TOKEN,
+  albumUpdates,
   callbackUpdate,
   contactUpdate,
+  documentUpdate,
   nextUpdateId,
   photoUpdate,
   privateChatOf,
   textUpdate,
   userOf,
+  type AlbumItem,
   type Sender,
 } from '../../tools/sandbox/updates.js';

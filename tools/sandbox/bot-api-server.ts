@@ -3,10 +3,14 @@
 // "message is not modified"). The sandbox (`npm start`) runs the bot against it; tests use it as
 // their fake Telegram (test/support/fake-telegram.ts).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Chat, File, UserFromGetMe, WebhookInfo } from 'telegraf/types';
+import type { Chat, UserFromGetMe, WebhookInfo } from 'telegraf/types';
+import { MAX_BOT_DOWNLOAD_BYTES } from '../../lib/files/telegram-limits.js';
+import { createFileStore, type DownloadRecord, type FakeFile, type FileKind, type RegisterFileOptions } from './bot-api-files.js';
 import { closeServer, listen, readBody, sendJson, sleep } from './http.js';
-import { multipartBoundary, parseMultipart } from './multipart.js';
+import { multipartBoundary, readMultipart, type StreamedPart } from './multipart.js';
 import { SANDBOX_BOT } from './updates.js';
+
+export type { DownloadRecord, FakeFile, FileKind, RegisterFileOptions } from './bot-api-files.js';
 
 export interface UploadedFile {
   filename: string;
@@ -29,6 +33,26 @@ export interface ApiCall {
   result?: unknown;
   /** Telegram's description of a failed call, once answered. */
   description?: string;
+}
+
+/** A photo or document the bot sent (sendPhoto, sendDocument, each item of sendMediaGroup). */
+export interface SentFile {
+  method: string;
+  chatId: number;
+  messageId: number;
+  kind: 'photo' | 'document';
+  /** How the bot named the file: a file_id Telegram knows, a URL for Telegram to fetch, or a multipart upload. */
+  via: 'file_id' | 'url' | 'upload';
+  /** The file's id on the server (for `file_id`, the id the bot sent). */
+  fileId: string;
+  url?: string;
+  fileName?: string;
+  mimeType?: string;
+  size?: number;
+  /** Hex sha256 of the uploaded bytes (uploads only). */
+  sha256?: string;
+  caption?: string;
+  mediaGroupId?: string;
 }
 
 export interface FailAnswer {
@@ -65,10 +89,22 @@ export interface BotApiServer {
   sentTexts(chatId?: number): string[];
   /** The bot's messages in a chat as they stand now (edits applied, deletions gone), oldest first. */
   messagesOf(chatId: number): Record<string, unknown>[];
+  /**
+   * A file getFile resolves and `/file/bot<token>/<file_path>` serves: exact bytes, or `size` bytes
+   * generated on the fly (deterministic; `sha256` of the result says what a download must hash to).
+   */
+  registerFile(options: RegisterFileOptions): FakeFile;
+  /** Photos and documents the bot sent, in order (successful calls only). */
+  sentFiles: SentFile[];
+  /** Downloads through `/file/bot<token>/<file_path>`, in order. */
+  downloads: DownloadRecord[];
   /** Forgets calls, messages, files, queued failures and the connection count; keeps latency and the bot user. */
   reset(): void;
   setLatency(ms: number): void;
-  /** The next `times` calls of `method` ('*' for any) fail with this answer. */
+  /**
+   * The next `times` calls of `method` ('*' for any Bot API method) fail with this answer;
+   * `download` fails the next file downloads instead.
+   */
   failNext(method: string, answer: FailAnswer, times?: number): void;
   /** TCP connections accepted so far (since the last reset). */
   readonly connections: number;
@@ -117,11 +153,6 @@ interface StoredMessage {
   markup: string;
 }
 
-interface StoredFile {
-  file: File;
-  data: Buffer;
-}
-
 const ok = (result: unknown): Answer => ({ status: 200, body: { ok: true, result } });
 const fail = (status: number, description: string, parameters?: TelegramAnswer['parameters']): Answer => ({
   status,
@@ -136,8 +167,9 @@ export async function startBotApiServer(opts: BotApiServerOptions = {}): Promise
   const failures: { method: string; answer: FailAnswer; remaining: number }[] = [];
   const lastMessageId = new Map<string, number>();
   const messages = new Map<string, StoredMessage>();
-  const files = new Map<string, StoredFile>();
-  let fileCounter = 0;
+  const files = createFileStore();
+  const sentFiles: SentFile[] = [];
+  let mediaGroupCounter = 0;
   let webhook: WebhookInfo = { url: '', has_custom_certificate: false, pending_update_count: 0 };
   let commands: unknown[] = [];
   let bot: UserFromGetMe | undefined;
@@ -166,35 +198,99 @@ export async function startBotApiServer(opts: BotApiServerOptions = {}): Promise
     return { id, type: 'group', title: `Group ${id}` };
   }
 
-  function storeFile(data: Buffer, kind: string, extension: string): StoredFile {
-    fileCounter++;
-    const stored: StoredFile = {
-      file: {
-        file_id: `fake-${kind}-${fileCounter}`,
-        file_unique_id: `fake-unique-${fileCounter}`,
-        file_size: data.length,
-        file_path: `${kind}s/file_${fileCounter}.${extension}`,
-      },
-      data,
-    };
-    files.set(stored.file.file_id, stored);
-    return stored;
+  interface ResolvedFile {
+    file: FakeFile;
+    via: SentFile['via'];
+    url?: string;
   }
 
-  /** A file sent by id (or a URL) that the server has never seen still gets a small placeholder. */
-  function fileFor(value: unknown, uploads: Map<string, Buffer>, field: string, kind: string, ext: string): StoredFile {
-    const upload = uploads.get(field);
-    if (upload) return storeFile(upload, kind, ext);
-    const known = typeof value === 'string' ? files.get(value) : undefined;
-    if (known) return known;
-    const stored = storeFile(Buffer.from(`fake ${kind} bytes`), kind, ext);
-    if (typeof value === 'string' && !/^https?:/.test(value)) {
-      // Keep the id the bot used, so a later getFile(id) finds it.
-      files.delete(stored.file.file_id);
-      stored.file.file_id = value;
-      files.set(value, stored);
+  /**
+   * The file a send method names: an upload (a multipart part), a URL (a placeholder: the server does
+   * not fetch it), a known id, or an id it has never seen, taken as existing and kept so a later
+   * getFile finds it (hand-built updates carry such ids).
+   */
+  function fileFor(value: unknown, uploads: Map<string, StreamedPart>, part: string, kind: FileKind): ResolvedFile | undefined {
+    const upload = uploads.get(part);
+    if (upload) return { file: files.registerUpload(upload, kind), via: 'upload' };
+    if (typeof value !== 'string' || value === '') return undefined;
+    if (/^https?:\/\//i.test(value)) {
+      const name = /\/([^/?#]+)(?:[?#].*)?$/.exec(value)?.[1];
+      const fileName = name === undefined ? undefined : decodedOr(name);
+      return { file: files.register({ kind, bytes: `fake ${kind} bytes`, ...(fileName !== undefined && { fileName }) }), via: 'url', url: value };
     }
-    return stored;
+    return { file: files.byId(value) ?? files.register({ kind, fileId: value, bytes: `fake ${kind} bytes` }), via: 'file_id' };
+  }
+
+  /** Telegram answers a photo with several sizes of it, the largest last. */
+  function photoSizes(file: FakeFile): Obj[] {
+    const dimensions: [number, number][] = [[90, 67], [320, 240], [800, 600]];
+    return dimensions.map(([width, height], i) => ({
+      file_id: i === 2 ? file.file_id : `${file.file_id}-${width}`,
+      file_unique_id: `${file.file_unique_id}-${width}`,
+      width,
+      height,
+      file_size: i === 2 ? file.file_size : Math.ceil(file.file_size / (3 - i)),
+    }));
+  }
+
+  function documentOf(file: FakeFile): Obj {
+    return {
+      file_id: file.file_id,
+      file_unique_id: file.file_unique_id,
+      file_name: file.file_name ?? 'document.dat',
+      ...(file.mime_type !== undefined && { mime_type: file.mime_type }),
+      file_size: file.file_size,
+    };
+  }
+
+  function recordSent(method: string, answer: Answer, kind: SentFile['kind'], resolved: ResolvedFile, caption: unknown, mediaGroupId?: string): void {
+    const message = answer.body.result as Obj | undefined;
+    if (!answer.body.ok || !message) return;
+    const { file } = resolved;
+    const sent: SentFile = {
+      method,
+      chatId: Number((message.chat as Chat).id),
+      messageId: Number(message.message_id),
+      kind,
+      via: resolved.via,
+      fileId: file.file_id,
+      size: file.file_size,
+    };
+    if (resolved.url !== undefined) sent.url = resolved.url;
+    if (file.file_name !== undefined) sent.fileName = file.file_name;
+    if (file.mime_type !== undefined) sent.mimeType = file.mime_type;
+    if (resolved.via === 'upload') sent.sha256 = file.sha256;
+    if (typeof caption === 'string') sent.caption = caption;
+    if (mediaGroupId !== undefined) sent.mediaGroupId = mediaGroupId;
+    sentFiles.push(sent);
+  }
+
+  /** sendMediaGroup: 2-10 photos (or 2-10 documents), each a message of the same media_group_id. */
+  function sendMediaGroup(token: string, p: Obj, uploads: Map<string, StreamedPart>): Answer {
+    const media = p.media;
+    if (!Array.isArray(media) || media.length < 2 || media.length > 10) return badRequest('media must contain 2-10 items');
+    const items = media as Obj[];
+    const kinds = items.map((item) => item?.type);
+    if (kinds.some((kind) => kind !== 'photo' && kind !== 'document')) return badRequest('unsupported media type in the album');
+    if (kinds.includes('document') && kinds.includes('photo')) return badRequest("documents can't be mixed with other media types");
+    if (p.chat_id === undefined || p.chat_id === '') return badRequest('chat_id is empty');
+    const resolved: ResolvedFile[] = [];
+    for (const item of items) {
+      const ref = typeof item.media === 'string' ? item.media : undefined;
+      const attached = ref?.startsWith('attach://') ? ref.slice('attach://'.length) : '';
+      const file = fileFor(ref, uploads, attached, item.type as FileKind);
+      if (!file || (attached !== '' && !uploads.has(attached))) return badRequest('wrong file identifier/HTTP URL specified');
+      resolved.push(file);
+    }
+    const mediaGroupId = `${Date.now()}${++mediaGroupCounter}`;
+    const sent = items.map((item, i) => {
+      const file = resolved[i] as ResolvedFile;
+      const content = item.type === 'photo' ? { photo: photoSizes(file.file) } : { document: documentOf(file.file) };
+      const answer = newMessage(token, { chat_id: p.chat_id, ...captionOf(item) }, { media_group_id: mediaGroupId, ...content, ...captionOf(item) });
+      recordSent('sendMediaGroup', answer, item.type as SentFile['kind'], file, item.caption, mediaGroupId);
+      return answer.body.result;
+    });
+    return ok(sent);
   }
 
   function markupOf(payload: Obj): Obj | undefined {
@@ -258,19 +354,24 @@ export async function startBotApiServer(opts: BotApiServerOptions = {}): Promise
     return ok(message);
   }
 
-  function execute(call: ApiCall, uploads: Map<string, Buffer>): Answer {
+  /** The queued failure for this method, if any ('*' matches Bot API methods, not downloads). */
+  function takeFailure(method: string): Answer | undefined {
+    const failureIndex = failures.findIndex((f) => f.method === method || (f.method === '*' && method !== 'download'));
+    const failure = failures[failureIndex];
+    if (!failure) return undefined;
+    if (--failure.remaining === 0) failures.splice(failureIndex, 1);
+    const { answer } = failure;
+    const retry = answer.retry_after !== undefined ? { retry_after: answer.retry_after } : undefined;
+    const injected = fail(answer.status, answer.description, retry);
+    injected.body.error_code = answer.error_code ?? answer.status;
+    return injected;
+  }
+
+  function execute(call: ApiCall, uploads: Map<string, StreamedPart>): Answer {
     if (opts.token !== undefined && call.token !== opts.token) return fail(401, 'Unauthorized');
     const method = call.method.toLowerCase();
-    const failureIndex = failures.findIndex((f) => f.method === '*' || f.method === method);
-    const failure = failures[failureIndex];
-    if (failure) {
-      if (--failure.remaining === 0) failures.splice(failureIndex, 1);
-      const { answer } = failure;
-      const retry = answer.retry_after !== undefined ? { retry_after: answer.retry_after } : undefined;
-      const injected = fail(answer.status, answer.description, retry);
-      injected.body.error_code = answer.error_code ?? answer.status;
-      return injected;
-    }
+    const injected = takeFailure(method);
+    if (injected) return injected;
     const p = call.payload;
     switch (method) {
       case 'getme':
@@ -279,26 +380,21 @@ export async function startBotApiServer(opts: BotApiServerOptions = {}): Promise
         if (typeof p.text !== 'string' || p.text === '') return badRequest('message text is empty');
         return newMessage(call.token, p, { text: p.text });
       case 'sendphoto': {
-        if (p.photo === undefined) return badRequest('there is no photo in the request');
-        const { file } = fileFor(p.photo, uploads, 'photo', 'photo', 'jpg');
-        const dimensions: [number, number][] = [[90, 67], [320, 240], [800, 600]];
-        const sizes = dimensions.map(([width, height], i) => ({
-          file_id: i === 2 ? file.file_id : `${file.file_id}-${width}`,
-          file_unique_id: `${file.file_unique_id}-${width}`,
-          width,
-          height,
-          file_size: i === 2 ? file.file_size : Math.ceil((file.file_size ?? 0) / (3 - i)),
-        }));
-        return newMessage(call.token, p, { photo: sizes, ...captionOf(p) });
+        const resolved = fileFor(p.photo, uploads, 'photo', 'photo');
+        if (!resolved) return badRequest('there is no photo in the request');
+        const answer = newMessage(call.token, p, { photo: photoSizes(resolved.file), ...captionOf(p) });
+        recordSent(call.method, answer, 'photo', resolved, p.caption);
+        return answer;
       }
       case 'senddocument': {
-        if (p.document === undefined) return badRequest('there is no document in the request');
-        const stored = fileFor(p.document, uploads, 'document', 'document', 'dat');
-        const upload = p.document as Partial<UploadedFile>;
-        const document = { ...stored.file, file_name: upload.filename ?? 'document.dat' };
-        delete document.file_path;
-        return newMessage(call.token, p, { document, ...captionOf(p) });
+        const resolved = fileFor(p.document, uploads, 'document', 'document');
+        if (!resolved) return badRequest('there is no document in the request');
+        const answer = newMessage(call.token, p, { document: documentOf(resolved.file), ...captionOf(p) });
+        recordSent(call.method, answer, 'document', resolved, p.caption);
+        return answer;
       }
+      case 'sendmediagroup':
+        return sendMediaGroup(call.token, p, uploads);
       case 'editmessagetext':
         return edit(call.token, p, 'text');
       case 'editmessagecaption':
@@ -333,8 +429,9 @@ export async function startBotApiServer(opts: BotApiServerOptions = {}): Promise
         commands = [];
         return ok(true);
       case 'getfile': {
-        if (typeof p.file_id !== 'string') return badRequest('invalid file_id');
-        return ok(fileFor(p.file_id, uploads, 'file_id', 'file', 'jpg').file);
+        if (typeof p.file_id !== 'string' || p.file_id === '') return badRequest('file_id not specified');
+        const found = files.getFile(p.file_id);
+        return 'file' in found ? ok(found.file) : badRequest(found.error);
       }
       case 'getchat':
         return ok(chatOf(p.chat_id));
@@ -345,28 +442,33 @@ export async function startBotApiServer(opts: BotApiServerOptions = {}): Promise
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://telegram');
-    const body = await readBody(req);
     const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
     if (download) {
+      req.resume();
       await sleep(latencyMs);
-      const path = decodeURIComponent(download[2] ?? '');
-      const stored = [...files.values()].find((f) => f.file.file_path === path);
-      if (!stored) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': stored.data.length });
-      res.end(stored.data);
+      const notFound = () => sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+      if (opts.token !== undefined && download[1] !== opts.token) return notFound();
+      const injected = takeFailure('download');
+      if (injected) return sendJson(res, injected.status, injected.body);
+      const served = await files.serve(decodeURIComponent(download[2] ?? ''), res);
+      if (!served) notFound();
       return;
     }
     const route = /^\/bot([^/]+)\/([^/]+)$/.exec(url.pathname);
-    if (!route) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    if (!route) {
+      req.resume();
+      return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    }
     const call: ApiCall = { method: route[2] ?? '', token: route[1] ?? '', payload: {}, at: Date.now() };
     calls.push(call);
     let answer: Answer;
-    const uploads = new Map<string, Buffer>();
+    const uploads = new Map<string, StreamedPart>();
     try {
-      call.payload = parsePayload(req, url, body, uploads);
+      call.payload = await readPayload(req, url, uploads);
       await sleep(latencyMs);
       answer = execute(call, uploads);
     } catch {
+      req.resume();
       await sleep(latencyMs);
       answer = badRequest("can't parse request body");
     }
@@ -398,6 +500,9 @@ export async function startBotApiServer(opts: BotApiServerOptions = {}): Promise
         .map(messageText)
         .filter((text): text is string => text !== undefined);
     },
+    registerFile: (options) => files.register(options),
+    sentFiles,
+    downloads: files.downloads,
     messagesOf(chatId) {
       return [...messages.entries()]
         .filter(([key]) => key.startsWith(`${chatId}:`))
@@ -411,7 +516,7 @@ export async function startBotApiServer(opts: BotApiServerOptions = {}): Promise
       lastMessageId.clear();
       messages.clear();
       files.clear();
-      fileCounter = 0;
+      sentFiles.length = 0;
       webhook = { url: '', has_custom_certificate: false, pending_update_count: 0 };
       commands = [];
     },
@@ -444,30 +549,41 @@ function settle(call: ApiCall, answer: Answer): void {
   else if (answer.body.description !== undefined) call.description = answer.body.description;
 }
 
-/** JSON body, urlencoded form, multipart form (files recorded as UploadedFile) or query string. */
-function parsePayload(req: IncomingMessage, url: URL, body: Buffer, uploads: Map<string, Buffer>): Obj {
+/**
+ * JSON body, urlencoded form, multipart form (files recorded as UploadedFile) or query string.
+ * A multipart body is read as it streams: uploads keep their bytes only up to what getFile could
+ * serve again (20 MB), bigger ones their size and hash.
+ */
+async function readPayload(req: IncomingMessage, url: URL, uploads: Map<string, StreamedPart>): Promise<Obj> {
   const payload: Obj = Object.fromEntries(url.searchParams);
   const contentType = req.headers['content-type'] ?? '';
   const boundary = multipartBoundary(contentType);
   if (boundary) {
-    for (const part of parseMultipart(body, boundary)) {
+    for (const part of await readMultipart(req, boundary, { keepFileBytes: MAX_BOT_DOWNLOAD_BYTES })) {
       if (part.filename !== undefined) {
-        uploads.set(part.name, part.data);
-        const file: UploadedFile = { filename: part.filename, size: part.data.length };
+        uploads.set(part.name, part);
+        const file: UploadedFile = { filename: part.filename, size: part.size };
         if (part.contentType) file.contentType = part.contentType;
         payload[part.name] = file;
       } else {
-        payload[part.name] = part.data.toString('utf8');
+        payload[part.name] = part.data?.toString('utf8') ?? '';
       }
     }
     delete payload.method; // Telegraf repeats the method name as a form field
-  } else if (contentType.startsWith('application/x-www-form-urlencoded')) {
+    return normalizeFields(payload);
+  }
+  const body = await readBody(req);
+  if (contentType.startsWith('application/x-www-form-urlencoded')) {
     Object.assign(payload, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
   } else if (body.length > 0) {
     const json: unknown = JSON.parse(body.toString('utf8'));
     if (json && typeof json === 'object' && !Array.isArray(json)) Object.assign(payload, json);
   }
-  // Form fields are all strings; give the ones code compares their JSON types back.
+  return normalizeFields(payload);
+}
+
+/** Form fields are all strings; give the ones code compares their JSON types back. */
+function normalizeFields(payload: Obj): Obj {
   for (const [key, value] of Object.entries(payload)) {
     if (typeof value !== 'string') continue;
     if (JSON_FIELDS.has(key) && /^[[{]/.test(value)) {
@@ -481,6 +597,15 @@ function parsePayload(req: IncomingMessage, url: URL, body: Buffer, uploads: Map
     }
   }
   return payload;
+}
+
+/** A URL's path segment, percent-decoded when it decodes. */
+function decodedOr(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 function captionOf(payload: Obj): Obj {

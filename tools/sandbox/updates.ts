@@ -2,7 +2,8 @@
 // (private chat, `from`, `date`, a bot_command entity on commands, ids that only go up).
 // The sandbox (`npm start`) sends them to the real webhook; tests use them through test/support.
 import { randomInt } from 'node:crypto';
-import type { CallbackQuery, Chat, Message, PhotoSize, Update, User } from 'telegraf/types';
+import type { CallbackQuery, Chat, Document, Message, PhotoSize, Update, User } from 'telegraf/types';
+import { rememberPersonFile } from './person-files.js';
 
 /**
  * A token of the right shape whose numeric part is SANDBOX_BOT.id, so the sandbox Bot API's
@@ -145,8 +146,75 @@ export function photoUpdate(
     height,
     file_size: size,
   }));
+  // The local Bot API resolves these ids in getFile and serves bytes of these sizes.
+  for (const size of photo) rememberPersonFile({ file_id: size.file_id, file_unique_id: size.file_unique_id, file_size: size.file_size ?? 0, kind: 'photo', mime_type: 'image/jpeg' });
   const message: Incoming<Message.PhotoMessage> = { ...incoming(opts, opts.messageId), photo };
   if (opts.caption !== undefined) message.caption = opts.caption;
   if (opts.mediaGroupId !== undefined) message.media_group_id = opts.mediaGroupId;
   return { update_id: opts.updateId ?? nextUpdateId(), message };
+}
+
+/** A file sent as a document (PDF, office file, an image sent "as file"); `report.pdf` by default. */
+export function documentUpdate(
+  opts: Sender & {
+    fileId?: string;
+    fileName?: string;
+    mimeType?: string;
+    /** Bytes the local Bot API serves for it; over 20 MB getFile answers "file is too big", as Telegram does. */
+    size?: number;
+    caption?: string;
+    mediaGroupId?: string;
+    messageId?: number;
+  },
+): Update.MessageUpdate<Message.DocumentMessage> {
+  const fileId = opts.fileId ?? `BQACAgIAAxkBAAI-test-document-${++messageIdCounter}`;
+  const document: Document = {
+    file_id: fileId,
+    file_unique_id: `AgAD-${fileId.slice(-8)}`,
+    file_name: opts.fileName ?? 'report.pdf',
+    mime_type: opts.mimeType ?? 'application/pdf',
+    file_size: opts.size ?? 48_213,
+  };
+  rememberPersonFile({
+    file_id: fileId,
+    file_unique_id: document.file_unique_id,
+    file_size: document.file_size ?? 0,
+    kind: 'document',
+    ...(document.file_name !== undefined && { file_name: document.file_name }),
+    ...(document.mime_type !== undefined && { mime_type: document.mime_type }),
+  });
+  const message: Incoming<Message.DocumentMessage> = { ...incoming(opts, opts.messageId), document };
+  if (opts.caption !== undefined) message.caption = opts.caption;
+  if (opts.mediaGroupId !== undefined) message.media_group_id = opts.mediaGroupId;
+  return { update_id: opts.updateId ?? nextUpdateId(), message };
+}
+
+export type AlbumItem =
+  | { readonly kind: 'photo'; readonly fileId?: string }
+  | { readonly kind: 'document'; readonly fileId?: string; readonly fileName?: string; readonly mimeType?: string; readonly size?: number };
+
+/**
+ * An album: Telegram delivers each item as its own update, all with one media_group_id, the
+ * caption (if any) on the first. Photos group with photos (and videos), documents with documents.
+ */
+export function albumUpdates(
+  opts: Sender & { items: readonly AlbumItem[]; caption?: string; mediaGroupId?: string },
+): Update.MessageUpdate<Message.PhotoMessage | Message.DocumentMessage>[] {
+  // Each item is its own update with its own update_id; only who sends it is shared.
+  const { items, caption: albumCaption, mediaGroupId: givenGroupId, updateId: _ignored, ...sender } = opts;
+  const mediaGroupId = givenGroupId ?? String(13_000_000_000_000_000n + BigInt(++messageIdCounter));
+  return items.map((item, i) => {
+    const caption = i === 0 && albumCaption !== undefined ? { caption: albumCaption } : {};
+    return item.kind === 'photo'
+      ? photoUpdate({ ...sender, ...caption, mediaGroupId, ...(item.fileId !== undefined && { fileId: item.fileId }) })
+      : documentUpdate({
+          ...sender,
+          ...caption,
+          mediaGroupId,
+          ...(item.fileId !== undefined && { fileId: item.fileId }),
+          ...(item.fileName !== undefined && { fileName: item.fileName }),
+          ...(item.mimeType !== undefined && { mimeType: item.mimeType }),
+          ...(item.size !== undefined && { size: item.size }),
+        });
+  });
 }

@@ -1,10 +1,12 @@
 // The fake Bot API against Telegraf's real client, and the update builders against Telegraf's router.
+import { createHash } from 'node:crypto';
 import { request } from 'node:http';
+import { Readable } from 'node:stream';
 import { Markup, Telegraf, Telegram, TelegramError } from 'telegraf';
 import { message } from 'telegraf/filters';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { messageText, startFakeTelegram, type FakeTelegram } from '../../support/fake-telegram.js';
-import { callbackUpdate, contactUpdate, photoUpdate, TEST_BOT, TEST_BOT_TOKEN, textUpdate } from '../../support/updates.js';
+import { albumUpdates, callbackUpdate, contactUpdate, documentUpdate, photoUpdate, TEST_BOT, TEST_BOT_TOKEN, textUpdate } from '../../support/updates.js';
 
 let fake: FakeTelegram;
 let telegram: Telegram;
@@ -197,13 +199,169 @@ describe('uploads and files', () => {
     expect(Buffer.from(await download.arrayBuffer())).toEqual(bytes);
   });
 
-  it('sends a photo by file id and gives unknown file ids a placeholder file', async () => {
+  it('sends a photo by an id it never saw (kept for getFile), and refuses getFile of unknown ids as Telegram does', async () => {
     const sent = await telegram.sendPhoto(100, 'AgAC-existing-id');
     expect(sent.photo.at(-1)?.file_id).toBe('AgAC-existing-id');
+    expect(await telegram.getFile('AgAC-existing-id')).toMatchObject({ file_id: 'AgAC-existing-id', file_size: expect.any(Number) });
+    const unknown = await telegramError(telegram.getFile('AgAC-never-seen'));
+    expect([unknown.code, unknown.description]).toEqual([400, 'Bad Request: invalid file_id']);
+  });
+
+  it('resolves and serves the files people send in updates', async () => {
+    const photo = photoUpdate({ userId: 42, fileId: 'AgAC-from-an-update' });
+    const largest = photo.message.photo.at(-1)!;
     const file = await telegram.getFile('AgAC-from-an-update');
-    expect(file).toMatchObject({ file_id: 'AgAC-from-an-update', file_size: expect.any(Number) });
+    expect(file).toMatchObject({ file_id: 'AgAC-from-an-update', file_size: largest.file_size, file_path: expect.stringMatching(/^photos\/.+\.jpg$/) });
     const download = await fetch(await telegram.getFileLink('AgAC-from-an-update'));
-    expect(download.status).toBe(200);
+    const bytes = Buffer.from(await download.arrayBuffer());
+    expect([download.status, download.headers.get('content-type'), bytes.length]).toEqual([200, 'image/jpeg', largest.file_size]);
+    expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff])); // looks like a JPEG
+
+    const doc = documentUpdate({ userId: 42, fileName: 'invoice.pdf', size: 70_000 });
+    const docFile = await telegram.getFile(doc.message.document.file_id);
+    expect(docFile).toMatchObject({ file_size: 70_000, file_path: expect.stringMatching(/^documents\/.+\.pdf$/) });
+    const docDownload = await fetch(await telegram.getFileLink(docFile));
+    expect(docDownload.headers.get('content-type')).toBe('application/pdf');
+    expect((await docDownload.text()).startsWith('%PDF-')).toBe(true);
+
+    const big = documentUpdate({ userId: 42, fileName: 'scan.tiff', mimeType: 'image/tiff', size: 21 * 1024 * 1024 });
+    expect((await telegramError(telegram.getFile(big.message.document.file_id))).description).toBe('Bad Request: file is too big');
+  });
+});
+
+describe('files tests register', () => {
+  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+  it('serves exact bytes with their type and length', async () => {
+    const bytes = Buffer.from('%PDF-1.4 a small invoice');
+    const file = fake.registerFile({ bytes, fileName: 'invoice.pdf' });
+    expect(file).toMatchObject({ file_size: bytes.length, mime_type: 'application/pdf', kind: 'document', sha256: sha256(bytes) });
+    const resolved = await telegram.getFile(file.file_id);
+    expect(resolved).toEqual({ file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: bytes.length, file_path: file.file_path });
+    const download = await fetch(`${fake.apiRoot}/file/bot${TEST_BOT_TOKEN}/${file.file_path}`);
+    expect(download.headers.get('content-type')).toBe('application/pdf');
+    expect(download.headers.get('content-length')).toBe(String(bytes.length));
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(bytes);
+    expect(fake.downloads).toEqual([{ file_id: file.file_id, file_path: file.file_path, size: bytes.length, bytesSent: bytes.length, completed: true, aborted: false }]);
+  });
+
+  it('generates big files on the fly, deterministically, with or without a length or a type', async () => {
+    const size = 3 * 1024 * 1024 + 17;
+    const file = fake.registerFile({ size, kind: 'photo', mimeType: 'image/png', chunked: true, downloadContentType: null });
+    const download = await fetch(`${fake.apiRoot}/file/bot${TEST_BOT_TOKEN}/${file.file_path}`);
+    expect(download.headers.get('content-length')).toBeNull();
+    expect(download.headers.get('content-type')).toBeNull();
+    const bytes = Buffer.from(await download.arrayBuffer());
+    expect(bytes.length).toBe(size);
+    expect(sha256(bytes)).toBe(file.sha256);
+    // Same seed, same bytes; another file, other bytes.
+    expect(fake.registerFile({ size, kind: 'photo', mimeType: 'image/png', fileId: file.file_id }).sha256).toBe(file.sha256);
+    expect(fake.registerFile({ size, kind: 'photo', mimeType: 'image/png' }).sha256).not.toBe(file.sha256);
+  });
+
+  it('says "file is too big" over 20 MB and answers 404 for unknown paths and other tokens', async () => {
+    const big = fake.registerFile({ size: 20 * 1024 * 1024 + 1 });
+    expect((await telegramError(telegram.getFile(big.file_id))).description).toBe('Bad Request: file is too big');
+    const small = fake.registerFile({ bytes: 'x' });
+    expect((await fetch(`${fake.apiRoot}/file/bot${TEST_BOT_TOKEN}/documents/nope.pdf`)).status).toBe(404);
+    const strict = await startFakeTelegram({ token: TEST_BOT_TOKEN });
+    try {
+      const mine = strict.registerFile({ bytes: 'x' });
+      expect((await fetch(`${strict.apiRoot}/file/bot123:other/${mine.file_path}`)).status).toBe(404);
+      expect((await fetch(`${strict.apiRoot}/file/bot${TEST_BOT_TOKEN}/${mine.file_path}`)).status).toBe(200);
+    } finally {
+      await strict.close();
+    }
+    expect(small.file_path).toMatch(/^documents\/file_\d+\.dat$/);
+  });
+
+  it('fails downloads on request, and "*" leaves downloads alone', async () => {
+    const file = fake.registerFile({ bytes: 'abc' });
+    const url = `${fake.apiRoot}/file/bot${TEST_BOT_TOKEN}/${file.file_path}`;
+    fake.failNext('*', { status: 502, description: 'Bad Gateway' });
+    expect((await fetch(url)).status).toBe(200);
+    fake.failNext('download', { status: 500, description: 'Internal Server Error' });
+    expect((await fetch(url)).status).toBe(500);
+    expect(await (await fetch(url)).text()).toBe('abc');
+    expect((await telegramError(telegram.getMe())).code).toBe(502); // the '*' failure is still queued for the API
+  });
+
+  it('notices a client that goes away mid-download', async () => {
+    const file = fake.registerFile({ size: 16 * 1024 * 1024 });
+    await new Promise<void>((resolve, reject) => {
+      const req = request(`${fake.apiRoot}/file/bot${TEST_BOT_TOKEN}/${file.file_path}`, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
+      req.end();
+    });
+    const until = Date.now() + 5000;
+    while (!fake.downloads[0]?.aborted && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+    const [record] = fake.downloads;
+    expect(record).toMatchObject({ completed: false, aborted: true });
+    expect(record!.bytesSent).toBeLessThan(file.file_size);
+  });
+});
+
+describe('files the bot sends', () => {
+  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+  it('records uploads (name, type, size, hash), ids and URLs', async () => {
+    const pdf = Buffer.from('%PDF-1.7 the report');
+    const fromUpload = await telegram.sendDocument(100, { source: Readable.from([pdf]), filename: 'report.pdf' }, { caption: 'Report' });
+    expect(fromUpload.document).toMatchObject({ file_name: 'report.pdf', mime_type: 'application/pdf', file_size: pdf.length });
+    const known = fake.registerFile({ bytes: 'xlsx bytes', fileName: 'plan.xlsx' });
+    const byId = await telegram.sendDocument(100, known.file_id);
+    expect(byId.document).toMatchObject({ file_id: known.file_id, file_name: 'plan.xlsx' });
+    await telegram.sendPhoto(100, 'https://files.example.test/pics/leak.jpg?sig=1');
+
+    expect(fake.sentFiles).toEqual([
+      { method: 'sendDocument', chatId: 100, messageId: 1, kind: 'document', via: 'upload', fileId: fromUpload.document.file_id, fileName: 'report.pdf', mimeType: 'application/pdf', size: pdf.length, sha256: sha256(pdf), caption: 'Report' },
+      { method: 'sendDocument', chatId: 100, messageId: 2, kind: 'document', via: 'file_id', fileId: known.file_id, fileName: 'plan.xlsx', mimeType: known.mime_type, size: known.file_size },
+      expect.objectContaining({ method: 'sendPhoto', messageId: 3, kind: 'photo', via: 'url', url: 'https://files.example.test/pics/leak.jpg?sig=1', fileName: 'leak.jpg' }),
+    ]);
+    // What the bot uploaded can be downloaded again, byte for byte.
+    const link = await telegram.getFileLink(fromUpload.document.file_id);
+    expect(Buffer.from(await (await fetch(link)).arrayBuffer())).toEqual(pdf);
+  });
+
+  it('sends albums: uploads and ids, one media_group_id, captions per item', async () => {
+    const photoBytes = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+    const known = photoUpdate({ userId: 100 }).message.photo.at(-1)!.file_id;
+    const sent = await telegram.sendMediaGroup(100, [
+      { type: 'photo', media: { source: photoBytes, filename: 'a.jpg' }, caption: 'first' },
+      { type: 'photo', media: known },
+    ]);
+    expect(sent).toHaveLength(2);
+    const group = sent[0]!.media_group_id;
+    expect(group).toEqual(expect.any(String));
+    expect(sent[1]!.media_group_id).toBe(group);
+    expect(fake.sentFiles).toEqual([
+      expect.objectContaining({ method: 'sendMediaGroup', kind: 'photo', via: 'upload', size: photoBytes.length, sha256: sha256(photoBytes), caption: 'first', mediaGroupId: group, messageId: 1 }),
+      expect.objectContaining({ method: 'sendMediaGroup', kind: 'photo', via: 'file_id', fileId: known, mediaGroupId: group, messageId: 2 }),
+    ]);
+    expect(fake.messagesOf(100).map((m) => m.media_group_id)).toEqual([group, group]);
+
+    const one = await telegramError(telegram.sendMediaGroup(100, [{ type: 'photo', media: known }]));
+    expect(one.code).toBe(400);
+    // Telegraf's types refuse a mixed album already; the fake refuses it as Telegram would.
+    const mixedAlbum = [{ type: 'photo', media: known }, { type: 'document', media: known }] as unknown as Parameters<Telegram['sendMediaGroup']>[1];
+    const mixed = await telegramError(telegram.sendMediaGroup(100, mixedAlbum));
+    expect(mixed.description).toMatch(/can't be mixed/);
+    expect(fake.sentFiles).toHaveLength(2);
+  });
+
+  it('keeps the bytes of an upload only up to what getFile could serve again', async () => {
+    const size = 21 * 1024 * 1024;
+    const chunk = Buffer.alloc(1024 * 1024, 7);
+    const hash = createHash('sha256');
+    for (let i = 0; i < 21; i++) hash.update(chunk);
+    const sent = await telegram.sendDocument(100, { source: Readable.from(Array.from({ length: 21 }, () => chunk)), filename: 'huge.bin' });
+    expect(fake.sentFiles[0]).toMatchObject({ size, sha256: hash.digest('hex') });
+    expect((await telegramError(telegram.getFile(sent.document.file_id))).description).toBe('Bad Request: file is too big');
   });
 });
 
@@ -310,5 +468,21 @@ describe('update builders through a Telegraf bot', () => {
     expect(textUpdate({ userId: 7, text: 'x', languageCode: null }).message.from.language_code).toBeUndefined();
     expect(contactUpdate({ userId: 7, contactUserId: null }).message.contact.user_id).toBeUndefined();
     expect(photoUpdate({ userId: 7 }).message.photo).toHaveLength(3);
+  });
+
+  it('builds documents and albums as Telegram delivers them', () => {
+    const doc = documentUpdate({ userId: 7, caption: 'see attached' });
+    expect(doc.message).toMatchObject({ document: { file_name: 'report.pdf', mime_type: 'application/pdf', file_size: expect.any(Number) }, caption: 'see attached' });
+    const album = albumUpdates({ userId: 7, updateId: 5, caption: 'the leak', items: [{ kind: 'photo' }, { kind: 'photo', fileId: 'AgAC-second' }] });
+    expect(album).toHaveLength(2);
+    const [first, second] = album as [(typeof album)[number], (typeof album)[number]];
+    expect(second.update_id).toBe(first.update_id + 1);
+    expect(first.update_id).not.toBe(5);
+    expect(first.message.media_group_id).toEqual(expect.any(String));
+    expect(second.message.media_group_id).toBe(first.message.media_group_id);
+    expect([first.message.caption, second.message.caption]).toEqual(['the leak', undefined]);
+    expect('photo' in second.message && second.message.photo.at(-1)?.file_id).toBe('AgAC-second');
+    const docs = albumUpdates({ userId: 7, items: [{ kind: 'document', fileName: 'a.docx' }, { kind: 'document' }] });
+    expect(docs.map((u) => ('document' in u.message ? u.message.document.file_name : undefined))).toEqual(['a.docx', 'report.pdf']);
   });
 });

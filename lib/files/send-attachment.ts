@@ -1,0 +1,261 @@
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { TelegramError, type Telegram } from 'telegraf';
+import type { InlineKeyboardMarkup, ParseMode, ReplyParameters } from 'telegraf/types';
+import { isTimeout, timeoutReason } from '../http/timeouts.js';
+import type { Logger } from '../logger.js';
+import { extensionForType, isPhotoType } from './content-type.js';
+import { MAX_PHOTO_UPLOAD_BYTES, MAX_UPLOAD_BYTES } from './telegram-limits.js';
+
+/** A file an agent attached to a comment: the backend gives its URL, name and type. */
+export interface AgentAttachment {
+  readonly url: string;
+  readonly file_name: string;
+  readonly mime_type: string;
+}
+
+/** A file a person sent: it is on Telegram already, under this id. */
+export interface CustomerAttachment {
+  readonly telegram_file_id: string;
+  readonly kind: 'photo' | 'document';
+  readonly file_name?: string;
+  readonly mime_type?: string;
+}
+
+export type Attachment = AgentAttachment | CustomerAttachment;
+
+export interface SendAttachmentDeps {
+  readonly telegram: Telegram;
+  /** BACKEND_URL (any URL on it will do): only files on this origin are fetched with the API key. */
+  readonly backendOrigin: string;
+  readonly backendApiKey: string | undefined;
+  /** How long a file server may take to answer, and to send the next chunk; a slow but moving file is never cut. */
+  readonly timeoutMs: number;
+  readonly logger: Logger;
+}
+
+/** What goes with the file; the caption is the caller's to keep within Telegram's 1024 characters. */
+export interface SendAttachmentExtra {
+  readonly caption?: string;
+  readonly parse_mode?: ParseMode;
+  readonly reply_markup?: InlineKeyboardMarkup;
+  readonly reply_parameters?: ReplyParameters;
+}
+
+/**
+ * Why a file did not reach the person:
+ * - `too_large`: over Telegram's 50 MB upload limit (known from Content-Length, or counted);
+ * - `http_error`: the file server answered a status other than 2xx (`status`);
+ * - `timeout`: it did not answer, or stopped sending, within `timeoutMs`;
+ * - `network`: it could not be reached, or the connection broke;
+ * - `invalid_url`: not an http(s) URL;
+ * - `rejected`: Telegram refused the file itself (400: a wrong file_id, a file it cannot take).
+ */
+export type NotDeliveredReason = 'too_large' | 'http_error' | 'timeout' | 'network' | 'invalid_url' | 'rejected';
+
+export type SendAttachmentResult =
+  | { readonly delivered: true; readonly messageId: number; readonly as: 'photo' | 'document' }
+  | { readonly delivered: false; readonly reason: NotDeliveredReason; readonly status?: number };
+
+type NotDelivered = Extract<SendAttachmentResult, { delivered: false }>;
+
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Sends one attachment to a chat, as a photo (JPEG, PNG or WebP up to 10 MB) or as a document.
+ *
+ * An agent's file is fetched by the bot itself, because Telegram cannot reach a backend on a private
+ * network or behind authentication, and streamed to Telegram as it arrives; the API key goes only to
+ * the backend's own origin (redirects included). When the file cannot be had (too big, an HTTP error,
+ * a timeout, the network), the answer is `{ delivered: false, reason }` so the caller can say
+ * "report.pdf could not be delivered" and still deliver the comment's text. A person's file is sent
+ * again by its file_id.
+ *
+ * Throws only what the caller must retry or stop on: Telegram itself failing (5xx, 429, unreachable)
+ * or refusing the chat (403: the person blocked the bot), as a TelegramError or network error.
+ */
+export async function sendAttachment(
+  deps: SendAttachmentDeps,
+  chatId: number,
+  attachment: Attachment,
+  extra: SendAttachmentExtra = {},
+): Promise<SendAttachmentResult> {
+  if ('telegram_file_id' in attachment) return sendByFileId(deps, chatId, attachment, extra);
+  const result = await sendFromUrl(deps, chatId, attachment, extra);
+  if (!result.delivered) {
+    deps.logger.warn({ reason: result.reason, status: result.status, mime_type: attachment.mime_type, origin: originOf(attachment.url) }, 'attachment not delivered');
+  }
+  return result;
+}
+
+async function sendByFileId(deps: SendAttachmentDeps, chatId: number, file: CustomerAttachment, extra: SendAttachmentExtra): Promise<SendAttachmentResult> {
+  try {
+    const message =
+      file.kind === 'photo'
+        ? await deps.telegram.callApi('sendPhoto', { chat_id: chatId, photo: file.telegram_file_id, ...extra })
+        : await deps.telegram.callApi('sendDocument', { chat_id: chatId, document: file.telegram_file_id, ...extra });
+    return { delivered: true, messageId: message.message_id, as: file.kind };
+  } catch (error) {
+    if (error instanceof TelegramError && error.code === 400) {
+      deps.logger.warn({ reason: 'rejected', kind: file.kind, description: error.description }, 'attachment not delivered');
+      return { delivered: false, reason: 'rejected', status: 400 };
+    }
+    throw error;
+  }
+}
+
+async function sendFromUrl(deps: SendAttachmentDeps, chatId: number, file: AgentAttachment, extra: SendAttachmentExtra): Promise<SendAttachmentResult> {
+  let url: URL;
+  try {
+    url = new URL(file.url);
+  } catch {
+    return { delivered: false, reason: 'invalid_url' };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { delivered: false, reason: 'invalid_url' };
+  const first = await uploadOnce(deps, chatId, url, file, extra, isPhotoType(file.mime_type) ? 'photo' : 'document');
+  if (first !== 'retry-as-document') return first;
+  // A photo Telegram would not take as one (too big once counted, odd dimensions) still goes, as a document.
+  const second = await uploadOnce(deps, chatId, url, file, extra, 'document');
+  return second === 'retry-as-document' ? { delivered: false, reason: 'rejected', status: 400 } : second;
+}
+
+/** One download streamed into one upload; `retry-as-document` when a photo attempt should become a document. */
+async function uploadOnce(
+  deps: SendAttachmentDeps,
+  chatId: number,
+  url: URL,
+  file: AgentAttachment,
+  extra: SendAttachmentExtra,
+  wanted: 'photo' | 'document',
+): Promise<SendAttachmentResult | 'retry-as-document'> {
+  const download = new AbortController();
+  let timer = setTimeout(() => download.abort(timeoutReason(`no answer or no bytes in ${deps.timeoutMs} ms`)), deps.timeoutMs);
+  try {
+    const opened = await open(deps, url, download.signal);
+    if (!(opened instanceof Response)) return opened;
+    const declared = Number(opened.headers.get('content-length') ?? NaN);
+    const length = Number.isSafeInteger(declared) && declared >= 0 ? declared : undefined;
+    if (length !== undefined && length > MAX_UPLOAD_BYTES) {
+      await opened.body?.cancel().catch(() => undefined);
+      return { delivered: false, reason: 'too_large' };
+    }
+    // A declared size decides photo or document now, on this same download.
+    const as = wanted === 'photo' && (length === undefined || length <= MAX_PHOTO_UPLOAD_BYTES) ? 'photo' : 'document';
+    const limit = as === 'photo' ? MAX_PHOTO_UPLOAD_BYTES : MAX_UPLOAD_BYTES;
+
+    // Telegraf pipes the stream into its multipart body, and a pipe does not carry errors: a failed
+    // download must abort the upload explicitly, or the upload would wait for bytes that never come.
+    const upload = new AbortController();
+    let problem: 'over_limit' | 'timeout' | 'network' | undefined;
+    let counted = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+        clearTimeout(timer);
+        timer = setTimeout(() => download.abort(timeoutReason(`no answer or no bytes in ${deps.timeoutMs} ms`)), deps.timeoutMs);
+        counted += chunk.length;
+        if (counted > limit) {
+          problem ??= 'over_limit';
+          done(new Error(`the file is larger than ${limit} bytes`));
+          return;
+        }
+        done(null, chunk);
+      },
+    });
+    const body = Readable.fromWeb(opened.body as WebReadableStream<Uint8Array>);
+    const fail = (error: unknown) => {
+      problem ??= isTimeout(error, download.signal) ? 'timeout' : 'network';
+      upload.abort();
+      body.destroy();
+    };
+    body.once('error', fail);
+    counter.once('error', fail);
+    // All read: from here on only Telegram is waited for, and that is not the file server's time.
+    body.once('end', () => clearTimeout(timer));
+    body.pipe(counter);
+
+    const filename = safeFileName(file.file_name, file.mime_type);
+    // Telegraf types the signal as the abort-controller polyfill's; its node-fetch takes the native one.
+    const options = { signal: upload.signal } as unknown as Parameters<Telegram['callApi']>[2];
+    try {
+      const message =
+        as === 'photo'
+          ? await deps.telegram.callApi('sendPhoto', { chat_id: chatId, photo: { source: counter, filename }, ...extra }, options)
+          : await deps.telegram.callApi('sendDocument', { chat_id: chatId, document: { source: counter, filename }, ...extra }, options);
+      return { delivered: true, messageId: message.message_id, as };
+    } catch (error) {
+      if (problem === 'over_limit') return as === 'photo' ? 'retry-as-document' : { delivered: false, reason: 'too_large' };
+      if (problem !== undefined) return { delivered: false, reason: problem };
+      if (error instanceof TelegramError && error.code === 400) {
+        if (as === 'photo') return 'retry-as-document';
+        return { delivered: false, reason: 'rejected', status: 400 };
+      }
+      if (error instanceof TelegramError && error.code === 413) return { delivered: false, reason: 'too_large', status: 413 };
+      throw error;
+    } finally {
+      body.destroy();
+    }
+  } finally {
+    clearTimeout(timer);
+    download.abort();
+  }
+}
+
+/**
+ * Fetches the file, following redirects by hand so that each hop gets the API key only when it is
+ * on the backend's origin: a backend that redirects to a CDN must not hand the CDN its key.
+ */
+async function open(deps: SendAttachmentDeps, start: URL, signal: AbortSignal): Promise<Response | NotDelivered> {
+  const backendOrigin = originOf(deps.backendOrigin);
+  let url = start;
+  let status = 0;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    const headers: Record<string, string> = {};
+    if (deps.backendApiKey !== undefined && url.origin === backendOrigin) headers.authorization = `Bearer ${deps.backendApiKey}`;
+    let response: Response;
+    try {
+      response = await fetch(url, { headers, redirect: 'manual', signal });
+    } catch (error) {
+      return { delivered: false, reason: isTimeout(error, signal) ? 'timeout' : 'network' };
+    }
+    const location = response.headers.get('location');
+    status = response.status;
+    if (REDIRECT_STATUSES.has(response.status) && location !== null) {
+      await response.body?.cancel().catch(() => undefined);
+      try {
+        url = new URL(location, url);
+      } catch {
+        return { delivered: false, reason: 'invalid_url' };
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') return { delivered: false, reason: 'invalid_url' };
+      continue;
+    }
+    if (response.status < 200 || response.status > 299 || !response.body) {
+      await response.body?.cancel().catch(() => undefined);
+      return { delivered: false, reason: 'http_error', status: response.status };
+    }
+    return response;
+  }
+  // Too many redirects: the last one's status says what went round.
+  return { delivered: false, reason: 'http_error', status };
+}
+
+/**
+ * The name Telegram shows. Telegraf writes it into a multipart header unescaped, so quotes, line
+ * breaks and other control characters must not reach it; a path is cut to its last part.
+ */
+export function safeFileName(name: string, mimeType: string | undefined): string {
+  const base = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+  const clean = [...base].map((c) => (c === '"' || c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? '_' : c)).join('').trim().slice(0, 200);
+  if (clean !== '' && clean !== '.' && clean !== '..') return clean;
+  const extension = extensionForType(mimeType);
+  return extension === undefined ? 'file' : `file.${extension}`;
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
