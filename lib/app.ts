@@ -11,6 +11,7 @@ import type { FloodLimitOptions } from './bot/middleware/flood-limit.js';
 import type { UpdateStatePolicy } from './bot/middleware/update-state.js';
 import { createCatalog } from './catalog/catalog.js';
 import type { Config } from './config.js';
+import { sendAttachment } from './files/send-attachment.js';
 import type { Logger } from './logger.js';
 import { countedKvStore } from './metrics/counted-kv-store.js';
 import { createMetricsRecorder } from './metrics/metrics-recorder.js';
@@ -95,7 +96,18 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   });
   const catalog = createCatalog({ source: backend, cache, ttlSeconds: config.cache.catalogTtlSeconds });
   const submissionLimiter = createSubmissionLimiter({ redis: upstash?.redis, prefix: `${namespace}:ratelimit:submit`, logger });
-  const deps: BotDeps = { logger, store, backend, catalog, cache, metrics, submissionLimiter, adminUserIds: config.adminUserIds };
+  const deps: BotDeps = {
+    logger,
+    store,
+    backend,
+    catalog,
+    cache,
+    metrics,
+    submissionLimiter,
+    adminUserIds: config.adminUserIds,
+    sendAttachment: (telegram, chatId, attachment, extra) =>
+      sendAttachment({ telegram, backendOrigin: config.backend.url, backendApiKey: config.backend.apiKey, timeoutMs: config.backend.timeoutMs, logger }, chatId, attachment, extra),
+  };
 
   const telegramOptions = { apiRoot: config.telegram.apiRoot };
   const bot = createBot({

@@ -7,6 +7,7 @@ import type { Timed } from '../metrics/timed.js';
 import { count } from '../metrics/update-scope.js';
 import { BackendError } from './backend-error.js';
 import {
+  CreatedCommentSchema,
   CreatedRequestSchema,
   ErrorBodySchema,
   RequestDetailsSchema,
@@ -14,7 +15,9 @@ import {
   RequestTypeListSchema,
   ServiceCategoryListSchema,
   SideListSchema,
+  type CreatedComment,
   type CreatedRequest,
+  type NewComment,
   type NewRequest,
   type RequestDetails,
   type RequestSummary,
@@ -69,6 +72,11 @@ export interface BackendClient {
   listRequests(telegramUserId: number, limit?: number): Promise<RequestSummary[]>;
   /** Rejects with a `BackendError` of status 404 when there is no such request. */
   getRequest(id: string): Promise<RequestDetails>;
+  /**
+   * Adds a comment to the person's request. The same `idempotencyKey` never adds a second one.
+   * Rejects with status 404 (not the person's request) or 409 (it no longer takes comments).
+   */
+  addComment(requestId: string, body: NewComment, idempotencyKey: string): Promise<{ comment: CreatedComment; created: boolean }>;
   poolStats(): BackendPoolStats;
   /** Closes the pool's connections; later calls fail with kind `network`. */
   close(): Promise<void>;
@@ -89,6 +97,7 @@ export const backendRoutes = {
   createRequest: { method: 'POST', template: '/requests', pattern: /^\/requests$/ },
   listRequests: { method: 'GET', template: '/requests?telegram_user_id=:id&limit=:n', pattern: /^\/requests$/ },
   getRequest: { method: 'GET', template: '/requests/:id', pattern: /^\/requests\/[^/]+$/ },
+  addComment: { method: 'POST', template: '/requests/:id/comments', pattern: /^\/requests\/[^/]+\/comments$/ },
 } as const;
 
 export type BackendRoute = keyof typeof backendRoutes;
@@ -143,6 +152,13 @@ export function contractCalls(call: ContractCall): Omit<BackendClient, 'poolStat
     },
     async getRequest(id) {
       return (await call('getRequest', `requests/${encodeURIComponent(id)}`, RequestDetailsSchema)).data;
+    },
+    async addComment(requestId, body, idempotencyKey) {
+      const { data, status } = await call('addComment', `requests/${encodeURIComponent(requestId)}/comments`, CreatedCommentSchema, {
+        json: body,
+        headers: { 'idempotency-key': idempotencyKey },
+      });
+      return { comment: data, created: status === 201 };
     },
   };
 }

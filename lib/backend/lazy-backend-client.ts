@@ -27,6 +27,7 @@ export function lazyBackendClient(load: () => Promise<BackendClient>, maxConnect
     createRequest: async (body, idempotencyKey) => (await client()).createRequest(body, idempotencyKey),
     listRequests: async (telegramUserId, limit) => (await client()).listRequests(telegramUserId, limit),
     getRequest: async (id) => (await client()).getRequest(id),
+    addComment: async (requestId, body, idempotencyKey) => (await client()).addComment(requestId, body, idempotencyKey),
     poolStats: (): BackendPoolStats =>
       loaded?.poolStats() ?? { connected: 0, free: 0, pending: 0, running: 0, size: 0, maxConnections },
     close: async () => {

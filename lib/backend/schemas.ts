@@ -77,6 +77,40 @@ export const AttachmentSchema = v.object({
 });
 export type Attachment = v.InferOutput<typeof AttachmentSchema>;
 
+/** A file a person sent through Telegram: the bot (and the backend, via /api/files) fetch it by id. */
+export const CustomerFileSchema = v.object({
+  telegram_file_id: Name,
+  kind: v.picklist(ATTACHMENT_KINDS),
+  file_name: OptionalText,
+  mime_type: OptionalText,
+});
+export type CustomerFile = v.InferOutput<typeof CustomerFileSchema>;
+
+/** A file an agent attached: the bot downloads it from the URL and uploads it to the person. */
+export const AgentFileSchema = v.object({
+  url: v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//)),
+  file_name: Name,
+  mime_type: Name,
+});
+export type AgentFile = v.InferOutput<typeof AgentFileSchema>;
+
+export const CommentFileSchema = v.union([CustomerFileSchema, AgentFileSchema]);
+export type CommentFile = v.InferOutput<typeof CommentFileSchema>;
+
+export const COMMENT_AUTHORS = ['customer', 'agent'] as const;
+
+/** One message of a request's thread, from either side. */
+export const CommentSchema = v.object({
+  /** Backends use numbers or strings; the bot only ever compares and shows them. */
+  id: v.pipe(v.union([Name, v.pipe(v.number(), v.integer())]), v.transform(String)),
+  author: v.picklist(COMMENT_AUTHORS),
+  author_name: OptionalText,
+  text: OptionalText,
+  attachments: v.optional(v.array(CommentFileSchema), []),
+  at: Timestamp,
+});
+export type Comment = v.InferOutput<typeof CommentSchema>;
+
 /** The answer to `GET /requests/{id}`: the summary plus its history and optional details. */
 export const RequestDetailsSchema = v.object({
   ...summaryEntries,
@@ -87,6 +121,8 @@ export const RequestDetailsSchema = v.object({
   request_type_name: OptionalText,
   side_name: OptionalText,
   attachments: v.optional(v.array(AttachmentSchema)),
+  /** The thread, oldest first; backends without comments omit it. */
+  comments: v.optional(v.array(CommentSchema), []),
 });
 export type RequestDetails = v.InferOutput<typeof RequestDetailsSchema>;
 
@@ -116,6 +152,27 @@ export const NewRequestSchema = v.object({
   }),
 });
 export type NewRequest = v.InferOutput<typeof NewRequestSchema>;
+
+/** Longest comment text: one Telegram message leaves room for the thread's header. */
+export const MAX_COMMENT_LENGTH = 4000;
+
+/** The body of `POST /requests/{id}/comments`: text, files, or both. */
+export const NewCommentSchema = v.pipe(
+  v.object({
+    telegram_user_id: PositiveId,
+    text: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(MAX_COMMENT_LENGTH))),
+    attachments: v.optional(v.pipe(v.array(CustomerFileSchema), v.minLength(1), v.maxLength(10))),
+  }),
+  v.check((comment) => comment.text !== undefined || comment.attachments !== undefined, 'a comment needs text or attachments'),
+);
+export type NewComment = v.InferOutput<typeof NewCommentSchema>;
+
+/** The answer to `POST /requests/{id}/comments` (201 when created, 200 when the key was seen). */
+export const CreatedCommentSchema = v.object({
+  id: v.pipe(v.union([Name, v.pipe(v.number(), v.integer())]), v.transform(String)),
+  created_at: Timestamp,
+});
+export type CreatedComment = v.InferOutput<typeof CreatedCommentSchema>;
 
 /** The body the backend POSTs to `/api/notify` when a request changes status. */
 export const StatusNotificationSchema = v.object({

@@ -15,7 +15,8 @@ export type CallbackAction =
   | { readonly kind: 'sides'; readonly lang: Lang; readonly typeId: number }
   | { readonly kind: 'categories'; readonly lang: Lang; readonly typeId: number; readonly sideId: number; readonly page: number }
   | { readonly kind: 'my-requests'; readonly lang: Lang }
-  | { readonly kind: 'request'; readonly lang: Lang; readonly requestId: string }
+  /** A request's details; `page` of its thread, 0 (the newest) when omitted. */
+  | { readonly kind: 'request'; readonly lang: Lang; readonly requestId: string; readonly page?: number }
   /** From a notification: details open as a new message, so the notification stays in the chat. */
   | { readonly kind: 'open-request'; readonly lang: Lang; readonly requestId: string }
   | { readonly kind: 'pick'; readonly typeId: number; readonly sideId: number; readonly categoryId: number }
@@ -26,12 +27,19 @@ export type CallbackAction =
   | { readonly kind: 'edit'; readonly draftId: string }
   | { readonly kind: 'cancel' }
   | { readonly kind: 'set-lang'; readonly lang: Lang }
+  /** Add comment (details) and Reply (an agent's comment): the next message goes to the request. */
+  | { readonly kind: 'comment'; readonly requestId: string }
+  | { readonly kind: 'reply'; readonly requestId: string }
+  /** Try again after a comment failed with an unknown outcome: the same Idempotency-Key. */
+  | { readonly kind: 'retry-comment'; readonly requestId: string }
+  /** A file of the thread, by its place in the request's comments. */
+  | { readonly kind: 'file'; readonly lang: Lang; readonly requestId: string; readonly commentIndex: number; readonly fileIndex: number }
   | { readonly kind: 'cache-clear' };
 
 export type CallbackKind = CallbackAction['kind'];
 
 /** Actions that only render: they need neither the session nor cross-instance de-duplication. */
-const STATELESS = new Set<CallbackKind>(['menu', 'help', 'types', 'sides', 'categories', 'my-requests', 'request', 'open-request']);
+const STATELESS = new Set<CallbackKind>(['menu', 'help', 'types', 'sides', 'categories', 'my-requests', 'request', 'open-request', 'file']);
 
 export function isStateless(action: CallbackAction): boolean {
   return STATELESS.has(action.kind);
@@ -59,7 +67,7 @@ export function encodeCallback(action: CallbackAction): string {
       case 'my-requests':
         return ['r', action.lang];
       case 'request':
-        return ['d', action.lang, action.requestId];
+        return action.page ? ['d', action.lang, action.requestId, action.page] : ['d', action.lang, action.requestId];
       case 'open-request':
         return ['o', action.lang, action.requestId];
       case 'pick':
@@ -78,6 +86,14 @@ export function encodeCallback(action: CallbackAction): string {
         return ['l', action.lang];
       case 'cache-clear':
         return ['cc'];
+      case 'comment':
+        return ['cm', action.requestId];
+      case 'reply':
+        return ['rp', action.requestId];
+      case 'retry-comment':
+        return ['cr', action.requestId];
+      case 'file':
+        return ['fl', action.lang, action.requestId, action.commentIndex, action.fileIndex];
     }
   })();
   const data = parts.join(':');
@@ -91,6 +107,7 @@ export function decodeCallback(data: unknown): CallbackAction | undefined {
   const [code, a, b, c, d, ...rest] = data.split(':');
   if (rest.length > 0) return undefined;
   const id = (s: string | undefined) => (s !== undefined && ID.test(s) ? Number(s) : undefined);
+  const small = (s: string | undefined) => (s !== undefined && /^\d{1,3}$/.test(s) ? Number(s) : undefined);
   const lang = isLang(a) ? a : undefined;
   const draftId = a !== undefined && DRAFT_ID.test(a) && b === undefined ? a : undefined;
   const only = (count: number) => [a, b, c, d].filter((x) => x !== undefined).length === count;
@@ -114,11 +131,27 @@ export function decodeCallback(data: unknown): CallbackAction | undefined {
       const page = d !== undefined && /^\d{1,3}$/.test(d) ? Number(d) : undefined;
       return lang && typeId && sideId && page !== undefined ? { kind: 'categories', lang, typeId, sideId, page } : undefined;
     }
-    case 'd':
+    case 'd': {
+      const page = c === undefined ? 0 : small(c);
+      if (!lang || b === undefined || !REQUEST_ID.test(b) || page === undefined || d !== undefined) return undefined;
+      return page > 0 ? { kind: 'request', lang, requestId: b, page } : { kind: 'request', lang, requestId: b };
+    }
     case 'o':
-      return lang && b !== undefined && REQUEST_ID.test(b) && only(2)
-        ? { kind: code === 'd' ? 'request' : 'open-request', lang, requestId: b }
+      return lang && b !== undefined && REQUEST_ID.test(b) && only(2) ? { kind: 'open-request', lang, requestId: b } : undefined;
+    case 'cm':
+    case 'rp':
+    case 'cr': {
+      if (a === undefined || !REQUEST_ID.test(a) || !only(1)) return undefined;
+      const kind = code === 'cm' ? 'comment' : code === 'rp' ? 'reply' : 'retry-comment';
+      return { kind, requestId: a };
+    }
+    case 'fl': {
+      const commentIndex = small(c);
+      const fileIndex = small(d);
+      return lang && b !== undefined && REQUEST_ID.test(b) && commentIndex !== undefined && fileIndex !== undefined
+        ? { kind: 'file', lang, requestId: b, commentIndex, fileIndex }
         : undefined;
+    }
     case 'p': {
       const typeId = id(a);
       const sideId = id(b);

@@ -1,7 +1,8 @@
-import type { Context } from 'telegraf';
+import type { Context, Telegram } from 'telegraf';
 import type { BackendClient } from '../backend/backend-client.js';
 import type { TwoTierCache } from '../cache/two-tier-cache.js';
 import type { Catalog } from '../catalog/catalog.js';
+import type { Attachment, SendAttachmentExtra, SendAttachmentResult } from '../files/send-attachment.js';
 import type { Lang, Messages } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { MetricsRecorder } from '../metrics/metrics-recorder.js';
@@ -20,6 +21,8 @@ export interface BotDeps {
   readonly metrics: MetricsRecorder;
   readonly submissionLimiter: SubmissionLimiter;
   readonly adminUserIds: ReadonlySet<number>;
+  /** Sends a file of a thread to a chat: a person's by file_id, an agent's downloaded from its URL. */
+  readonly sendAttachment: (telegram: Telegram, chatId: number, attachment: Attachment, extra?: SendAttachmentExtra) => Promise<SendAttachmentResult>;
 }
 
 /** Per-update state, set by the middleware before any handler runs. */
@@ -31,6 +34,8 @@ export interface BotContext extends Context {
   session: Session;
   lang: Lang;
   t: Messages;
+  /** The value of `updateState`'s prefetched key (null: absent), when the update asked for one. */
+  prefetched: string | null | undefined;
   /** The decoded button, for callback queries. */
   action: CallbackAction | undefined;
   /** Name of the handler that took the update, for the per-update log line and metrics. */

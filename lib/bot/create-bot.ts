@@ -1,10 +1,12 @@
 import { Telegraf } from 'telegraf';
-import type { UserFromGetMe } from 'telegraf/types';
+import type { Message, UserFromGetMe } from 'telegraf/types';
 import type { Logger } from '../logger.js';
 import { currentCounters } from '../metrics/update-scope.js';
 import type { BotContext, BotDeps } from './context.js';
 import { askCacheClear, cacheClear, cacheStats, isAdmin, stats } from './handlers/admin.js';
 import { cancel } from './handlers/cancel.js';
+import { receiveComment, retryComment, startComment } from './handlers/comment.js';
+import { sendThreadFile } from './handlers/thread-file.js';
 import { currentStep, editDraft, receiveMessage, skipStep, startDraft, stepBack } from './draft/draft-flow.js';
 import { SUMMARY_STEP } from './draft/steps.js';
 import { confirmDraft } from './handlers/confirm.js';
@@ -17,6 +19,7 @@ import { floodLimit, type FloodLimitOptions } from './middleware/flood-limit.js'
 import { privateChatsOnly } from './middleware/private-chats-only.js';
 import { telegramCalls } from './middleware/telegram-calls.js';
 import { updateState, type UpdateStatePolicy } from './middleware/update-state.js';
+import { parseNotice, replyLookupKey } from './reply-target.js';
 import { showExpired } from './views/expired.js';
 
 export interface CreateBotOptions {
@@ -72,7 +75,7 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   bot.use(telegramCalls());
   bot.use(privateChatsOnly({ identity: options.identity }));
   bot.use(floodLimit(options.floodLimit));
-  bot.use(updateState({ store: deps.store, logger: options.logger, policy: options.statePolicy, leaseSeconds: options.updateLeaseSeconds }));
+  bot.use(updateState({ store: deps.store, logger: options.logger, policy: options.statePolicy, leaseSeconds: options.updateLeaseSeconds, prefetch: replyLookupKey }));
 
   bot.command('start', as('start', start));
   bot.command('help', as('help', help));
@@ -119,9 +122,18 @@ function onButton(ctx: BotContext): Promise<void> {
     case 'my-requests':
       return as('my-requests', showMyRequests)(ctx);
     case 'request':
-      return as('request-details', (c) => showRequest(c, action.requestId))(ctx);
+      return as('request-details', async (c) => void (await showRequest(c, action.requestId, { page: action.page ?? 0 })))(ctx);
     case 'open-request':
-      return as('request-details', (c) => showRequest(c, action.requestId, { newMessage: true }))(ctx);
+      return as('request-details', async (c) => void (await showRequest(c, action.requestId, { newMessage: true })))(ctx);
+    case 'comment':
+      return as('comment', (c) => startComment(c, action.requestId))(ctx);
+    case 'reply':
+      // From a notification: the prompt is a new message, the notification stays as it was.
+      return as('comment', (c) => startComment(c, action.requestId, { newMessage: true }))(ctx);
+    case 'retry-comment':
+      return as('comment', (c) => retryComment(c, action.requestId))(ctx);
+    case 'file':
+      return as('thread-file', (c) => sendThreadFile(c, action.requestId, action.commentIndex, action.fileIndex))(ctx);
     case 'set-lang':
       return as('language', (c) => setLanguage(c, action.lang))(ctx);
     case 'cache-clear':
@@ -129,9 +141,18 @@ function onButton(ctx: BotContext): Promise<void> {
   }
 }
 
-/** A message: what it means depends on the step of the draft, if there is one. */
+/**
+ * A message: a swipe-reply to a notification, the next item of an album, a comment in reply
+ * mode, or the draft's current step; anything else gets the gentle fallback.
+ */
 function onMessage(ctx: BotContext): Promise<void> {
-  const draft = ctx.session.draft;
+  const swiped = parseNotice(ctx.prefetched);
+  if (swiped) return as('comment', (c) => receiveComment(c, swiped))(ctx);
+  const { album, reply, draft } = ctx.session;
+  const message = ctx.message as Message | undefined;
+  const groupId = message && 'media_group_id' in message ? message.media_group_id : undefined;
+  if (album && groupId === album.groupId) return as('comment', (c) => receiveComment(c, album))(ctx);
+  if (reply) return as('comment', (c) => receiveComment(c, reply))(ctx);
   if (!draft) return as('fallback', fallback)(ctx);
   const name = draft.step === SUMMARY_STEP ? 'confirm' : (currentStep(draft)?.handler ?? 'expired');
   return as(name, receiveMessage)(ctx);

@@ -80,7 +80,6 @@ export const en = {
   requestDetails: (r: { number: string; status: string; category: string; created: string; updated: string }) =>
     `<b>Request ${r.number}</b>\n<b>Service:</b> ${r.category}\n<b>Status:</b> ${r.status}\n` +
     `<b>Created:</b> ${r.created}\n<b>Updated:</b> ${r.updated}`,
-  historyTitle: '<b>History</b>',
   statusChanged: (number: string, status: string) => `🔔 Your request <b>${number}</b> is now: <b>${status}</b>.`,
   statusComment: (comment: string) => `💬 ${comment}`,
 
@@ -100,6 +99,29 @@ export const en = {
   cacheCleared: (version: number) => `🧹 Cache cleared on every instance (namespace version ${version}).`,
   cacheClearConfirm: 'Clear the shared cache on every instance? The next requests will go to the backend.',
   buttonClearCache: '🧹 Clear cache',
+
+  // Issue 10: the thread and comments
+  buttonAddComment: '💬 Add comment',
+  buttonReply: '↩️ Reply',
+  buttonOlder: '◀️ Older',
+  buttonNewer: 'Newer ▶️',
+  threadTitle: (page: number, pages: number) => `<b>History</b>${pages > 1 ? ` (page ${page} of ${pages})` : ''}`,
+  threadYou: 'You',
+  threadAgent: 'Service desk',
+  threadShortened: '… (shortened)',
+  commentPrompt: (number: string) =>
+    `💬 Your comment on <b>${number}</b>: send a message (up to 4000 characters), a photo or a document, or an album.\nTap Cancel to stop.`,
+  commentAdded: (number: string) => `✅ Added to <b>${number}</b>.`,
+  commentFilesAdded: (number: string, count: number) => `✅ Added ${count} files to <b>${number}</b>.`,
+  commentClosed: (number: string) => `<b>${number}</b> is closed and takes no more comments. You can open a new request instead.`,
+  commentFailed: '⚠️ Your comment could not be added right now. Tap Try again: it will not be added twice.',
+  commentTooLong: (max: number, got: number) => `That is too long (${got} characters). Please keep a comment under ${max} characters.`,
+  commentFileTooBig: (maxMb: number) => `That file is larger than ${maxMb} MB, more than a bot can take. Please send a smaller one.`,
+  commentUnsupported: 'Please send text, a photo or a document (PDF, image or office file).',
+  commentCancelled: 'OK, nothing was added.',
+  agentComment: (number: string, author: string) => `💬 <b>${author}</b> on your request <b>${number}</b>:`,
+  agentCommentReplyHint: 'Tap Reply, or swipe this message to answer.',
+  fileNotDelivered: (name: string) => `📎 ${name} could not be delivered. Ask for it in a reply, or try again later.`,
 } as const;
 
 type Widen<T> = T extends (...args: infer A) => string

@@ -75,7 +75,6 @@ export const ru: Messages = {
   requestDetails: (r) =>
     `<b>Заявка ${r.number}</b>\n<b>Услуга:</b> ${r.category}\n<b>Статус:</b> ${r.status}\n` +
     `<b>Создана:</b> ${r.created}\n<b>Обновлена:</b> ${r.updated}`,
-  historyTitle: '<b>История</b>',
   statusChanged: (number, status) => `🔔 Статус заявки <b>${number}</b>: <b>${status}</b>.`,
   statusComment: (comment) => `💬 ${comment}`,
 
@@ -95,4 +94,27 @@ export const ru: Messages = {
   cacheCleared: (version) => `🧹 Кэш очищен на всех экземплярах (версия ${version}).`,
   cacheClearConfirm: 'Очистить общий кэш на всех экземплярах? Следующие запросы пойдут в бэкенд.',
   buttonClearCache: '🧹 Очистить кэш',
+
+  // Issue 10: the thread and comments
+  buttonAddComment: '💬 Добавить комментарий',
+  buttonReply: '↩️ Ответить',
+  buttonOlder: '◀️ Раньше',
+  buttonNewer: 'Позже ▶️',
+  threadTitle: (page, pages) => `<b>История</b>${pages > 1 ? ` (стр. ${page} из ${pages})` : ''}`,
+  threadYou: 'Вы',
+  threadAgent: 'Служба поддержки',
+  threadShortened: '… (сокращено)',
+  commentPrompt: (number) =>
+    `💬 Комментарий к заявке <b>${number}</b>: отправьте сообщение (до 4000 символов), фото, документ или альбом.\nНажмите «Отмена», чтобы выйти.`,
+  commentAdded: (number) => `✅ Добавлено к заявке <b>${number}</b>.`,
+  commentFilesAdded: (number, count) => `✅ К заявке <b>${number}</b> добавлено файлов: ${count}.`,
+  commentClosed: (number) => `Заявка <b>${number}</b> закрыта, комментарии к ней больше не принимаются. Можно оформить новую заявку.`,
+  commentFailed: '⚠️ Не удалось добавить комментарий. Нажмите «Повторить»: он не добавится дважды.',
+  commentTooLong: (max, got) => `Слишком длинно (${got} символов). Комментарий — не больше ${max} символов.`,
+  commentFileTooBig: (maxMb) => `Файл больше ${maxMb} МБ — это больше, чем может принять бот. Отправьте файл поменьше.`,
+  commentUnsupported: 'Отправьте текст, фото или документ (PDF, изображение или офисный файл).',
+  commentCancelled: 'Хорошо, ничего не добавлено.',
+  agentComment: (number, author) => `💬 <b>${author}</b> по вашей заявке <b>${number}</b>:`,
+  agentCommentReplyHint: 'Нажмите «Ответить» или смахните это сообщение, чтобы ответить.',
+  fileNotDelivered: (name) => `📎 Не удалось доставить файл ${name}. Попросите его в ответе или попробуйте позже.`,
 };

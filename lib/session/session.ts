@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { CustomerFileSchema } from '../backend/schemas.js';
 import { LANGS } from '../i18n/index.js';
 
 
@@ -23,12 +24,50 @@ const DraftSchema = v.object({
   screenMessageId: v.optional(v.number()),
 });
 
+const RequestRef = {
+  requestId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,48}$/)),
+  number: v.pipe(v.string(), v.maxLength(64)),
+};
+
+/** Reply mode: the person's next message becomes a comment on this request. */
+const ReplySchema = v.object({
+  ...RequestRef,
+  /**
+   * A comment whose sending failed with an unknown outcome (the backend may have added it): Try
+   * again sends it with the same Idempotency-Key, so it is added once.
+   */
+  pending: v.optional(
+    v.object({
+      key: v.pipe(v.string(), v.maxLength(128)),
+      text: v.optional(v.string()),
+      attachments: v.optional(v.array(CustomerFileSchema)),
+      mediaGroupId: v.optional(v.string()),
+    }),
+  ),
+});
+
+/** An album being added to a request: its next items go there too, and one message counts them. */
+const AlbumSchema = v.object({
+  ...RequestRef,
+  groupId: v.pipe(v.string(), v.maxLength(64)),
+  count: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  /** The confirmation (with the thread) that each further item updates. */
+  messageId: v.number(),
+});
+
 const SessionSchema = v.object({
   lang: v.optional(v.picklist(LANGS)),
   draft: v.optional(DraftSchema),
   /** The last submitted draft: a second tap on its Confirm answers with its number. */
   submitted: v.optional(v.object({ draftId: v.string(), number: v.string() })),
+  reply: v.optional(ReplySchema),
+  album: v.optional(AlbumSchema),
 });
+
+export type ReplyMode = v.InferOutput<typeof ReplySchema>;
+export type AlbumInProgress = v.InferOutput<typeof AlbumSchema>;
+/** Where a comment goes: a request the person owns, by id and number. */
+export type CommentTarget = Pick<ReplyMode, 'requestId' | 'number'>;
 
 export type Draft = v.InferOutput<typeof DraftSchema>;
 export type Session = v.InferOutput<typeof SessionSchema>;

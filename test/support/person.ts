@@ -1,7 +1,7 @@
 // A person chatting with the bot through the real webhook: types, taps buttons by label,
 // shares a contact or a photo, and reads what the bot shows, as Telegram would render it.
 import type { BotInstance, Harness, WebhookAnswer } from './bot-harness.js';
-import { callbackUpdate, contactUpdate, photoUpdate, textUpdate } from './updates.js';
+import { albumUpdates, callbackUpdate, contactUpdate, documentUpdate, photoUpdate, TEST_BOT, textUpdate, type AlbumItem } from './updates.js';
 
 interface InlineButton {
   readonly text: string;
@@ -36,8 +36,28 @@ export class Person {
     return this.instance.send(contactUpdate({ ...this.sender, phoneNumber: '+15555550123', contactUserId }));
   }
 
-  sendPhoto(): Promise<WebhookAnswer> {
-    return this.instance.send(photoUpdate({ ...this.sender, fileId: 'photo-file-id-1' }));
+  sendPhoto(options: { readonly caption?: string } = {}): Promise<WebhookAnswer> {
+    return this.instance.send(photoUpdate({ ...this.sender, fileId: 'photo-file-id-1', ...options }));
+  }
+
+  sendDocument(options: { readonly fileName?: string; readonly mimeType?: string; readonly size?: number; readonly caption?: string } = {}): Promise<WebhookAnswer> {
+    return this.instance.send(documentUpdate({ ...this.sender, ...options }));
+  }
+
+  /** An album: one update per item, sent one after another as Telegram's chat queue does. */
+  async sendAlbum(items: readonly AlbumItem[], caption?: string): Promise<WebhookAnswer[]> {
+    const answers: WebhookAnswer[] = [];
+    for (const update of albumUpdates({ ...this.sender, items, ...(caption !== undefined && { caption }) })) answers.push(await this.instance.send(update));
+    return answers;
+  }
+
+  /** Telegram's swipe-to-reply on one of the bot's messages in this chat. */
+  replyTo(messageId: number, text: string): Promise<WebhookAnswer> {
+    const replied = this.harness.telegram.messagesOf(this.userId).find((message) => message.message_id === messageId);
+    if (!replied) throw new Error(`no bot message ${messageId} in chat ${this.userId}`);
+    const update = textUpdate({ ...this.sender, text });
+    const reply = { message_id: messageId, from: TEST_BOT, chat: update.message.chat, date: Number(replied.date ?? 0), text: String(replied.text ?? '') };
+    return this.instance.send({ ...update, message: { ...update.message, reply_to_message: reply } });
   }
 
   /** The newest message with inline buttons, as it stands now (edits applied). */

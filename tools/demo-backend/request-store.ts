@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { InferInput } from 'valibot';
 import type {
   Attachment,
+  Comment,
+  CommentFile,
   CreatedRequest,
+  NewComment,
   NewRequest,
   RequestDetailsSchema,
   RequestStatus,
@@ -29,6 +32,8 @@ export interface StoredRequest {
   readonly attachments: readonly Attachment[];
   readonly telegram: NewRequest['telegram'];
   readonly status_history: readonly StatusHistoryEntry[];
+  /** The thread, oldest first. */
+  readonly comments: readonly Comment[];
   readonly idempotency_key: string;
   /** Creation order; breaks ties between requests created in the same millisecond. */
   readonly sequence: number;
@@ -45,7 +50,18 @@ export type CreateOutcome =
   /** The key was used before with a different body. */
   | { readonly outcome: 'conflict'; readonly request: StoredRequest };
 
+export type CommentOutcome =
+  | { readonly outcome: 'created' | 'replayed'; readonly comment: Comment }
+  | { readonly outcome: 'not_found' | 'closed' | 'conflict' };
+
+/** Statuses in which a request no longer takes comments. */
+export const CLOSED_STATUSES: readonly RequestStatus[] = ['closed', 'rejected'];
+
 export interface RequestStore {
+  /** A person's comment on their own request; the same key again gives the same comment. */
+  addCustomerComment(requestId: string, body: NewComment, idempotencyKey: string): CommentOutcome;
+  /** An agent's comment (the demo's stand-in for the service desk's staff). */
+  addAgentComment(requestId: string, comment: { readonly text?: string; readonly author_name?: string; readonly attachments?: readonly CommentFile[] }): Comment | undefined;
   /** Creates a request, or returns the one created earlier with the same idempotency key. */
   create(body: NewRequest, idempotencyKey: string, names: CatalogueNames): CreateOutcome;
   get(id: string): StoredRequest | undefined;
@@ -67,7 +83,16 @@ export function createRequestStore(options: RequestStoreOptions = {}): RequestSt
   const firstNumber = options.firstNumber ?? 1001;
   const byId = new Map<string, StoredRequest>();
   const byKey = new Map<string, { readonly id: string; readonly fingerprint: string }>();
+  const commentKeys = new Map<string, { readonly requestId: string; readonly commentId: string; readonly fingerprint: string }>();
   let sequence = 0;
+  let commentSequence = 0;
+
+  function appendComment(request: StoredRequest, comment: Omit<Comment, 'id' | 'at'>): Comment {
+    const at = now().toISOString();
+    const stored: Comment = { ...comment, id: `c${++commentSequence}`, at };
+    byId.set(request.id, { ...request, updated_at: at, comments: [...request.comments, stored] });
+    return stored;
+  }
 
   return {
     create(body, idempotencyKey, names) {
@@ -95,12 +120,34 @@ export function createRequestStore(options: RequestStoreOptions = {}): RequestSt
         attachments: body.attachments ?? [],
         telegram: body.telegram,
         status_history: [{ status: 'new', at, comment: undefined }],
+        comments: [],
         idempotency_key: idempotencyKey,
         sequence: sequence++,
       };
       byId.set(request.id, request);
       byKey.set(idempotencyKey, { id: request.id, fingerprint });
       return { outcome: 'created', request };
+    },
+    addCustomerComment(requestId, body, idempotencyKey) {
+      const fingerprint = JSON.stringify(body);
+      const seen = commentKeys.get(idempotencyKey);
+      if (seen !== undefined) {
+        if (seen.requestId !== requestId || seen.fingerprint !== fingerprint) return { outcome: 'conflict' };
+        const comment = byId.get(requestId)?.comments.find((c) => c.id === seen.commentId);
+        if (comment !== undefined) return { outcome: 'replayed', comment };
+      }
+      const request = byId.get(requestId);
+      // Not the person's request looks exactly like no request: nothing to learn by guessing ids.
+      if (request === undefined || request.telegram.user_id !== body.telegram_user_id) return { outcome: 'not_found' };
+      if (CLOSED_STATUSES.includes(request.status)) return { outcome: 'closed' };
+      const comment = appendComment(request, { author: 'customer', author_name: undefined, text: body.text, attachments: body.attachments ?? [] });
+      commentKeys.set(idempotencyKey, { requestId, commentId: comment.id, fingerprint });
+      return { outcome: 'created', comment };
+    },
+    addAgentComment(requestId, comment) {
+      const request = byId.get(requestId);
+      if (request === undefined) return undefined;
+      return appendComment(request, { author: 'agent', author_name: comment.author_name, text: comment.text, attachments: [...(comment.attachments ?? [])] });
     },
     get: (id) => byId.get(id),
     listByUser(telegramUserId, limit) {
@@ -153,5 +200,6 @@ export function toRequestDetails(request: StoredRequest): InferInput<typeof Requ
     description: request.description,
     attachments: [...request.attachments],
     status_history: request.status_history.map((entry) => ({ ...entry, comment: entry.comment ?? null })),
+    comments: request.comments.map((comment) => ({ ...comment, attachments: [...comment.attachments] })),
   };
 }

@@ -3,7 +3,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as v from 'valibot';
-import { NewRequestSchema, type ErrorBody, type StatusNotification } from '../../lib/backend/schemas.js';
+import {
+  NewCommentSchema,
+  NewRequestSchema,
+  type Comment,
+  type CommentFile,
+  type ErrorBody,
+  type RequestStatus,
+  type StatusNotification,
+} from '../../lib/backend/schemas.js';
 import { createDemoCatalogue } from './catalogue.js';
 import {
   createRequestStore,
@@ -22,6 +30,8 @@ export const DEMO_ROUTES = [
   'POST /requests',
   'GET /requests',
   'GET /requests/:id',
+  'POST /requests/:id/comments',
+  'GET /files/:name',
 ] as const;
 export type DemoRoute = (typeof DEMO_ROUTES)[number];
 
@@ -70,6 +80,14 @@ export interface DemoBackend {
   readonly stats: DemoBackendStats;
   resetStats(): void;
   requests(): readonly StoredRequest[];
+  /** Moves a request to a status at once (tests, the sandbox), without a notification. */
+  setStatus(requestId: string, status: RequestStatus, comment?: string): StoredRequest | undefined;
+  /** An agent answers on a request (the thread's other side); undefined for an unknown request. */
+  addAgentComment(requestId: string, comment: { readonly text?: string; readonly author_name?: string; readonly attachments?: readonly CommentFile[] }): Comment | undefined;
+  /** Serves `bytes` at `GET /files/<name>` (agents' attachments point there). */
+  serveFile(name: string, bytes: Buffer, mimeType: string): string;
+  /** The URL of a served file; `sample.pdf` and `photo.png` are there from the start. */
+  fileUrl(name: string): string;
   /** Adds `ms` to every request of one route (on top of `latencyMs`), e.g. a slow submission; 0 removes it. */
   setRouteLatency(route: DemoRoute, ms: number): void;
   /** Applies `fault` to a route (or every route) for the next `times` requests (all when omitted). */
@@ -114,6 +132,7 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
   });
   const stats = { requests: 0, connections: 0, byRoute: {} as Record<string, number> };
   const faults = new Map<DemoRoute | '*', { fault: DemoFault; remaining: number }>();
+  const files = new Map<string, { readonly bytes: Buffer; readonly mimeType: string }>(SAMPLE_FILES);
   const routeLatency = new Map<DemoRoute, number>();
   // Sockets that already carried a request: later requests on them skip the handshake delay.
   const warmSockets = new WeakSet<Socket>();
@@ -210,6 +229,13 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
         const request = store.get(match.id ?? '');
         return request === undefined ? failure(404, 'not_found', 'No such request') : ok(toRequestDetails(request));
       }
+      case 'POST /requests/:id/comments':
+        return addComment(req, match.id ?? '');
+      case 'GET /files/:name': {
+        const file = files.get(match.id ?? '');
+        if (file === undefined) return failure(404, 'not_found', 'No such file');
+        return { status: 200, body: file.bytes, headers: { 'content-type': file.mimeType } };
+      }
       case undefined:
         return match.allow === undefined
           ? failure(404, 'not_found', `No route ${req.method ?? 'GET'} ${url.pathname}`)
@@ -218,10 +244,7 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
   }
 
   async function createRequest(req: IncomingMessage): Promise<Answer> {
-    const key = req.headers['idempotency-key'];
-    if (typeof key !== 'string' || key.trim() === '' || key.length > 255) {
-      throw new BadRequest(400, 'missing_idempotency_key', 'The Idempotency-Key header is required (1-255 characters)');
-    }
+    const key = idempotencyKeyOf(req);
     const parsed = v.safeParse(NewRequestSchema, parseJson(await readBody(req)));
     if (!parsed.success) {
       const fields = [...new Set(parsed.issues.map((issue) => v.getDotPath(issue) ?? '(body)'))].join(', ');
@@ -243,6 +266,26 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
     return { status: result.outcome === 'created' ? 201 : 200, body: toCreatedRequest(result.request) };
   }
 
+  async function addComment(req: IncomingMessage, requestId: string): Promise<Answer> {
+    const key = idempotencyKeyOf(req);
+    const parsed = v.safeParse(NewCommentSchema, parseJson(await readBody(req)));
+    if (!parsed.success) {
+      const fields = [...new Set(parsed.issues.map((issue) => v.getDotPath(issue) ?? '(body)'))].join(', ');
+      throw new BadRequest(400, 'invalid_comment', `Invalid comment: ${fields}`);
+    }
+    const result = store.addCustomerComment(requestId, parsed.output, key);
+    switch (result.outcome) {
+      case 'not_found':
+        return failure(404, 'not_found', 'No such request');
+      case 'closed':
+        return failure(409, 'request_closed', 'This request no longer takes comments');
+      case 'conflict':
+        return failure(409, 'idempotency_conflict', 'This Idempotency-Key was used with a different comment');
+      default:
+        return { status: result.outcome === 'created' ? 201 : 200, body: { id: result.comment.id, created_at: result.comment.at } };
+    }
+  }
+
   const server = createServer((req, res) => {
     // handle() answers its own errors; this only catches a bug in it, which must not crash tests.
     handle(req, res).catch(() => res.destroy());
@@ -261,6 +304,7 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
     });
   });
   const { port } = server.address() as AddressInfo;
+  const fileUrlOf = (name: string) => `http://${options.host ?? '127.0.0.1'}:${port}/files/${encodeURIComponent(name)}`;
   if (options.advanceEveryMs !== undefined) advancer.start();
 
   return {
@@ -274,6 +318,13 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
       stats.byRoute = {};
     },
     requests: () => store.all(),
+    addAgentComment: (requestId, comment) => store.addAgentComment(requestId, comment),
+    setStatus: (requestId, status, comment) => store.setStatus(requestId, status, comment),
+    serveFile(name, bytes, mimeType) {
+      files.set(name, { bytes, mimeType });
+      return fileUrlOf(name);
+    },
+    fileUrl: (name) => fileUrlOf(name),
     setRouteLatency(routeName, ms) {
       if (ms > 0) routeLatency.set(routeName, ms);
       else routeLatency.delete(routeName);
@@ -306,6 +357,8 @@ function matchRoute(method: string, pathname: string): RouteMatch {
   const path = pathname.replace(/\/+$/, '') || '/';
   const sides = /^\/request-types\/([^/]+)\/sides$/.exec(path);
   const one = /^\/requests\/([^/]+)$/.exec(path);
+  const comments = /^\/requests\/([^/]+)\/comments$/.exec(path);
+  const file = /^\/files\/([^/]+)$/.exec(path);
   const candidates: { route: DemoRoute; id?: string; matches: boolean }[] = [
     { route: 'GET /request-types', matches: path === '/request-types' },
     { route: 'GET /request-types/:id/sides', id: sides?.[1], matches: sides !== null },
@@ -313,12 +366,43 @@ function matchRoute(method: string, pathname: string): RouteMatch {
     { route: 'POST /requests', matches: path === '/requests' },
     { route: 'GET /requests', matches: path === '/requests' },
     { route: 'GET /requests/:id', id: one?.[1] === undefined ? undefined : decodeURIComponent(one[1]), matches: one !== null },
+    { route: 'POST /requests/:id/comments', id: comments?.[1] === undefined ? undefined : decodeURIComponent(comments[1]), matches: comments !== null },
+    { route: 'GET /files/:name', id: file?.[1] === undefined ? undefined : decodeURIComponent(file[1]), matches: file !== null },
   ];
   const onPath = candidates.filter((candidate) => candidate.matches);
   const found = onPath.find((candidate) => candidate.route.startsWith(`${method} `));
   if (found !== undefined) return { route: found.route, id: found.id };
   if (onPath.length === 0) return { route: undefined };
   return { route: undefined, allow: onPath.map((candidate) => candidate.route.split(' ')[0]).join(', ') };
+}
+
+/** What an agent can attach in the sandbox: a one-page PDF and a small PNG. */
+const SAMPLE_FILES: readonly (readonly [string, { readonly bytes: Buffer; readonly mimeType: string }])[] = [
+  [
+    'sample.pdf',
+    {
+      mimeType: 'application/pdf',
+      bytes: Buffer.from(
+        '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
+          '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+      ),
+    },
+  ],
+  [
+    'photo.png',
+    {
+      mimeType: 'image/png',
+      bytes: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'),
+    },
+  ],
+];
+
+function idempotencyKeyOf(req: IncomingMessage): string {
+  const key = req.headers['idempotency-key'];
+  if (typeof key !== 'string' || key.trim() === '' || key.length > 255) {
+    throw new BadRequest(400, 'missing_idempotency_key', 'The Idempotency-Key header is required (1-255 characters)');
+  }
+  return key;
 }
 
 function ok(body: unknown): Answer {
@@ -332,8 +416,8 @@ function failure(status: number, code: string, message: string): Answer {
 
 function send(res: ServerResponse, answer: Answer): void {
   if (res.destroyed || res.headersSent) return;
-  // A string body is sent as is: that is how the malformed-JSON fault gets through.
-  const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+  // A string body is sent as is: that is how the malformed-JSON fault gets through. Bytes are a file.
+  const text = typeof answer.body === 'string' || Buffer.isBuffer(answer.body) ? answer.body : JSON.stringify(answer.body);
   res.writeHead(answer.status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),

@@ -26,6 +26,11 @@ export interface UpdateStateOptions {
   readonly localEntries?: number;
   /** Defaults are the product; the benchmark turns them off to measure the seed's "before". */
   readonly policy?: Partial<UpdateStatePolicy>;
+  /**
+   * One more key some updates need, read in the same first round trip (its value lands in
+   * `ctx.prefetched`): e.g. which request a replied-to notification was about.
+   */
+  readonly prefetch?: (ctx: BotContext) => string | undefined;
 }
 
 export interface UpdateStatePolicy {
@@ -71,6 +76,7 @@ export function updateState(options: UpdateStateOptions) {
     const userId = ctx.from?.id;
     const stateless = userId === undefined || (policy.statelessNavigation && ctx.action !== undefined && isStateless(ctx.action));
     ctx.session = {};
+    ctx.prefetched = undefined;
     setLanguage(ctx);
 
     const seen = seenUpdates.get(updateId);
@@ -100,9 +106,14 @@ export function updateState(options: UpdateStateOptions) {
     try {
       const lease = { op: 'set', key: markerKey, value: PROCESSING, ttlSeconds: leaseSeconds, onlyIfAbsent: true } as const;
       const read = { op: 'get', key } as const;
-      const [fresh, raw] = policy.pipelined
-        ? await options.store.exec([lease, read])
-        : [(await options.store.exec([lease]))[0], (await options.store.exec([read]))[0]];
+      const extraKey = options.prefetch?.(ctx);
+      const extra: KvCommand[] = extraKey === undefined ? [] : [{ op: 'get', key: extraKey }];
+      const [fresh, raw, prefetched] = (
+        policy.pipelined
+          ? await options.store.exec([lease, read, ...extra])
+          : [(await options.store.exec([lease]))[0], (await options.store.exec([read]))[0], ...(await options.store.exec(extra))]
+      ) as [boolean, string | null, (string | null)?];
+      if (extraKey !== undefined) ctx.prefetched = prefetched ?? null;
       if (!fresh) {
         // Rare: only redeliveries get here, so telling "running" from "done" may cost a round trip.
         const [marker] = await options.store.exec([{ op: 'get', key: markerKey }]);

@@ -1,0 +1,33 @@
+import type { RequestDetails, RequestStatus } from '../../backend/schemas.js';
+import type { Lang, Messages } from '../../i18n/index.js';
+import { MAX_FILE_BUTTONS, renderRequestPage } from './request-thread.js';
+import { button, type Button, type Screen } from './screen.js';
+
+/** Statuses in which the request still takes the person's comments. */
+export const OPEN_STATUSES: readonly RequestStatus[] = ['new', 'in_progress', 'waiting_for_customer', 'resolved'];
+
+/** One page of a request's details and thread, with its files, paging, Add comment, Refresh and Back. */
+export function requestDetailsScreen(t: Messages, lang: Lang, details: RequestDetails, page: number, notice?: string): Screen {
+  const rendered = renderRequestPage(t, lang, details, page, notice);
+  const requestId = details.id;
+  const files = rendered.files.slice(0, MAX_FILE_BUTTONS).map((file) => [
+    button(`📎 ${shorten(file.name, 40)}`, { kind: 'file', lang, requestId, commentIndex: file.commentIndex, fileIndex: file.fileIndex }),
+  ]);
+  const paging: Button[] = [];
+  if (rendered.index < rendered.pages - 1) paging.push(button(t.buttonOlder, { kind: 'request', lang, requestId, page: rendered.index + 1 }));
+  if (rendered.index > 0) paging.push(button(t.buttonNewer, { kind: 'request', lang, requestId, page: rendered.index - 1 }));
+  return {
+    text: rendered.text,
+    buttons: [
+      ...files,
+      ...(paging.length > 0 ? [paging] : []),
+      ...(OPEN_STATUSES.includes(details.status) ? [[button(t.buttonAddComment, { kind: 'comment', requestId })]] : []),
+      [button(t.buttonRefresh, { kind: 'request', lang, requestId, ...(rendered.index > 0 && { page: rendered.index }) }), button(t.buttonBack, { kind: 'my-requests', lang })],
+    ],
+  };
+}
+
+function shorten(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}

@@ -1,0 +1,130 @@
+import type { Comment, RequestDetails } from '../../backend/schemas.js';
+import type { Lang, Messages } from '../../i18n/index.js';
+import { formatDate, statusLabel } from './format.js';
+import { escapeHtml } from './html.js';
+
+/** Telegram's limit for one message's text. Measured on the HTML we send, which is never shorter. */
+export const MESSAGE_LIMIT = 4096;
+/** More file buttons than this under one page would bury the navigation. */
+export const MAX_FILE_BUTTONS = 8;
+// Room for the page title and separators around the entries.
+const PAGE_OVERHEAD = 120;
+
+/** A file of the thread, by its place in `details.comments` (what its button carries). */
+export interface ThreadFileRef {
+  readonly commentIndex: number;
+  readonly fileIndex: number;
+  readonly name: string;
+}
+
+export interface RequestPage {
+  /** The whole message: `notice`, the header, and one page of the thread. Never over MESSAGE_LIMIT. */
+  readonly text: string;
+  /** 0 is the newest page; higher is older. */
+  readonly index: number;
+  readonly pages: number;
+  readonly files: readonly ThreadFileRef[];
+}
+
+interface Entry {
+  readonly html: string;
+  readonly files: readonly ThreadFileRef[];
+}
+
+/**
+ * A request's details with its status history and both sides' comments merged, newest last,
+ * split into pages that each fit one Telegram message. Page 0 holds the newest entries, so the
+ * person lands on what just happened; an entry too long for a page on its own is shortened.
+ */
+export function renderRequestPage(
+  t: Messages,
+  lang: Lang,
+  details: RequestDetails,
+  requestedIndex: number,
+  notice?: string,
+): RequestPage {
+  const header = (notice ? `${notice}\n\n` : '') + detailsHeader(t, lang, details);
+  const budget = MESSAGE_LIMIT - header.length - PAGE_OVERHEAD;
+  const pages = paginate(entries(t, lang, details, budget), budget);
+  const index = Math.min(Math.max(0, requestedIndex), pages.length - 1);
+  const page = pages[index] ?? [];
+  const body = page.map((entry) => entry.html).join('\n\n');
+  const text = body === '' ? header : `${header}\n\n${t.threadTitle(pages.length - index, pages.length)}\n${body}`;
+  return { text, index, pages: pages.length, files: page.flatMap((entry) => entry.files) };
+}
+
+function detailsHeader(t: Messages, lang: Lang, details: RequestDetails): string {
+  return t.requestDetails({
+    number: escapeHtml(details.number),
+    status: statusLabel(t, details.status),
+    category: escapeHtml(details.category_name),
+    created: formatDate(details.created_at, lang),
+    updated: formatDate(details.updated_at, lang),
+  });
+}
+
+function entries(t: Messages, lang: Lang, details: RequestDetails, budget: number): Entry[] {
+  const timed: { at: number; order: number; entry: Entry }[] = [];
+  details.status_history.forEach((item, i) => {
+    const comment = item.comment ? ` — ${escapeHtml(item.comment)}` : '';
+    timed.push({ at: Date.parse(item.at), order: i, entry: { html: `• ${formatDate(item.at, lang)}: <b>${statusLabel(t, item.status)}</b>${comment}`, files: [] } });
+  });
+  details.comments.forEach((comment, commentIndex) => {
+    timed.push({ at: Date.parse(comment.at), order: details.status_history.length + commentIndex, entry: commentEntry(t, lang, comment, commentIndex, budget) });
+  });
+  // Newest last; a timestamp that does not parse keeps the backend's order.
+  return timed.sort((a, b) => (a.at - b.at || a.order - b.order) || 0).map((item) => item.entry);
+}
+
+function commentEntry(t: Messages, lang: Lang, comment: Comment, commentIndex: number, budget: number): Entry {
+  const who = comment.author === 'customer' ? `👤 ${t.threadYou}` : `🧑‍🔧 ${escapeHtml(comment.author_name ?? t.threadAgent)}`;
+  const head = `<b>${who}</b> · ${formatDate(comment.at, lang)}`;
+  const files = comment.attachments.map((file, fileIndex): ThreadFileRef => ({ commentIndex, fileIndex, name: fileName(file, fileIndex) }));
+  const fileLines = files.map((file) => `📎 ${escapeHtml(file.name)}`).join('\n');
+  const fixed = head.length + fileLines.length + 2;
+  const text = comment.text === undefined ? '' : fitted(comment.text, budget - fixed, t.threadShortened);
+  return { html: [head, text, fileLines].filter((part) => part !== '').join('\n'), files };
+}
+
+/** The escaped text, shortened (never inside an HTML entity) until it fits `room` characters. */
+function fitted(text: string, room: number, shortened: string): string {
+  const escaped = escapeHtml(text);
+  if (escaped.length <= room) return escaped;
+  const chars = [...text];
+  let low = 0;
+  let high = chars.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (escapeHtml(chars.slice(0, mid).join('')).length + shortened.length <= room) low = mid;
+    else high = mid - 1;
+  }
+  return escapeHtml(chars.slice(0, low).join('')) + shortened;
+}
+
+function fileName(file: Comment['attachments'][number], index: number): string {
+  if ('url' in file) return file.file_name;
+  return file.file_name ?? (file.kind === 'photo' ? `photo ${index + 1}` : `file ${index + 1}`);
+}
+
+/** Pages from the newest entry backwards, each within `budget` characters and MAX_FILE_BUTTONS files. */
+function paginate(all: readonly Entry[], budget: number): Entry[][] {
+  const pages: Entry[][] = [];
+  let current: Entry[] = [];
+  let size = 0;
+  let files = 0;
+  for (let i = all.length - 1; i >= 0; i--) {
+    const entry = all[i] as Entry;
+    const grows = entry.html.length + 2;
+    if (current.length > 0 && (size + grows > budget || files + entry.files.length > MAX_FILE_BUTTONS)) {
+      pages.push(current);
+      current = [];
+      size = 0;
+      files = 0;
+    }
+    current.unshift(entry);
+    size += grows;
+    files += entry.files.length;
+  }
+  if (current.length > 0 || pages.length === 0) pages.push(current);
+  return pages;
+}
