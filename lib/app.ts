@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { Telegram, type Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
+import * as v from 'valibot';
 import type { BackendClient } from './backend/backend-client.js';
 import { lazyBackendClient } from './backend/lazy-backend-client.js';
 import { backgroundBotInfo, provisionalBotInfo } from './bot-info.js';
@@ -16,8 +17,9 @@ import { createMetricsRecorder } from './metrics/metrics-recorder.js';
 import { createTimed } from './metrics/timed.js';
 import { createSubmissionLimiter } from './rate-limit/submission-limiter.js';
 import { emptyCounters, withUpdateCounters } from './metrics/update-scope.js';
-import type { StatusNotification } from './backend/schemas.js';
-import { notifyStatusChange, type NotifyResult } from './notify/notify-status-change.js';
+import { NotificationEventSchema, type NotificationEventInput } from './backend/schemas.js';
+import { createNotificationDelivery, type NotifyOptions } from './notify/deliver-notification.js';
+import type { NotifyOutcome } from './notify/notify-outcome.js';
 import type { KvStore } from './store/kv-store.js';
 import { createMemoryKvStore } from './store/memory-kv-store.js';
 import { createUpstashKvStore } from './store/upstash-kv-store.js';
@@ -33,7 +35,11 @@ export interface App {
    * inside the webhook reply (saving a round trip) and end `res` before the handlers finish.
    */
   handleUpdate(update: Update, res?: ServerResponse): Promise<void>;
-  notify(notification: StatusNotification): Promise<NotifyResult>;
+  /**
+   * Tells a person about a backend event (validated here; the endpoint has answered 400 before),
+   * at most once per `event_id`. Telegram's and the store's failures come back as an outcome.
+   */
+  notify(event: NotificationEventInput): Promise<NotifyOutcome>;
   /** Settles when the bot's full identity (getMe, cached in the store) is known; retries a failure. */
   identityResolved(): Promise<void>;
   /** Work to finish after the response: the bot's identity on a cold start, metrics when due. */
@@ -54,6 +60,8 @@ export interface CreateAppOptions {
   readonly floodLimit?: FloodLimitOptions;
   /** Flush aggregated metrics at most this often. */
   readonly metricsFlushIntervalMs?: number;
+  /** Notification leases, timeouts and pacing; tests make them short. */
+  readonly notify?: Partial<NotifyOptions>;
 }
 
 export async function createApp(options: CreateAppOptions): Promise<App> {
@@ -101,6 +109,9 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     floodLimit: options.floodLimit,
   });
 
+  // One per instance: its send pace is shared by every notification the instance serves.
+  const deliverNotification = createNotificationDelivery({ telegram: bot.telegram, store, logger }, options.notify);
+
   const identityResolved = backgroundBotInfo({
     store,
     telegram: new Telegram(config.telegram.token, telegramOptions),
@@ -117,7 +128,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     bot,
     deps,
     handleUpdate: (update, res) => withUpdateCounters(emptyCounters(), () => bot.handleUpdate(update, res)),
-    notify: (notification) => notifyStatusChange({ telegram: bot.telegram, store, logger }, notification),
+    notify: (event) => deliverNotification(v.parse(NotificationEventSchema, event)),
     identityResolved,
     async afterResponse() {
       await identityResolved();

@@ -51,6 +51,11 @@ async function post(body: unknown, to = url): Promise<Answer> {
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Record<string, unknown> };
 }
 
+/** Another warm instance on the same store and Bot API (its own send pace), served over HTTP. */
+async function freshInstance(): Promise<string> {
+  return serve((await harness.startInstance()).app);
+}
+
 function statusEvent(extra: Record<string, unknown> = {}) {
   return { request_id: 'req-1', number: 'SR-7', status: 'resolved', telegram_user_id: ++nextUser, ...extra };
 }
@@ -85,7 +90,7 @@ describe('answers', () => {
   test('Telegram 429: 429 with Telegram’s retry_after as Retry-After, not retried by the bot', async () => {
     const event = statusEvent({ event_id: eventId() });
     harness.telegram.failNext('sendMessage', TOO_MANY(7));
-    const answer = await post(event);
+    const answer = await post(event, await freshInstance()); // the 429 pauses its instance's sends
     expect(answer).toMatchObject({ status: 429, retryAfter: '7', body: { retry_after: 7 } });
     expect(sentTo(event.telegram_user_id).map((call) => call.status)).toEqual([429]);
   });
@@ -105,6 +110,19 @@ describe('answers', () => {
     const answer = await post(statusEvent({ event_id: eventId() }), await serve(instance.app));
     expect(answer.status).toBe(503);
     expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
+  });
+
+  test('a send that times out: 503, the event freed for the retry (at least once: Telegram may have taken it)', async () => {
+    const instance = await harness.startInstance({ notify: { sendTimeoutMs: 200, leaseSeconds: 2, maxPacingWaitMs: 100 } });
+    const impatient = await serve(instance.app);
+    const event = statusEvent({ event_id: eventId() });
+    harness.telegram.setLatency(600);
+    const timedOut = await post(event, impatient);
+    expect(timedOut.status).toBe(503);
+    harness.telegram.setLatency(0);
+    expect(await post(event, impatient)).toMatchObject({ status: 200, body: { delivered: true } });
+    // The fake, like Telegram, went on with the first send after the bot stopped waiting.
+    await expect.poll(() => delivered(event.telegram_user_id).length).toBe(2);
   });
 
   test('400 names a bad event_id or an unknown kind', async () => {
@@ -141,16 +159,16 @@ describe('de-duplication on event_id', () => {
     const event = statusEvent({ event_id: eventId() });
     harness.telegram.failNext('sendMessage', { status: 500, description: 'Internal Server Error' });
     expect((await post(event)).status).toBe(503);
-    harness.telegram.failNext('sendMessage', TOO_MANY(1));
-    expect((await post(event)).status).toBe(429);
+    harness.telegram.failNext('sendMessage', TOO_MANY(5));
+    const paused = await freshInstance(); // the 429 pauses this instance's sends; the retry goes to the usual one
+    expect((await post(event, paused)).status).toBe(429);
     expect(await post(event)).toMatchObject({ status: 200, body: { delivered: true } });
     expect(await post(event)).toMatchObject({ status: 200, body: { delivered: true, duplicate: true } });
     expect(sentTo(event.telegram_user_id).map((call) => call.status)).toEqual([500, 429, 200]);
   });
 
   test('the same event at another instance while the first is sending: 503 Retry-After, then duplicate', async () => {
-    const other = await harness.startInstance();
-    const otherUrl = await serve(other.app);
+    const otherUrl = await freshInstance();
     const event = statusEvent({ event_id: eventId() });
     harness.telegram.setLatency(400);
     const first = post(event);
@@ -209,24 +227,29 @@ describe('store round trips', () => {
     expect(bridgeRequests() - before).toBe(1);
   });
 
-  test('store down: the person is still told (at most once per delivery attempt), logged', async () => {
-    const instance = await harness.startInstance();
-    const instanceUrl = await serve(instance.app);
+  test('store down: an event is not sent blind (503, then delivered once); without event_id it is sent', async () => {
+    const down = await freshInstance(); // its store's circuit opens on the failure
     const event = statusEvent({ event_id: eventId() });
+    const bare = statusEvent();
     const from = harness.logs.length;
     const fault = upstashFault(harness.bridge!, 'unavailable');
-    const answer = await post(event, instanceUrl);
+    const refused = await post(event, down);
+    const sentAnyway = await post(bare, down);
     fault.stop();
-    expect(answer).toMatchObject({ status: 200, body: { delivered: true } });
+    expect(refused).toMatchObject({ status: 503, body: { retry_after: Number(refused.retryAfter) } });
+    expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(sentTo(event.telegram_user_id)).toEqual([]);
+    expect(sentAnyway).toMatchObject({ status: 200, body: { delivered: true } });
+    expect(delivered(bare.telegram_user_id)).toHaveLength(1);
+    expect(harness.logs.slice(from).filter((line) => String(line.msg).startsWith('[store]')).map((line) => line.level)).toEqual(['error', 'warn']);
+    expect(await post(event)).toMatchObject({ status: 200, body: { delivered: true } });
     expect(delivered(event.telegram_user_id)).toHaveLength(1);
-    expect(harness.logs.slice(from).some((line) => line.level === 'error' && String(line.msg).startsWith('[store]'))).toBe(true);
   });
 });
 
 describe('pacing', () => {
   test('after a 429 the instance answers 429 at once, without Telegram or the store', async () => {
-    const instance = await harness.startInstance();
-    const instanceUrl = await serve(instance.app);
+    const instanceUrl = await freshInstance();
     harness.telegram.failNext('sendMessage', TOO_MANY(5));
     expect((await post(statusEvent({ event_id: eventId() }), instanceUrl)).status).toBe(429);
     const calls = harness.telegram.calls.length;
