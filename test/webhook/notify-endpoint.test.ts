@@ -4,6 +4,7 @@
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { App } from '../../lib/app.js';
+import { createUpstashKvStore } from '../../lib/store/upstash-kv-store.js';
 import { createNotifyEndpoint } from '../../lib/webhook/notify-endpoint.js';
 import { NOTIFY_SECRET, startHarness, type BotInstance, type Harness } from '../support/bot-harness.js';
 import { closeServer, freePort, listen } from '../support/http.js';
@@ -243,6 +244,32 @@ describe('store round trips', () => {
     expect(delivered(bare.telegram_user_id)).toHaveLength(1);
     expect(harness.logs.slice(from).filter((line) => String(line.msg).startsWith('[store]')).map((line) => line.level)).toEqual(['error', 'warn']);
     expect(await post(event)).toMatchObject({ status: 200, body: { delivered: true } });
+    expect(delivered(event.telegram_user_id)).toHaveLength(1);
+  });
+});
+
+describe('the store fails right after the send', () => {
+  test('the outcome is still recorded before answering: a copy is a duplicate, not a second message', async () => {
+    const bridge = harness.bridge!;
+    // Its own store with a short circuit breaker, so the record can be retried within the lease.
+    const store = createUpstashKvStore({ url: bridge.url, token: bridge.token, breakerMs: 100 });
+    const instance = await harness.startInstance({ store, notify: { leaseSeconds: 3, sendTimeoutMs: 1_000, maxPacingWaitMs: 100 } });
+    const instanceUrl = await serve(instance.app);
+    const id = eventId();
+    const event = statusEvent({ event_id: id });
+    harness.telegram.setLatency(300);
+    const answer = post(event, instanceUrl);
+    await expect.poll(() => sentTo(event.telegram_user_id).length, { interval: 5 }).toBe(1); // the send is in flight
+    const before = bridge.stats.requests;
+    const fault = upstashFault(bridge, 'unavailable');
+    await expect.poll(() => bridge.stats.requests, { interval: 5, timeout: 5_000 }).toBeGreaterThan(before); // the record met it
+    fault.stop();
+    expect(await answer).toMatchObject({ status: 200, body: { delivered: true, messageId: 1 } });
+    const redis = redisOf(harness);
+    expect(await redis.get(`notify:${id}`)).toBe('sent:1');
+    expect(await redis.ttl(`notify:${id}`)).toBeGreaterThan(86_000);
+    harness.telegram.setLatency(0);
+    expect(await post(event, instanceUrl)).toMatchObject({ status: 200, body: { delivered: true, duplicate: true } });
     expect(delivered(event.telegram_user_id)).toHaveLength(1);
   });
 });
