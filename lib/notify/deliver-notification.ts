@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Telegram } from 'telegraf';
 import type { NotificationEvent } from '../backend/schemas.js';
 import { DEFAULT_LANG, type Lang } from '../i18n/index.js';
@@ -27,6 +28,8 @@ export interface NotifyOptions {
   readonly unavailableRetryAfterSeconds: number;
   /** Retry-After for a copy of an event that is being sent right now (s). */
   readonly inFlightRetryAfterSeconds: number;
+  /** Wait between attempts to record that an event was sent, while its lease lasts (ms). */
+  readonly recordRetryMs: number;
 }
 
 export const DEFAULT_NOTIFY_OPTIONS: NotifyOptions = {
@@ -36,7 +39,11 @@ export const DEFAULT_NOTIFY_OPTIONS: NotifyOptions = {
   maxPacingWaitMs: 2_000,
   unavailableRetryAfterSeconds: 3,
   inFlightRetryAfterSeconds: 1,
+  recordRetryMs: 250,
 };
+
+/** The last attempt to record a send must start this long before the lease ends (the store's own timeout is 1 s). */
+const RECORD_MARGIN_MS = 1_500;
 
 export interface NotifyDeps {
   readonly telegram: Telegram;
@@ -53,8 +60,8 @@ export type DeliverNotification = (event: NotificationEvent) => Promise<NotifyOu
  * In front of the dispatch by kind sit what every kind shares: this instance's send pace (a full
  * pace is a 429 at once, costing nothing), one store round trip that claims the event and reads
  * the person's language, and one after the send that records what came of it (or frees the event
- * when the send failed, so the backend's retry can send it). An event without `event_id` is sent
- * on every call, as before ids existed.
+ * when the send failed, so the backend's retry can send it); recording a send is retried while the
+ * lease lasts. An event without `event_id` is sent on every call, as before ids existed.
  *
  * When the store cannot be asked whether an event was sent, the answer is 503: sending anyway
  * would tell the person twice whenever the backend retries an event whose answer it lost (the
@@ -76,6 +83,7 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
     // A full pace is answered before anything else: no store round trip, no Bot API call.
     if (pacer.delayMs() > options.maxPacingWaitMs) return paced(fields);
 
+    const leaseEndsAt = Date.now() + options.leaseSeconds * 1000;
     const claim = await claimEvent(event, options.leaseSeconds);
     if (claim.storeDown) return retryLater('unavailable', options.unavailableRetryAfterSeconds);
     if (claim.marker !== undefined) return answerCopy(claim.marker, fields);
@@ -104,7 +112,7 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
       logger.error({ ...fields, err: error }, 'notification not sent: Telegram failed or is unreachable; answered 503');
       return retryLater('unavailable', options.unavailableRetryAfterSeconds);
     }
-    await settle(event, (id) => settleCommand(id, { state: 'sent', messageId }));
+    if (event.event_id !== undefined) await recordSent(event.event_id, messageId, leaseEndsAt - RECORD_MARGIN_MS);
     logger.info(fields, `${event.kind} notification sent`);
     return { delivered: true, messageId };
   };
@@ -154,13 +162,36 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
     }
   }
 
-  /** The round trip after the send: a failure here changes nothing for the person, so it is only logged. */
+  /** Frees a failed event, or records an undeliverable one: if the store fails here the lease runs out by itself. */
   async function settle(event: NotificationEvent, command: ((eventId: string) => KvCommand) | undefined): Promise<void> {
     if (event.event_id === undefined || command === undefined) return;
     try {
       await store.exec([command(event.event_id)]);
     } catch (error) {
       logger.warn({ event_id: event.event_id, err: error }, '[store] could not record a notification\'s outcome; its lease runs out by itself');
+    }
+  }
+
+  /**
+   * Records a send, trying again while the lease lasts: until it is recorded, a copy is told to
+   * come back later, and once the lease ends unrecorded, a copy would send a second message.
+   */
+  async function recordSent(eventId: string, messageId: number, lastAttemptBy: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await store.exec([settleCommand(eventId, { state: 'sent', messageId })]);
+        if (attempt > 1) logger.warn({ event_id: eventId, attempts: attempt }, '[store] recorded a sent notification after retrying');
+        return;
+      } catch (error) {
+        if (Date.now() + options.recordRetryMs > lastAttemptBy) {
+          logger.error(
+            { event_id: eventId, attempts: attempt, err: error },
+            '[store] could not record a sent notification before its lease ends: a copy arriving later may be sent again',
+          );
+          return;
+        }
+        await sleep(options.recordRetryMs);
+      }
     }
   }
 
