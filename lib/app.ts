@@ -1,5 +1,6 @@
 import { Telegram, type Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
+import * as v from 'valibot';
 import type { BackendClient } from './backend/backend-client.js';
 import { lazyBackendClient } from './backend/lazy-backend-client.js';
 import { backgroundBotInfo, provisionalBotInfo } from './bot-info.js';
@@ -18,8 +19,9 @@ import { createMetricsRecorder } from './metrics/metrics-recorder.js';
 import { createTimed } from './metrics/timed.js';
 import { createSubmissionLimiter } from './rate-limit/submission-limiter.js';
 import { emptyCounters, withUpdateCounters } from './metrics/update-scope.js';
-import type { StatusNotification } from './backend/schemas.js';
-import { notifyStatusChange, type NotifyResult } from './notify/notify-status-change.js';
+import { NotificationEventSchema, type NotificationEventInput } from './backend/schemas.js';
+import { createNotificationDelivery, type NotifyOptions } from './notify/deliver-notification.js';
+import type { NotifyOutcome } from './notify/notify-outcome.js';
 import type { KvStore } from './store/kv-store.js';
 import { keyNamespace } from './store/key-namespace.js';
 import { createMemoryKvStore } from './store/memory-kv-store.js';
@@ -38,7 +40,11 @@ export interface App {
    * caller's HTTP answer instead of being sent; only `afterResponse` work remains after it.
    */
   handleUpdate(update: Update, options?: { readonly webhook?: boolean }): Promise<UpdateOutcome>;
-  notify(notification: StatusNotification): Promise<NotifyResult>;
+  /**
+   * Tells a person about a backend event (validated here; the endpoint has answered 400 before),
+   * at most once per `event_id`. Telegram's and the store's failures come back as an outcome.
+   */
+  notify(event: NotificationEventInput): Promise<NotifyOutcome>;
   /** Settles when the bot's full identity (getMe, cached in the store) is known; retries a failure. */
   identityResolved(): Promise<void>;
   /** Work to finish after the response: the bot's identity on a cold start, metrics when due. */
@@ -59,6 +65,8 @@ export interface CreateAppOptions {
   readonly floodLimit?: FloodLimitOptions;
   /** Flush aggregated metrics at most this often. */
   readonly metricsFlushIntervalMs?: number;
+  /** Notification leases, timeouts and pacing; tests make them short. */
+  readonly notify?: Partial<NotifyOptions>;
 }
 
 export async function createApp(options: CreateAppOptions): Promise<App> {
@@ -125,6 +133,9 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     },
   });
 
+  // One per instance: its send pace is shared by every notification the instance serves.
+  const deliverNotification = createNotificationDelivery({ telegram: bot.telegram, store, logger }, options.notify);
+
   const identityResolved = backgroundBotInfo({
     store,
     telegram: new Telegram(config.telegram.token, telegramOptions),
@@ -142,7 +153,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     deps,
     handleUpdate: (update, handleOptions = {}) =>
       withUpdateCounters(emptyCounters(), () => withUpdateOutcome(handleOptions.webhook === true, () => bot.handleUpdate(update))),
-    notify: (notification) => notifyStatusChange({ telegram: bot.telegram, store, logger }, notification),
+    notify: (event) => deliverNotification(v.parse(NotificationEventSchema, event)),
     identityResolved,
     async afterResponse() {
       await identityResolved();

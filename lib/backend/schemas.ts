@@ -174,8 +174,20 @@ export const CreatedCommentSchema = v.object({
 });
 export type CreatedComment = v.InferOutput<typeof CreatedCommentSchema>;
 
+/**
+ * The backend's id of one notification event, the same on every retry of it: the bot sends an
+ * event at most once per id (within 24 h). Without one, every POST sends.
+ */
+export const EventIdSchema = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'event_id must be 1-128 characters of A-Z, a-z, 0-9, _ . : -'),
+);
+
 /** The body the backend POSTs to `/api/notify` when a request changes status. */
 export const StatusNotificationSchema = v.object({
+  event_id: v.optional(EventIdSchema),
+  // Status events predate `kind`: a missing kind is a status change.
+  kind: v.optional(v.literal('status'), 'status'),
   request_id: Name,
   number: Name,
   status: RequestStatusSchema,
@@ -183,3 +195,9 @@ export const StatusNotificationSchema = v.object({
   comment: OptionalText,
 });
 export type StatusNotification = v.InferOutput<typeof StatusNotificationSchema>;
+
+/** Every event `/api/notify` accepts, told apart by `kind` (each kind is one more schema here). */
+export const NotificationEventSchema = v.variant('kind', [StatusNotificationSchema]);
+export type NotificationEvent = v.InferOutput<typeof NotificationEventSchema>;
+/** An event as the backend writes it (`kind` may be left out for a status change). */
+export type NotificationEventInput = v.InferInput<typeof NotificationEventSchema>;

@@ -1,17 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { TelegramError } from 'telegraf';
 import * as v from 'valibot';
-import { StatusNotificationSchema } from '../backend/schemas.js';
+import { NotificationEventSchema } from '../backend/schemas.js';
 import { readJsonBody, sendJson } from '../http/json.js';
+import type { NotifyOutcome } from '../notify/notify-outcome.js';
 import { appOrUnavailable, type EndpointDeps } from './endpoint-deps.js';
 import { authorizeBearer } from '../http/secrets.js';
 
 const MAX_NOTIFICATION_BYTES = 16 * 1024;
 
 /**
- * `POST /api/notify`: the backend reports a status change and the bot tells the person.
- * 200 when told (or when the person blocked the bot: retrying cannot help); 502 when Telegram
- * failed, so the backend retries later.
+ * `POST /api/notify`: the backend reports an event (a status change) and the bot tells the person.
+ *
+ * 200 when told, when told before (the same `event_id`: `duplicate: true`) and when the person
+ * blocked the bot (retrying cannot help); 429 + Retry-After when Telegram's rate limit (or this
+ * instance's pace) says later; 503 + Retry-After when Telegram failed, or the same event is being
+ * sent right now. 503 rather than 409 for that last one: a backend that retries 503 needs nothing
+ * new, and if the send in flight fails, the retry is what delivers the event.
  */
 export function createNotifyEndpoint(deps: EndpointDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -22,18 +26,29 @@ export function createNotifyEndpoint(deps: EndpointDeps) {
 
     const body = await readJsonBody(req, MAX_NOTIFICATION_BYTES);
     if (!body.ok) return sendJson(res, body.status, { error: body.error });
-    const parsed = v.safeParse(StatusNotificationSchema, body.value);
+    const parsed = v.safeParse(NotificationEventSchema, body.value);
     if (!parsed.success) {
       const fields = parsed.issues.map((issue) => v.getDotPath(issue) ?? 'body');
       return sendJson(res, 400, { error: 'invalid notification', fields: [...new Set(fields)] });
     }
     try {
-      const result = await app.notify(parsed.output);
-      return sendJson(res, 200, result);
+      answer(res, await app.notify(parsed.output));
     } catch (error) {
-      app.logger.error({ err: error, request_id: parsed.output.request_id }, 'status notification failed');
-      const status = error instanceof TelegramError ? 502 : 500;
-      return sendJson(res, status, { error: 'notification not delivered, retry later' });
+      app.logger.error({ err: error, event_id: parsed.output.event_id, request_id: parsed.output.request_id }, 'notification failed');
+      sendJson(res, 500, { error: 'notification not delivered, retry later' });
     }
   };
+}
+
+const RETRY_MESSAGES = {
+  'rate-limited': 'Telegram rate limit: retry after the Retry-After seconds',
+  unavailable: 'Telegram failed or is unreachable: retry after the Retry-After seconds',
+  'in-flight': 'this event is being sent right now: retry after the Retry-After seconds',
+} as const;
+
+function answer(res: ServerResponse, outcome: NotifyOutcome): void {
+  if (outcome.delivered || outcome.reason === 'blocked') return sendJson(res, 200, outcome);
+  const status = outcome.reason === 'rate-limited' ? 429 : 503;
+  const retryAfter = String(outcome.retryAfterSeconds);
+  sendJson(res, status, { error: RETRY_MESSAGES[outcome.reason], retry_after: outcome.retryAfterSeconds }, { 'retry-after': retryAfter });
 }

@@ -27,6 +27,11 @@ export interface Figures {
   inputsFuzzed: number;
   requestsCreated: number;
   requestsExpected: number;
+  /** People told by a status push (one successful send each at the Bot API), and how many should be. */
+  notificationsSent: number;
+  notificationsExpected: number;
+  /** People told more than once by the same event. */
+  notificationDuplicates: number;
 }
 
 const FIGURE_NAMES: readonly (keyof Figures)[] = [
@@ -36,6 +41,9 @@ const FIGURE_NAMES: readonly (keyof Figures)[] = [
   'inputsFuzzed',
   'requestsCreated',
   'requestsExpected',
+  'notificationsSent',
+  'notificationsExpected',
+  'notificationDuplicates',
 ];
 
 /** The files of test/reliability; the one that finds all of them reported prints the total. */
@@ -48,6 +56,7 @@ export const RELIABILITY_FILES = [
   'fuzz',
   'security',
   'load',
+  'notification-burst',
 ] as const;
 
 export type ReliabilityFile = (typeof RELIABILITY_FILES)[number];
@@ -59,6 +68,8 @@ export interface Tally {
   fuzzed(count?: number): void;
   /** Requests the test's own arithmetic says must exist at the backend. */
   expectRequests(count: number): void;
+  /** What a notification run delivered, counted at the Bot API, against what it should have. */
+  notifications(counts: { readonly sent: number; readonly expected: number; readonly duplicates: number }): void;
   /**
    * Adds what a harness counted (update log lines, duplicates, requests at its backend) and
    * prints this file's line; when every file of the run has reported, prints the run's total.
@@ -74,6 +85,9 @@ export function createTally(file: ReliabilityFile): Tally {
     inputsFuzzed: 0,
     requestsCreated: 0,
     requestsExpected: 0,
+    notificationsSent: 0,
+    notificationsExpected: 0,
+    notificationDuplicates: 0,
   };
   return {
     figures,
@@ -85,6 +99,11 @@ export function createTally(file: ReliabilityFile): Tally {
     },
     expectRequests(count) {
       figures.requestsExpected += count;
+    },
+    notifications({ sent, expected, duplicates }) {
+      figures.notificationsSent += sent;
+      figures.notificationsExpected += expected;
+      figures.notificationDuplicates += duplicates;
     },
     report(harnesses) {
       for (const harness of harnesses) {
@@ -103,7 +122,8 @@ function describeFigures(f: Figures): string {
   return (
     `updates delivered ${f.updatesDelivered}, duplicates dropped ${f.duplicatesDropped}, ` +
     `faults injected ${f.faultsInjected}, inputs fuzzed ${f.inputsFuzzed}, ` +
-    `requests created ${f.requestsCreated} / expected ${f.requestsExpected}`
+    `requests created ${f.requestsCreated} / expected ${f.requestsExpected}, ` +
+    `notifications sent ${f.notificationsSent} / expected ${f.notificationsExpected}, duplicates ${f.notificationDuplicates}`
   );
 }
 
@@ -123,8 +143,8 @@ function recordAndSummarize(file: ReliabilityFile, figures: Figures): void {
   if (!RELIABILITY_FILES.every((name) => reported.has(name))) return;
   const total = Object.fromEntries(FIGURE_NAMES.map((name) => [name, 0])) as unknown as Figures;
   for (const f of reported.values()) for (const name of FIGURE_NAMES) total[name] += f[name];
-  const rows = RELIABILITY_FILES.map((name) => `  ${name.padEnd(15)} ${describeFigures(reported.get(name) ?? total)}`);
-  console.log(['[reliability] SUMMARY (all files of this run)', ...rows, `  ${'TOTAL'.padEnd(15)} ${describeFigures(total)}`].join('\n'));
+  const rows = RELIABILITY_FILES.map((name) => `  ${name.padEnd(19)} ${describeFigures(reported.get(name) ?? total)}`);
+  console.log(['[reliability] SUMMARY (all files of this run)', ...rows, `  ${'TOTAL'.padEnd(19)} ${describeFigures(total)}`].join('\n'));
   rmSync(path, { force: true });
 }
 

@@ -49,46 +49,7 @@ describe('GET /api/health', () => {
   });
 });
 
-describe('POST /api/notify', () => {
-  test('tells the person, with a button that opens the request', async () => {
-    const url = await serve(createNotifyEndpoint);
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${NOTIFY_SECRET}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ request_id: 'req-1', number: 'SR-7', status: 'resolved', telegram_user_id: 777 }),
-    });
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ delivered: true });
-    const [call] = harness.telegram.callsOf('sendMessage');
-    expect(call?.payload).toMatchObject({ chat_id: 777 });
-    expect(call?.payload.text).toContain('SR-7');
-    expect(call?.payload.text).toContain('Resolved');
-    expect(JSON.stringify(call?.payload.reply_markup)).toContain('o:en:req-1');
-  });
-
-  test('a person who blocked the bot is an answer, not a retry', async () => {
-    const url = await serve(createNotifyEndpoint);
-    harness.telegram.failNext('sendMessage', { status: 403, description: 'Forbidden: bot was blocked by the user' });
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${NOTIFY_SECRET}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ request_id: 'req-1', number: 'SR-7', status: 'resolved', telegram_user_id: 778 }),
-    });
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ delivered: false, reason: 'blocked' });
-  });
-
-  test('a Bot API outage answers 502 so the backend retries', async () => {
-    const url = await serve(createNotifyEndpoint);
-    harness.telegram.failNext('sendMessage', { status: 500, description: 'Internal Server Error' });
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${NOTIFY_SECRET}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ request_id: 'req-1', number: 'SR-7', status: 'resolved', telegram_user_id: 779 }),
-    });
-    expect(response.status).toBe(502);
-  });
-});
+// POST /api/notify has its own file: notify-endpoint.test.ts.
 
 describe('GET /api/cron/report', () => {
   test('logs the performance summary line and sends it to the admins', async () => {

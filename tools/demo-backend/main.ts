@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { StatusNotification } from '../../lib/backend/schemas.js';
+import { createNotifySender } from './notify-sender.js';
 import { DEMO_ROUTES, startDemoBackend } from './server.js';
 
 /**
@@ -10,7 +11,8 @@ import { DEMO_ROUTES, startDemoBackend } from './server.js';
  *   --latency-ms 0               delay added to every request
  *   --connection-latency-ms 0    delay added to the first request of each connection
  *   --advance-every-ms 30000     how long a request stays in a status (0: never moves)
- *   --notify-url URL             POST status changes there (the bot's /api/notify)
+ *   --notify-url URL             POST status changes there (the bot's /api/notify), each with an
+ *                                event_id, retried on 429/503 after Retry-After (10 attempts at most)
  *   --notify-secret SECRET       sent as `Authorization: Bearer SECRET` to --notify-url
  */
 const USAGE =
@@ -50,19 +52,7 @@ async function main(): Promise<void> {
       ? (notification: StatusNotification) => {
           process.stdout.write(`status ${notification.number} → ${notification.status} (no --notify-url)\n`);
         }
-      : async (notification: StatusNotification) => {
-          const response = await fetch(notifyUrl, {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              ...(notifySecret === undefined ? {} : { authorization: `Bearer ${notifySecret}` }),
-            },
-            body: JSON.stringify(notification),
-            signal: AbortSignal.timeout(10_000),
-          });
-          process.stdout.write(`status ${notification.number} → ${notification.status}: notify answered ${response.status}\n`);
-          if (!response.ok) throw new Error(`${notifyUrl} answered ${response.status}`);
-        };
+      : notifyVia(createNotifySender({ url: notifyUrl, secret: notifySecret }), notifyUrl);
 
   const backend = await startDemoBackend({
     port,
@@ -104,6 +94,15 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+function notifyVia(sender: ReturnType<typeof createNotifySender>, url: string) {
+  return async (notification: StatusNotification) => {
+    const result = await sender.send(notification);
+    const answer = result.status === undefined ? `no answer (${result.error ?? 'unknown'})` : `answered ${result.status}`;
+    process.stdout.write(`status ${notification.number} → ${notification.status}: notify ${answer} after ${result.attempts} attempt(s)\n`);
+    if (!result.ok) throw new Error(`${url} ${answer}`);
+  };
 }
 
 main().catch((error: unknown) => {

@@ -50,6 +50,9 @@ export function createStatusAdvancer(options: StatusAdvancerOptions): StatusAdva
       const changed = store.setStatus(request.id, next.status, next.comment);
       if (changed === undefined) continue;
       const notification: StatusNotification = {
+        // The same change always has the same id, so the bot sends a retried one only once.
+        event_id: `status:${changed.id}:${changed.status_history.length}`,
+        kind: 'status',
         request_id: changed.id,
         number: changed.number,
         status: changed.status,

@@ -1,6 +1,6 @@
 // A local Telegram Bot API on loopback: records every call, keeps the messages of each chat and
 // answers the way Telegram does, including the errors bots have to handle (429 with retry_after,
-// "message is not modified"). The sandbox (`npm start`) runs the bot against it; tests use it as
+// on demand or from an enforced messages-per-second limit, "message is not modified"). The sandbox (`npm start`) runs the bot against it; tests use it as
 // their fake Telegram (test/support/fake-telegram.ts).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Chat, UserFromGetMe, WebhookInfo } from 'telegraf/types';
@@ -69,6 +69,14 @@ export interface BotApiServerOptions {
   botUser?: Partial<UserFromGetMe>;
   /** Accept only this bot token (others get 401 Unauthorized); any token by default. */
   token?: string;
+  /**
+   * Accept at most this many messages per bot in any one second, as Telegram's flood control does
+   * (about 30): past that a send* call answers 429 "Too Many Requests: retry after X" with
+   * `parameters.retry_after`. Off by default.
+   */
+  messagesPerSecond?: number;
+  /** The rate limit's clock in ms; tests pin it. */
+  now?: () => number;
 }
 
 export interface TelegramAnswer {
@@ -98,7 +106,7 @@ export interface BotApiServer {
   sentFiles: SentFile[];
   /** Downloads through `/file/bot<token>/<file_path>`, in order. */
   downloads: DownloadRecord[];
-  /** Forgets calls, messages, files, queued failures and the connection count; keeps latency and the bot user. */
+  /** Forgets calls, messages, files, queued failures, the rate window and the connection count; keeps latency, the rate limit and the bot user. */
   reset(): void;
   setLatency(ms: number): void;
   /**
@@ -106,6 +114,8 @@ export interface BotApiServer {
    * `download` fails the next file downloads instead.
    */
   failNext(method: string, answer: FailAnswer, times?: number): void;
+  /** Turns the per-bot message rate limit on (messages per second) or off (undefined). */
+  setMessagesPerSecond(limit: number | undefined): void;
   /** TCP connections accepted so far (since the last reset). */
   readonly connections: number;
   /**
@@ -160,8 +170,16 @@ const fail = (status: number, description: string, parameters?: TelegramAnswer['
 });
 const badRequest = (what: string): Answer => fail(400, `Bad Request: ${what}`);
 
+/** Methods that post a message and so count against the flood limit (a chat action posts none). */
+const isMessageSend = (method: string) => method.startsWith('send') && method !== 'sendchataction';
+const RATE_WINDOW_MS = 1000;
+
 export async function startBotApiServer(opts: BotApiServerOptions = {}): Promise<BotApiServer> {
   let latencyMs = opts.latencyMs ?? 0;
+  let messagesPerSecond = opts.messagesPerSecond;
+  const now = opts.now ?? Date.now;
+  // When each bot's recent messages were accepted, oldest first: a sliding one-second window.
+  const sentAt = new Map<string, number[]>();
   let connections = 0;
   const calls: ApiCall[] = [];
   const failures: { method: string; answer: FailAnswer; remaining: number }[] = [];
@@ -372,6 +390,28 @@ export async function startBotApiServer(opts: BotApiServerOptions = {}): Promise
     const method = call.method.toLowerCase();
     const injected = takeFailure(method);
     if (injected) return injected;
+    if (messagesPerSecond !== undefined && isMessageSend(method)) {
+      const refused = overRateLimit(call.token, messagesPerSecond);
+      if (refused) return refused;
+      const answer = executeMethod(call, method, uploads);
+      if (answer.status === 200) sentAt.get(call.token)?.push(now());
+      return answer;
+    }
+    return executeMethod(call, method, uploads);
+  }
+
+  /** A 429 as Telegram words it when the bot sent `limit` messages within the last second. */
+  function overRateLimit(token: string, limit: number): Answer | undefined {
+    const at = now();
+    const recent = (sentAt.get(token) ?? []).filter((t) => t > at - RATE_WINDOW_MS);
+    sentAt.set(token, recent);
+    const oldest = recent[0];
+    if (recent.length < limit || oldest === undefined) return undefined;
+    const retryAfter = Math.max(1, Math.ceil((oldest + RATE_WINDOW_MS - at) / 1000));
+    return fail(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
+  }
+
+  function executeMethod(call: ApiCall, method: string, uploads: Map<string, StreamedPart>): Answer {
     const p = call.payload;
     switch (method) {
       case 'getme':
@@ -513,6 +553,7 @@ export async function startBotApiServer(opts: BotApiServerOptions = {}): Promise
       calls.length = 0;
       connections = 0; // open keep-alive sockets stay; from here on only new ones count
       failures.length = 0;
+      sentAt.clear();
       lastMessageId.clear();
       messages.clear();
       files.clear();
@@ -525,6 +566,10 @@ export async function startBotApiServer(opts: BotApiServerOptions = {}): Promise
     },
     failNext(method, answer, times = 1) {
       if (times > 0) failures.push({ method: method === '*' ? '*' : method.toLowerCase(), answer, remaining: times });
+    },
+    setMessagesPerSecond(limit) {
+      messagesPerSecond = limit;
+      sentAt.clear();
     },
     get connections() {
       return connections;

@@ -7,6 +7,7 @@ import type { InlineKeyboardMarkup, Update } from 'telegraf/types';
 import { createApp, type App } from '../../lib/app.js';
 import type { StatusNotification } from '../../lib/backend/schemas.js';
 import { loadConfig, type Config, type Env, type LogLevel } from '../../lib/config.js';
+import { createNotifySender, type NotifySender } from '../demo-backend/notify-sender.js';
 import { startDemoBackend, type DemoBackend } from '../demo-backend/server.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
 import { createMemoryKvStore } from '../../lib/store/memory-kv-store.js';
@@ -147,6 +148,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const botApi = await startBotApiServer({ token: SANDBOX_BOT_TOKEN });
   let botUrl = '';
+  let notifier: NotifySender | undefined;
   let backend: DemoBackend;
   try {
     backend = await startDemoBackend({
@@ -163,19 +165,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (closed) return;
     // Shown before the message it causes; listeners hear of both once the bot has answered.
     record({ kind: 'notice', text: `demo backend: ${notification.number} is now ${notification.status}` }, { quiet: true });
-    try {
-      const response = await fetch(`${botUrl}/api/notify`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${notifySecret}` },
-        body: JSON.stringify(notification),
-        signal: AbortSignal.timeout(10_000),
-      });
-      const body = await response.text();
-      if (response.status === 200) notifyListeners();
-      else record({ kind: 'error', text: `POST /api/notify answered ${response.status} for ${notification.number}: ${body}` });
-    } catch (error) {
-      if (!closed) record({ kind: 'error', text: `POST /api/notify failed for ${notification.number}: ${describe(error)}` });
-    }
+    // Built on first use: the bot's URL is known only once its server listens.
+    notifier ??= createNotifySender({ url: `${botUrl}/api/notify`, secret: notifySecret, maxAttempts: 3 });
+    const result = await notifier.send(notification);
+    if (closed) return;
+    if (result.ok) notifyListeners();
+    else if (result.status !== undefined) {
+      record({ kind: 'error', text: `POST /api/notify answered ${result.status} for ${notification.number}: ${JSON.stringify(result.body)}` });
+    } else record({ kind: 'error', text: `POST /api/notify failed for ${notification.number}: ${result.error ?? 'no answer'}` });
   }
 
   let config: Config;

@@ -339,13 +339,15 @@ describe('status advancing', () => {
 
     expect(seen.map((notification) => v.parse(StatusNotificationSchema, notification))).toEqual([
       {
+        event_id: `status:${request.id}:2`,
+        kind: 'status',
         request_id: request.id,
         number: 'SR-1001',
         status: 'in_progress',
         telegram_user_id: 1001,
         comment: 'A specialist has been assigned to your request.',
       },
-      expect.objectContaining({ status: 'resolved', telegram_user_id: 1001 }),
+      expect.objectContaining({ event_id: `status:${request.id}:3`, status: 'resolved', telegram_user_id: 1001 }),
     ]);
     expect(store.get(request.id)?.status_history.map((entry) => entry.status)).toEqual(['new', 'in_progress', 'resolved']);
     expect(store.get(request.id)?.updated_at).toBe('2025-03-01T10:02:00.000Z');

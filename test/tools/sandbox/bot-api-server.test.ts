@@ -172,6 +172,60 @@ describe('errors', () => {
   });
 });
 
+describe('flood control (messagesPerSecond)', () => {
+  let clock = 0;
+  let limited: FakeTelegram;
+  let bot: Telegram;
+
+  beforeAll(async () => {
+    limited = await startFakeTelegram({ messagesPerSecond: 3, now: () => clock });
+    bot = new Telegram(TEST_BOT_TOKEN, { apiRoot: limited.apiRoot });
+  });
+  afterAll(() => limited.close());
+  beforeEach(() => {
+    limited.reset();
+    clock = 10_000;
+  });
+
+  it('refuses the message past the limit within one second, as Telegram words it', async () => {
+    for (let i = 0; i < 3; i++) await bot.sendMessage(100 + i, 'ok');
+    clock += 400;
+    const error = await telegramError(bot.sendMessage(200, 'one too many'));
+    expect(error.code).toBe(429);
+    expect(error.description).toBe('Too Many Requests: retry after 1');
+    expect(error.parameters).toEqual({ retry_after: 1 });
+    expect(limited.messagesOf(200)).toEqual([]);
+    clock += 600; // the first three are a second old now
+    expect((await bot.sendMessage(200, 'later')).text).toBe('later');
+    expect(limited.calls.map((call) => call.status)).toEqual([200, 200, 200, 429, 200]);
+  });
+
+  it('counts per bot, counts only messages that went out, and leaves other methods alone', async () => {
+    const other = new Telegram('42:another-bot-token-0123456789', { apiRoot: limited.apiRoot });
+    for (let i = 0; i < 3; i++) await bot.sendMessage(1, `m${i}`);
+    expect((await other.sendMessage(1, 'other bot')).text).toBe('other bot');
+    expect((await telegramError(bot.sendPhoto(1, 'AgAC-id'))).code).toBe(429);
+    await bot.getMe();
+    await bot.sendChatAction(1, 'typing');
+    await bot.editMessageText(1, 1, undefined, 'edited');
+    clock += 1000;
+    limited.failNext('sendMessage', { status: 400, description: 'Bad Request: chat not found' }, 3);
+    for (let i = 0; i < 3; i++) expect((await telegramError(bot.sendMessage(1, 'x'))).code).toBe(400);
+    expect((await bot.sendMessage(1, 'refusals do not count')).text).toBe('refusals do not count');
+  });
+
+  it('is off by default and can be switched at run time', async () => {
+    for (let i = 0; i < 10; i++) await telegram.sendMessage(1, `free ${i}`);
+    expect(fake.calls.every((call) => call.status === 200)).toBe(true);
+    limited.setMessagesPerSecond(undefined);
+    for (let i = 0; i < 5; i++) await bot.sendMessage(1, `unlimited ${i}`);
+    limited.setMessagesPerSecond(1);
+    await bot.sendMessage(1, 'one a second');
+    expect((await telegramError(bot.sendMessage(1, 'over'))).code).toBe(429);
+    limited.setMessagesPerSecond(3);
+  });
+});
+
 describe('uploads and files', () => {
   it('accepts a multipart photo upload, records its fields, and serves it back via getFile', async () => {
     const bytes = Buffer.from('\xff\xd8\xff fake jpeg bytes', 'latin1');

@@ -1,0 +1,215 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Telegram } from 'telegraf';
+import type { NotificationEvent } from '../backend/schemas.js';
+import { DEFAULT_LANG, type Lang } from '../i18n/index.js';
+import type { Logger } from '../logger.js';
+import { parseSession, sessionKey } from '../session/session.js';
+import type { KvCommand, KvStore } from '../store/kv-store.js';
+import { claimCommands, parseEventMarker, releaseCommand, settleCommand, type EventMarker } from './event-marker.js';
+import { retryLater, type NotifyOutcome } from './notify-outcome.js';
+import { sendStatusChange } from './notify-status-change.js';
+import { classifySendFailure } from './send-failure.js';
+import { createSendPacer, type SendPacer } from './send-pacer.js';
+
+export interface NotifyOptions {
+  /**
+   * How long an event is held while it is being sent (s): a copy arriving meanwhile is asked to
+   * come back, and an instance that dies mid-send frees the event after this. Must outlast the
+   * pacing wait plus the send timeout, or a slow send could outlive its lease.
+   */
+  readonly leaseSeconds: number;
+  /** Give up on one Bot API send after this long (Telegraf's own timeout is 500 s). */
+  readonly sendTimeoutMs: number;
+  /** Messages per second one instance sends (0: no spacing); Telegram takes about 30 per bot. */
+  readonly messagesPerSecond: number;
+  /** Wait at most this long for a send slot here; longer is answered 429 at once. */
+  readonly maxPacingWaitMs: number;
+  /** Retry-After when Telegram failed or could not be reached (s). */
+  readonly unavailableRetryAfterSeconds: number;
+  /** Retry-After for a copy of an event that is being sent right now (s). */
+  readonly inFlightRetryAfterSeconds: number;
+  /** Wait between attempts to record that an event was sent, while its lease lasts (ms). */
+  readonly recordRetryMs: number;
+}
+
+export const DEFAULT_NOTIFY_OPTIONS: NotifyOptions = {
+  leaseSeconds: 30,
+  sendTimeoutMs: 10_000,
+  messagesPerSecond: 25,
+  maxPacingWaitMs: 2_000,
+  unavailableRetryAfterSeconds: 3,
+  inFlightRetryAfterSeconds: 1,
+  recordRetryMs: 250,
+};
+
+/** The last attempt to record a send must start this long before the lease ends (the store's own timeout is 1 s). */
+const RECORD_MARGIN_MS = 1_500;
+
+export interface NotifyDeps {
+  readonly telegram: Telegram;
+  readonly store: KvStore;
+  readonly logger: Logger;
+}
+
+/** Tells the person about one event; never throws for Telegram's or the store's failures. */
+export type DeliverNotification = (event: NotificationEvent) => Promise<NotifyOutcome>;
+
+/**
+ * Delivers notification events at most once per `event_id`, at a pace Telegram accepts.
+ *
+ * In front of the dispatch by kind sit what every kind shares: this instance's send pace (a full
+ * pace is a 429 at once, costing nothing), one store round trip that claims the event and reads
+ * the person's language, and one after the send that records what came of it (or frees the event
+ * when the send failed, so the backend's retry can send it); recording a send is retried while the
+ * lease lasts. An event without `event_id` is sent on every call, as before ids existed.
+ *
+ * When the store cannot be asked whether an event was sent, the answer is 503: sending anyway
+ * would tell the person twice whenever the backend retries an event whose answer it lost (the
+ * burst test saw exactly that when Redis timed out under load), and the backend retries anyway.
+ */
+export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<NotifyOptions> = {}): DeliverNotification {
+  const options = { ...DEFAULT_NOTIFY_OPTIONS, ...overrides };
+  if (options.leaseSeconds * 1000 <= options.maxPacingWaitMs + options.sendTimeoutMs) {
+    throw new Error(
+      `[notify] leaseSeconds (${options.leaseSeconds}) must outlast maxPacingWaitMs + sendTimeoutMs ` +
+        `(${options.maxPacingWaitMs + options.sendTimeoutMs} ms): a send could outlive its lease and be sent twice`,
+    );
+  }
+  const { store, logger } = deps;
+  const pacer: SendPacer = createSendPacer({ messagesPerSecond: options.messagesPerSecond, maxWaitMs: options.maxPacingWaitMs });
+
+  return async (event) => {
+    const fields = { event_id: event.event_id, kind: event.kind, request_id: event.request_id };
+    // A full pace is answered before anything else: no store round trip, no Bot API call.
+    if (pacer.delayMs() > options.maxPacingWaitMs) return paced(fields);
+
+    const leaseEndsAt = Date.now() + options.leaseSeconds * 1000;
+    const claim = await claimEvent(event, options.leaseSeconds);
+    if (claim.storeDown) return retryLater('unavailable', options.unavailableRetryAfterSeconds);
+    if (claim.marker !== undefined) return answerCopy(claim.marker, fields);
+
+    if (!(await pacer.acquire())) {
+      await settle(event, claim.owned ? releaseCommand : undefined);
+      return paced(fields);
+    }
+
+    let messageId: number;
+    try {
+      messageId = await dispatch(event, claim.lang, AbortSignal.timeout(options.sendTimeoutMs));
+    } catch (error) {
+      const failure = classifySendFailure(error);
+      if (failure.kind === 'blocked') {
+        await settle(event, (id) => settleCommand(id, { state: 'blocked' }));
+        logger.warn({ ...fields, code: failure.code }, `${event.kind} notification not deliverable`);
+        return { delivered: false, reason: 'blocked' };
+      }
+      await settle(event, claim.owned ? releaseCommand : undefined);
+      if (failure.kind === 'rate-limited') {
+        pacer.pauseFor(failure.retryAfterSeconds * 1000);
+        logger.warn({ ...fields, retry_after: failure.retryAfterSeconds }, 'notification refused by Telegram (429); answered 429');
+        return retryLater('rate-limited', failure.retryAfterSeconds);
+      }
+      logger.error({ ...fields, err: error }, 'notification not sent: Telegram failed or is unreachable; answered 503');
+      return retryLater('unavailable', options.unavailableRetryAfterSeconds);
+    }
+    if (event.event_id !== undefined) await recordSent(event.event_id, messageId, leaseEndsAt - RECORD_MARGIN_MS);
+    logger.info(fields, `${event.kind} notification sent`);
+    return { delivered: true, messageId };
+  };
+
+  function paced(fields: Record<string, unknown>): NotifyOutcome {
+    const delayMs = pacer.delayMs();
+    logger.warn({ ...fields, retry_after_ms: delayMs }, 'notification paced: this instance is at its send rate; answered 429');
+    return retryLater('rate-limited', delayMs / 1000);
+  }
+
+  /** The one dispatch by kind: each kind renders and sends its own message. */
+  function dispatch(event: NotificationEvent, lang: Lang, signal: AbortSignal): Promise<number> {
+    switch (event.kind) {
+      case 'status':
+        return sendStatusChange(deps.telegram, event, lang, signal);
+    }
+  }
+
+  /**
+   * One round trip: the lease on the event (when it has an id) and the person's session, for the
+   * language. `marker` is set when another call owns or settled the event; `storeDown` when the
+   * store could not be asked.
+   */
+  async function claimEvent(
+    event: NotificationEvent,
+    leaseSeconds: number,
+  ): Promise<{ readonly lang: Lang; readonly owned: boolean; readonly marker?: EventMarker; readonly storeDown?: true }> {
+    const session = { op: 'get', key: sessionKey(event.telegram_user_id) } as const;
+    try {
+      if (event.event_id === undefined) {
+        const [raw] = await store.exec([session]);
+        return { lang: languageOf(raw), owned: false };
+      }
+      const [claimed, marker, raw] = await store.exec([...claimCommands(event.event_id, leaseSeconds), session]);
+      if (claimed) return { lang: languageOf(raw), owned: true };
+      return { lang: DEFAULT_LANG, owned: false, marker: parseEventMarker(marker) };
+    } catch (error) {
+      if (event.event_id === undefined) {
+        logger.warn({ err: error }, '[store] session unreadable for a notification, using the default language');
+        return { lang: DEFAULT_LANG, owned: false };
+      }
+      logger.error(
+        { event_id: event.event_id, err: error },
+        '[store] unreachable: cannot tell whether this event was sent; answered 503 so the backend retries. Check UPSTASH_REDIS_REST_URL/TOKEN and Upstash status',
+      );
+      return { lang: DEFAULT_LANG, owned: false, storeDown: true };
+    }
+  }
+
+  /** Frees a failed event, or records an undeliverable one: if the store fails here the lease runs out by itself. */
+  async function settle(event: NotificationEvent, command: ((eventId: string) => KvCommand) | undefined): Promise<void> {
+    if (event.event_id === undefined || command === undefined) return;
+    try {
+      await store.exec([command(event.event_id)]);
+    } catch (error) {
+      logger.warn({ event_id: event.event_id, err: error }, '[store] could not record a notification\'s outcome; its lease runs out by itself');
+    }
+  }
+
+  /**
+   * Records a send, trying again while the lease lasts: until it is recorded, a copy is told to
+   * come back later, and once the lease ends unrecorded, a copy would send a second message.
+   */
+  async function recordSent(eventId: string, messageId: number, lastAttemptBy: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await store.exec([settleCommand(eventId, { state: 'sent', messageId })]);
+        if (attempt > 1) logger.warn({ event_id: eventId, attempts: attempt }, '[store] recorded a sent notification after retrying');
+        return;
+      } catch (error) {
+        if (Date.now() + options.recordRetryMs > lastAttemptBy) {
+          logger.error(
+            { event_id: eventId, attempts: attempt, err: error },
+            '[store] could not record a sent notification before its lease ends: a copy arriving later may be sent again',
+          );
+          return;
+        }
+        await sleep(options.recordRetryMs);
+      }
+    }
+  }
+
+  function answerCopy(marker: EventMarker, fields: Record<string, unknown>): NotifyOutcome {
+    switch (marker.state) {
+      case 'sent':
+        logger.info(fields, 'notification already sent: duplicate not sent again');
+        return { delivered: true, messageId: marker.messageId, duplicate: true };
+      case 'blocked':
+        logger.info(fields, 'notification already found undeliverable: duplicate not sent');
+        return { delivered: false, reason: 'blocked', duplicate: true };
+      case 'sending':
+        logger.info(fields, 'notification is being sent by another call; answered 503');
+        return retryLater('in-flight', options.inFlightRetryAfterSeconds);
+    }
+  }
+}
+
+function languageOf(raw: string | null): Lang {
+  return parseSession(raw).lang ?? DEFAULT_LANG;
+}
