@@ -134,7 +134,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   });
 
   // One per instance: its send pace is shared by every notification the instance serves.
-  const deliverNotification = createNotificationDelivery({ telegram: bot.telegram, store, logger }, options.notify);
+  const deliverNotification = createNotificationDelivery({ telegram: bot.telegram, store, logger, sendAttachment: deps.sendAttachment }, options.notify);
 
   const identityResolved = backgroundBotInfo({
     store,

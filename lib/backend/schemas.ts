@@ -196,8 +196,26 @@ export const StatusNotificationSchema = v.object({
 });
 export type StatusNotification = v.InferOutput<typeof StatusNotificationSchema>;
 
+/** An agent commented on a person's request: its text and files reach the person, with Reply. */
+export const CommentNotificationSchema = v.object({
+  event_id: v.optional(EventIdSchema),
+  kind: v.literal('comment'),
+  request_id: Name,
+  number: Name,
+  telegram_user_id: PositiveId,
+  comment: v.pipe(
+    v.object({
+      author_name: OptionalText,
+      text: v.optional(v.pipe(v.string(), v.maxLength(MAX_COMMENT_LENGTH))),
+      attachments: v.optional(v.pipe(v.array(AgentFileSchema), v.maxLength(10)), []),
+    }),
+    v.check((comment) => (comment.text ?? '').trim() !== '' || comment.attachments.length > 0, 'a comment needs text or attachments'),
+  ),
+});
+export type CommentNotification = v.InferOutput<typeof CommentNotificationSchema>;
+
 /** Every event `/api/notify` accepts, told apart by `kind` (each kind is one more schema here). */
-export const NotificationEventSchema = v.variant('kind', [StatusNotificationSchema]);
+export const NotificationEventSchema = v.variant('kind', [StatusNotificationSchema, CommentNotificationSchema]);
 export type NotificationEvent = v.InferOutput<typeof NotificationEventSchema>;
 /** An event as the backend writes it (`kind` may be left out for a status change). */
 export type NotificationEventInput = v.InferInput<typeof NotificationEventSchema>;

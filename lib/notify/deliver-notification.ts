@@ -7,6 +7,8 @@ import { parseSession, sessionKey } from '../session/session.js';
 import type { KvCommand, KvStore } from '../store/kv-store.js';
 import { claimCommands, parseEventMarker, releaseCommand, settleCommand, type EventMarker } from './event-marker.js';
 import { retryLater, type NotifyOutcome } from './notify-outcome.js';
+import { rememberNotice } from '../bot/reply-target.js';
+import { sendCommentNotification, type CommentNotificationDeps } from './notify-comment.js';
 import { sendStatusChange } from './notify-status-change.js';
 import { classifySendFailure } from './send-failure.js';
 import { createSendPacer, type SendPacer } from './send-pacer.js';
@@ -45,7 +47,7 @@ export const DEFAULT_NOTIFY_OPTIONS: NotifyOptions = {
 /** The last attempt to record a send must start this long before the lease ends (the store's own timeout is 1 s). */
 const RECORD_MARGIN_MS = 1_500;
 
-export interface NotifyDeps {
+export interface NotifyDeps extends CommentNotificationDeps {
   readonly telegram: Telegram;
   readonly store: KvStore;
   readonly logger: Logger;
@@ -93,9 +95,9 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
       return paced(fields);
     }
 
-    let messageId: number;
+    let messageIds: readonly [number, ...number[]];
     try {
-      messageId = await dispatch(event, claim.lang, AbortSignal.timeout(options.sendTimeoutMs));
+      messageIds = await dispatch(event, claim.lang, AbortSignal.timeout(options.sendTimeoutMs), leaseEndsAt - RECORD_MARGIN_MS - options.sendTimeoutMs);
     } catch (error) {
       const failure = classifySendFailure(error);
       if (failure.kind === 'blocked') {
@@ -112,9 +114,9 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
       logger.error({ ...fields, err: error }, 'notification not sent: Telegram failed or is unreachable; answered 503');
       return retryLater('unavailable', options.unavailableRetryAfterSeconds);
     }
-    if (event.event_id !== undefined) await recordSent(event.event_id, messageId, leaseEndsAt - RECORD_MARGIN_MS);
+    await recordSent(event, messageIds, leaseEndsAt - RECORD_MARGIN_MS);
     logger.info(fields, `${event.kind} notification sent`);
-    return { delivered: true, messageId };
+    return { delivered: true, messageId: messageIds[0] };
   };
 
   function paced(fields: Record<string, unknown>): NotifyOutcome {
@@ -124,10 +126,12 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
   }
 
   /** The one dispatch by kind: each kind renders and sends its own message. */
-  function dispatch(event: NotificationEvent, lang: Lang, signal: AbortSignal): Promise<number> {
+  async function dispatch(event: NotificationEvent, lang: Lang, signal: AbortSignal, deadline: number): Promise<readonly [number, ...number[]]> {
     switch (event.kind) {
       case 'status':
-        return sendStatusChange(deps.telegram, event, lang, signal);
+        return [await sendStatusChange(deps.telegram, event, lang, signal)];
+      case 'comment':
+        return sendCommentNotification(deps, event, lang, { signal, deadline });
     }
   }
 
@@ -174,15 +178,24 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
 
   /**
    * Records a send, trying again while the lease lasts: until it is recorded, a copy is told to
-   * come back later, and once the lease ends unrecorded, a copy would send a second message.
+   * come back later, and once the lease ends unrecorded, a copy would send a second message. The
+   * same round trip remembers which request the message was about, so a swipe-reply to it
+   * answers on that request.
    */
-  async function recordSent(eventId: string, messageId: number, lastAttemptBy: number): Promise<void> {
+  async function recordSent(event: NotificationEvent, messageIds: readonly [number, ...number[]], lastAttemptBy: number): Promise<void> {
+    const eventId = event.event_id;
+    const notices = messageIds.map((id) => rememberNotice(event.telegram_user_id, id, { requestId: event.request_id, number: event.number }));
     for (let attempt = 1; ; attempt++) {
       try {
-        await store.exec([settleCommand(eventId, { state: 'sent', messageId })]);
+        await store.exec(eventId === undefined ? notices : [settleCommand(eventId, { state: 'sent', messageId: messageIds[0] }), ...notices]);
         if (attempt > 1) logger.warn({ event_id: eventId, attempts: attempt }, '[store] recorded a sent notification after retrying');
         return;
       } catch (error) {
+        // Without an event id only the swipe-reply record is at stake: one try is enough.
+        if (eventId === undefined) {
+          logger.warn({ err: error }, '[store] could not remember a notification for swipe-replies');
+          return;
+        }
         if (Date.now() + options.recordRetryMs > lastAttemptBy) {
           logger.error(
             { event_id: eventId, attempts: attempt, err: error },

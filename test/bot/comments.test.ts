@@ -2,15 +2,21 @@
 // end to end through the real webhook, the demo backend over HTTP, the fake Bot API and Redis.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import type { CommentFile } from '../../lib/backend/schemas.js';
 import { messages } from '../../lib/i18n/index.js';
 import { MESSAGE_LIMIT } from '../../lib/bot/views/request-thread.js';
-import { startHarness, type BotInstance, type Harness } from '../support/bot-harness.js';
+import { createServer, type Server } from 'node:http';
+import { createNotifyEndpoint } from '../../lib/webhook/notify-endpoint.js';
+import { NOTIFY_SECRET, startHarness, type BotInstance, type Harness } from '../support/bot-harness.js';
+import { closeServer, listen } from '../support/http.js';
 import { Person } from '../support/person.js';
 import { atOnceLikeTelegram, plain } from '../support/reliability.js';
-import { textUpdate } from '../support/updates.js';
+import { TEST_BOT, textUpdate } from '../support/updates.js';
 
 let harness: Harness;
 let bot: BotInstance;
+let notifyUrl: string;
+let notifyServer: Server;
 let nextUser = 840_000;
 const en = messages('en');
 const ru = messages('ru');
@@ -18,8 +24,30 @@ const ru = messages('ru');
 beforeAll(async () => {
   harness = await startHarness();
   bot = await harness.startInstance();
+  notifyServer = createServer(createNotifyEndpoint({ getApp: async () => bot.app, getLogger: () => harness.logger }));
+  notifyUrl = await listen(notifyServer);
 });
-afterAll(() => harness.close());
+afterAll(async () => {
+  await closeServer(notifyServer);
+  await harness.close();
+});
+
+let nextEvent = 0;
+/** POSTs an event to the bot's /api/notify, as the backend does. */
+async function notify(event: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(notifyUrl, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${NOTIFY_SECRET}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ event_id: `event-${process.pid}-${++nextEvent}`, ...event }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** What the backend does when an agent comments: store it, then tell the bot. */
+async function agentComments(p: Person, requestId: string, number: string, comment: { text?: string; author_name?: string; attachments?: CommentFile[] }) {
+  if ((comment.text ?? '').trim() !== '' || (comment.attachments ?? []).length > 0) harness.backend.addAgentComment(requestId, comment);
+  return notify({ kind: 'comment', request_id: requestId, number, telegram_user_id: p.userId, comment });
+}
 beforeEach(() => harness.telegram.reset());
 
 /** A person with one submitted request, looking at its details. */
@@ -210,5 +238,91 @@ describe('the thread', () => {
     const pdf = await (await fetch(harness.backend.fileUrl('sample.pdf'))).arrayBuffer();
     expect(files[0]).toMatchObject({ fileName: 'report.pdf', sha256: sha(Buffer.from(pdf)) });
     expect(p.lastText()).toContain('lost.pdf could not be delivered');
+  });
+});
+
+describe("an agent's comment", () => {
+  test('arrives with its text, Reply and View; its files under it; a file that cannot be fetched is told, the text still arrives', async () => {
+    const { p, requestId, number } = await withRequest();
+    harness.telegram.reset();
+    const answer = await agentComments(p, requestId, number, {
+      author_name: 'Anna',
+      text: 'Which floor is it on? Here is the <inspection> report.',
+      attachments: [
+        { url: harness.backend.fileUrl('sample.pdf'), file_name: 'report.pdf', mime_type: 'application/pdf' },
+        { url: `${harness.backend.url}/files/nowhere.png`, file_name: 'nowhere.png', mime_type: 'image/png' },
+      ],
+    });
+    expect(answer).toMatchObject({ status: 200, body: { delivered: true } });
+    const [text, ...rest] = p.texts();
+    expect(text).toContain(`Anna on your request ${number}`);
+    expect(text).toContain('Here is the <inspection> report.');
+    expect(harness.telegram.sentFiles.map((f) => `${f.method} ${f.fileName}`)).toEqual(['sendDocument report.pdf']);
+    expect(rest.join('\n')).toContain('nowhere.png could not be delivered');
+    expect(p.screen().buttons.map((b) => b.text)).toEqual(['↩️ Reply', `🔎 View ${number}`]);
+  });
+
+  test('Reply makes the next message a comment; the notification stays as it was', async () => {
+    const { p, requestId, number } = await withRequest();
+    await agentComments(p, requestId, number, { author_name: 'Anna', text: 'Which floor?' });
+    const notification = p.screen();
+    await p.tap('Reply', notification);
+    expect(p.messageText(notification.messageId)).toContain('Which floor?');
+    expect(p.screen().text).toContain(`Your comment on ${number}`);
+    await p.say('The third floor.');
+    expect(commentsOf(requestId).map((c) => `${c.author}: ${c.text}`)).toEqual(['agent: Which floor?', 'customer: The third floor.']);
+  });
+
+  test("Telegram's swipe-to-reply on the notification answers the agent: one extra Redis command, no extra round trip", async () => {
+    const { p, requestId, number } = await withRequest();
+    await agentComments(p, requestId, number, { author_name: 'Anna', text: 'Is the water off?' });
+    const notification = p.screen().messageId;
+    await p.say('/start'); // the person wandered off: no reply mode, the swipe alone decides
+    harness.bridge?.resetStats();
+    await p.replyTo(notification, 'Yes, since this morning.');
+    expect(harness.bridge?.stats.requests).toBe(2);
+    // Lease, session and the notification's record in one round trip; "done" in the other.
+    expect(harness.bridge?.stats.commandNames).toEqual(['SET', 'GET', 'GET', 'SET']);
+    expect(commentsOf(requestId).at(-1)).toMatchObject({ author: 'customer', text: 'Yes, since this morning.' });
+    expect(p.screen().text).toContain(`Added to ${number}`);
+  });
+
+  test('a swipe-reply to a status notification works too; to an old one of a closed request it offers a new request', async () => {
+    const { p, requestId, number } = await withRequest();
+    harness.backend.setStatus(requestId, 'in_progress');
+    await notify({ request_id: requestId, number, status: 'in_progress', telegram_user_id: p.userId });
+    const statusMessage = p.screen().messageId;
+    expect(p.screen().text).toContain('is now: In progress');
+    await p.replyTo(statusMessage, 'When will you come?');
+    expect(commentsOf(requestId).at(-1)?.text).toBe('When will you come?');
+    harness.backend.setStatus(requestId, 'closed');
+    await p.replyTo(statusMessage, 'It broke again');
+    expect(p.screen().text).toContain(`${number} is closed and takes no more comments`);
+    expect(commentsOf(requestId).map((c) => c.text)).not.toContain('It broke again');
+  });
+
+  test("a reply to someone else's notification adds nothing to their request", async () => {
+    const owner = await withRequest();
+    await agentComments(owner.p, owner.requestId, owner.number, { text: 'A question for the owner' });
+    const theirs = owner.p.screen().messageId;
+    const { p } = await withRequest();
+    // The intruder's own chat has no message with that id from the bot; forge the reply anyway.
+    const update = textUpdate({ userId: p.userId, text: 'I answer for them' });
+    await bot.send({ ...update, message: { ...update.message, reply_to_message: { message_id: theirs, from: TEST_BOT, chat: update.message.chat, date: 1, text: 'x' } } });
+    expect(commentsOf(owner.requestId).map((c) => c.text)).not.toContain('I answer for them');
+  });
+
+  test('in Russian, in the person’s language', async () => {
+    const { p, requestId, number } = await withRequest('ru');
+    await agentComments(p, requestId, number, { author_name: 'Анна', text: 'На каком этаже?' });
+    expect(p.lastText()).toContain(`Анна по вашей заявке ${number}`);
+    expect(p.screen().buttons.map((b) => b.text)).toEqual(['↩️ Ответить', `🔎 Открыть ${number}`]);
+  });
+
+  test('an empty comment is refused with 400 and the field named', async () => {
+    const { p, requestId, number } = await withRequest();
+    const answer = await agentComments(p, requestId, number, { text: '   ' });
+    expect(answer.status).toBe(400);
+    expect(answer.body.fields).toEqual(['comment']);
   });
 });

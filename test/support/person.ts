@@ -77,6 +77,12 @@ export class Person {
     return this.harness.telegram.messagesOf(this.userId).map((message) => rendered(message.text ?? message.caption));
   }
 
+  /** One bot message of this chat as it stands now. */
+  messageText(messageId: number): string {
+    const message = this.harness.telegram.messagesOf(this.userId).find((m) => m.message_id === messageId);
+    return rendered(message?.text ?? message?.caption);
+  }
+
   lastText(): string {
     return this.texts().at(-1) ?? '';
   }

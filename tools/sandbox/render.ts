@@ -31,6 +31,8 @@ export type TranscriptEntry =
       readonly text: string;
       /** The message carries a photo (the text is then its caption). */
       readonly photo: boolean;
+      /** The name of the document the message carries, if it is one. */
+      readonly document?: string;
       readonly buttons: readonly (readonly InlineButtonView[])[];
       /** A reply keyboard sent with this message. */
       readonly replyKeyboard?: readonly (readonly ReplyButtonView[])[];
@@ -150,7 +152,8 @@ export function renderReplyKeyboard(rows: readonly (readonly ReplyButtonView[])[
 export function renderEntry(entry: TranscriptEntry, options: RenderOptions = {}): string[] {
   switch (entry.kind) {
     case 'message': {
-      const body = (entry.photo ? `🖼 [photo]${entry.html === '' ? '' : '\n'}` : '') + htmlToText(entry.html, options);
+      const attachment = entry.photo ? '🖼 [photo]' : entry.document !== undefined ? `📄 [document: ${entry.document}]` : '';
+      const body = (attachment !== '' ? `${attachment}${entry.html === '' ? '' : '\n'}` : '') + htmlToText(entry.html, options);
       const [first = '', ...rest] = body.split('\n');
       const lines = [`${entry.edited ? 'bot (edited):' : 'bot:'} ${first}`.trimEnd(), ...rest.map((line) => (line === '' ? '' : INDENT + line))];
       lines.push(...renderInlineButtons(entry.buttons));

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { InlineKeyboardMarkup, Update } from 'telegraf/types';
 import { createApp, type App } from '../../lib/app.js';
-import type { StatusNotification } from '../../lib/backend/schemas.js';
+import type { CommentNotification, StatusNotification } from '../../lib/backend/schemas.js';
 import { loadConfig, type Config, type Env, type LogLevel } from '../../lib/config.js';
 import { createNotifySender, type NotifySender } from '../demo-backend/notify-sender.js';
 import { startDemoBackend, type DemoBackend } from '../demo-backend/server.js';
@@ -25,7 +25,7 @@ import {
   type ReplyButtonView,
   type TranscriptEntry,
 } from './render.js';
-import { callbackUpdate, contactUpdate, photoUpdate, SANDBOX_BOT_TOKEN, textUpdate, type Sender } from './updates.js';
+import { callbackUpdate, contactUpdate, documentUpdate, photoUpdate, SANDBOX_BOT, SANDBOX_BOT_TOKEN, textUpdate, type Sender } from './updates.js';
 
 export type { TranscriptEntry } from './render.js';
 
@@ -160,11 +160,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw error;
   }
 
-  /** What the organisation's backend does on a status change: POST it to the bot's /api/notify. */
-  async function deliverNotification(notification: StatusNotification): Promise<void> {
+  /** What the organisation's backend does on a status change or an agent's comment: POST it to the bot's /api/notify. */
+  async function deliverNotification(notification: StatusNotification | CommentNotification): Promise<void> {
     if (closed) return;
     // Shown before the message it causes; listeners hear of both once the bot has answered.
-    record({ kind: 'notice', text: `demo backend: ${notification.number} is now ${notification.status}` }, { quiet: true });
+    const what = notification.kind === 'comment' ? 'has a new comment from an agent' : `is now ${notification.status}`;
+    record({ kind: 'notice', text: `demo backend: ${notification.number} ${what}` }, { quiet: true });
     // Built on first use: the bot's URL is known only once its server listens.
     notifier ??= createNotifySender({ url: `${botUrl}/api/notify`, secret: notifySecret, maxAttempts: 3 });
     const result = await notifier.send(notification);
@@ -313,6 +314,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         html,
         text: htmlToText(html),
         photo: Array.isArray(message.photo),
+        ...(isDocument(message.document) && { document: message.document.file_name ?? 'file' }),
         buttons: numberInlineButtons(message.reply_markup),
         ...(item.keyboard && { replyKeyboard: item.keyboard }),
       });
@@ -356,6 +358,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (/^\d+$/.test(trimmed)) return press(Number(trimmed));
     if (trimmed === '/contact') return { update: contact(), entries: [{ kind: 'you', text: `you shared your phone number ${person.phone}` }] };
     if (trimmed === '/photo') return { update: photoUpdate({ ...sender }), entries: [{ kind: 'you', text: 'you sent a photo' }] };
+    if (trimmed === '/document') return { update: documentUpdate({ ...sender }), entries: [{ kind: 'you', text: 'you sent a document (report.pdf)' }] };
+    const agent = /^\/agent(\s+--file)?(?:\s+(.+))?$/s.exec(trimmed);
+    if (agent) return agentComment(agent[2] ?? 'Could you tell us which floor it is on?', agent[1] !== undefined);
+    const swipe = /^\/swipe\s+(.+)$/s.exec(trimmed);
+    if (swipe) return swipeReply(swipe[1] ?? '');
     if (trimmed === '/advance') {
       const moved = await backend.advanceStatuses();
       return { entries: moved.length === 0 ? [{ kind: 'notice', text: 'demo backend: no open request to move on' }] : [] };
@@ -363,6 +370,46 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const contactButton = replyKeyboard?.flat().find((b) => b.requestContact && b.label === trimmed);
     if (contactButton) return { update: contact(), entries: [{ kind: 'you', text: `you shared your phone number ${person.phone}` }] };
     return { update: textUpdate({ ...sender, text: input }), entries: [] };
+  }
+
+  /** `/agent [--file] <text>`: an agent comments on the person's newest request (with two sample files). */
+  async function agentComment(text: string, withFiles: boolean): Promise<{ entries: TranscriptEntry[] }> {
+    const newest = backend
+      .requests()
+      .filter((request) => request.telegram.user_id === person.id)
+      .sort((a, b) => b.sequence - a.sequence)[0];
+    if (!newest) return { entries: [{ kind: 'notice', text: 'demo backend: you have no request yet for an agent to comment on' }] };
+    const attachments = withFiles
+      ? [
+          { url: backend.fileUrl('sample.pdf'), file_name: 'inspection-report.pdf', mime_type: 'application/pdf' },
+          { url: backend.fileUrl('photo.png'), file_name: 'new-valve.png', mime_type: 'image/png' },
+        ]
+      : [];
+    const author = 'Sam (service desk)';
+    const comment = backend.addAgentComment(newest.id, { author_name: author, text, attachments });
+    if (!comment) return { entries: [{ kind: 'error', text: `demo backend: ${newest.number} is gone` }] };
+    await deliverNotification({
+      event_id: `comment:${newest.id}:${comment.id}`,
+      kind: 'comment',
+      request_id: newest.id,
+      number: newest.number,
+      telegram_user_id: person.id,
+      comment: { author_name: author, text, attachments },
+    });
+    return { entries: [] };
+  }
+
+  function isDocument(value: unknown): value is { file_name?: string } {
+    return typeof value === 'object' && value !== null;
+  }
+
+  /** `/swipe <text>`: Telegram's swipe-to-reply on the bot's newest message. */
+  function swipeReply(text: string): { update?: Update; entries: TranscriptEntry[] } {
+    const newest = botApi.messagesOf(person.id).at(-1);
+    if (!newest) return { entries: [{ kind: 'error', text: 'there is no message of the bot to reply to' }] };
+    const update = textUpdate({ ...sender, text });
+    const replied = { message_id: Number(newest.message_id), from: SANDBOX_BOT, chat: update.message.chat, date: Number(newest.date ?? 0), text: String(newest.text ?? newest.caption ?? '') };
+    return { update: { ...update, message: { ...update.message, reply_to_message: replied } } as Update, entries: [{ kind: 'you', text: `you replied to the bot's last message: ${text}` }] };
   }
 
   async function deliver(update: Update): Promise<TranscriptEntry[]> {

@@ -115,6 +115,30 @@ describe('sandbox', () => {
     expect(errorsIn(summary)).toEqual([]);
   });
 
+  test('the two-way loop offline: /agent --file, /swipe, Reply and /document', async () => {
+    const you = person(sandbox);
+    await you.send('/new');
+    await you.tap(/Repair/);
+    await you.tap(/Individual/);
+    await you.tap(/Plumbing/);
+    await you.send('The bathroom tap drips all night long');
+    await you.tap(/Skip/);
+    await you.send('Skip ⏭');
+    await you.tap(/Confirm/);
+    const asked = await you.send('/agent --file Which floor is it on?');
+    expect(errorsIn(asked)).toEqual([]);
+    expect(textOf(asked)).toContain('Which floor is it on?');
+    expect(messagesIn(asked).map((m) => (m.photo ? 'photo' : (m.document ?? 'text')))).toEqual(['text', 'inspection-report.pdf', 'photo']);
+    const swiped = await you.send('/swipe Second floor, flat 12');
+    expect(textOf(swiped)).toContain('Added to');
+    expect(textOf(swiped)).toContain('Second floor, flat 12');
+    await you.send('/agent Thanks, we come at 9.');
+    await you.tap(/Reply/);
+    const documented = await you.send('/document');
+    expect(errorsIn(documented)).toEqual([]);
+    expect(textOf(documented)).toContain('📎 report.pdf');
+  });
+
   test('a number that is no button is an error and sends nothing', async () => {
     await sandbox.send('/start');
     const calls = sandbox.botApi.calls.length;

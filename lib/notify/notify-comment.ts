@@ -1,0 +1,85 @@
+import type { Telegram } from 'telegraf';
+import type { AgentFile, CommentNotification } from '../backend/schemas.js';
+import { encodeCallback } from '../bot/callback-data.js';
+import { escapeHtml } from '../bot/views/html.js';
+import { MESSAGE_LIMIT } from '../bot/views/request-thread.js';
+import type { SendAttachmentResult } from '../files/send-attachment.js';
+import { messages, type Lang } from '../i18n/index.js';
+
+type TelegrafSignal = NonNullable<Parameters<Telegram['callApi']>[2]>['signal'];
+
+export interface CommentNotificationDeps {
+  readonly telegram: Telegram;
+  /** Downloads an agent's file and uploads it to the chat (lib/files/send-attachment.ts). */
+  readonly sendAttachment: (telegram: Telegram, chatId: number, file: AgentFile, extra: { readonly reply_parameters: { readonly message_id: number } }) => Promise<SendAttachmentResult>;
+}
+
+/**
+ * An agent's comment, as the person reads it: who wrote on which request, the text, Reply (or a
+ * swipe) to answer and a way to the request; then each file, under the text. The text goes first
+ * and always arrives: a file the bot cannot fetch is told as such in one line of its own.
+ * @returns the ids of the text message and of each file sent: a swipe-reply to any of them answers the agent.
+ */
+export async function sendCommentNotification(
+  deps: CommentNotificationDeps,
+  event: CommentNotification,
+  lang: Lang,
+  options: { readonly signal?: AbortSignal; readonly deadline?: number } = {},
+): Promise<readonly [number, ...number[]]> {
+  const t = messages(lang);
+  const chatId = event.telegram_user_id;
+  const number = escapeHtml(event.number);
+  const head = t.agentComment(number, escapeHtml(event.comment.author_name ?? t.threadAgent));
+  const hint = `<i>${t.agentCommentReplyHint}</i>`;
+  const room = MESSAGE_LIMIT - head.length - hint.length - 4;
+  const body = event.comment.text?.trim() ? fit(escapeHtml(event.comment.text.trim()), room, t.threadShortened) : '';
+  const message = await deps.telegram.callApi(
+    'sendMessage',
+    {
+      chat_id: chatId,
+      text: [head, body, hint].filter((part) => part !== '').join('\n\n'),
+      parse_mode: 'HTML',
+      reply_markup: {
+        inline_keyboard: [
+          [
+            { text: t.buttonReply, callback_data: encodeCallback({ kind: 'reply', requestId: event.request_id }) },
+            { text: t.buttonViewRequest(event.number), callback_data: encodeCallback({ kind: 'open-request', lang, requestId: event.request_id }) },
+          ],
+        ],
+      },
+    },
+    { signal: options.signal as TelegrafSignal },
+  );
+
+  const sent: [number, ...number[]] = [message.message_id];
+  const undelivered: string[] = [];
+  for (const file of event.comment.attachments) {
+    // Past the deadline the event's lease may end: the rest are told, not sent.
+    if (options.deadline !== undefined && Date.now() > options.deadline) {
+      undelivered.push(file.file_name);
+      continue;
+    }
+    // One file after the other, in the agent's order, each under the comment.
+    const result = await deps.sendAttachment(deps.telegram, chatId, file, { reply_parameters: { message_id: message.message_id } });
+    if (result.delivered) sent.push(result.messageId);
+    else undelivered.push(file.file_name);
+  }
+  if (undelivered.length > 0) {
+    await deps.telegram.callApi('sendMessage', {
+      chat_id: chatId,
+      text: undelivered.map((name) => t.fileNotDelivered(escapeHtml(name))).join('\n'),
+      parse_mode: 'HTML',
+      reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
+    });
+  }
+  return sent;
+}
+
+/** Escaped text cut to `room` characters at a character boundary outside any HTML entity. */
+function fit(escaped: string, room: number, shortened: string): string {
+  if (escaped.length <= room) return escaped;
+  let cut = Math.max(0, room - shortened.length);
+  const entity = escaped.lastIndexOf('&', cut);
+  if (entity !== -1 && escaped.indexOf(';', entity) >= cut) cut = entity;
+  return escaped.slice(0, cut) + shortened;
+}
