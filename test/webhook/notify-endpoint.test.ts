@@ -227,10 +227,10 @@ describe('store round trips', () => {
     expect(bridgeRequests() - before).toBe(1);
   });
 
-  test('without event_id: the language read only', async () => {
+  test('without event_id: the language read before, the swipe-reply record after', async () => {
     const before = bridgeRequests();
     await post(statusEvent());
-    expect(bridgeRequests() - before).toBe(1);
+    expect(bridgeRequests() - before).toBe(2);
   });
 
   test('store down: an event is not sent blind (503, then delivered once); without event_id it is sent', async () => {
@@ -247,7 +247,8 @@ describe('store round trips', () => {
     expect(sentTo(event.telegram_user_id)).toEqual([]);
     expect(sentAnyway).toMatchObject({ status: 200, body: { delivered: true } });
     expect(delivered(bare.telegram_user_id)).toHaveLength(1);
-    expect(harness.logs.slice(from).filter((line) => String(line.msg).startsWith('[store]')).map((line) => line.level)).toEqual(['error', 'warn']);
+    // The refusal (error), the language (warn), the swipe-reply record of the message sent anyway (warn).
+    expect(harness.logs.slice(from).filter((line) => String(line.msg).startsWith('[store]')).map((line) => line.level)).toEqual(['error', 'warn', 'warn']);
     expect(await post(event)).toMatchObject({ status: 200, body: { delivered: true } });
     expect(delivered(event.telegram_user_id)).toHaveLength(1);
   });
