@@ -95,7 +95,17 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   });
   const catalog = createCatalog({ source: backend, cache, ttlSeconds: config.cache.catalogTtlSeconds });
   const submissionLimiter = createSubmissionLimiter({ redis: upstash?.redis, prefix: `${namespace}:ratelimit:submit`, logger });
-  const deps: BotDeps = { logger, store, backend, catalog, cache, metrics, submissionLimiter, adminUserIds: config.adminUserIds };
+  const deps: BotDeps = {
+    logger,
+    store,
+    backend,
+    catalog,
+    cache,
+    metrics,
+    submissionLimiter,
+    adminUserIds: config.adminUserIds,
+    identity: () => identity(),
+  };
 
   const telegramOptions = { apiRoot: config.telegram.apiRoot };
   const bot = createBot({
@@ -107,11 +117,13 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     statePolicy: options.statePolicy,
     updateLeaseSeconds: config.updateLeaseSeconds,
     floodLimit: options.floodLimit,
-    identity: async () => {
-      await identityResolved();
-      return bot.botInfo ?? provisionalBotInfo(config.telegram.token);
-    },
+    identity: () => identity(),
   });
+  /** The bot's full identity once resolved (getMe, cached in the store); the provisional one before. */
+  async function identity() {
+    await identityResolved();
+    return bot.botInfo ?? provisionalBotInfo(config.telegram.token);
+  }
 
   const identityResolved = backgroundBotInfo({
     store,

@@ -1,4 +1,5 @@
 import type { Context } from 'telegraf';
+import type { UserFromGetMe } from 'telegraf/types';
 import type { BackendClient } from '../backend/backend-client.js';
 import type { TwoTierCache } from '../cache/two-tier-cache.js';
 import type { Catalog } from '../catalog/catalog.js';
@@ -20,6 +21,8 @@ export interface BotDeps {
   readonly metrics: MetricsRecorder;
   readonly submissionLimiter: SubmissionLimiter;
   readonly adminUserIds: ReadonlySet<number>;
+  /** The bot's full identity (its username for deep links) once known; `ctx.botInfo` when omitted. */
+  readonly identity?: () => Promise<UserFromGetMe>;
 }
 
 /** Per-update state, set by the middleware before any handler runs. */

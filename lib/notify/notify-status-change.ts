@@ -5,6 +5,7 @@ import { escapeHtml } from '../bot/views/html.js';
 import { DEFAULT_LANG, messages } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { parseSession, sessionKey } from '../session/session.js';
+import { statusActionRows } from './status-actions.js';
 import type { KvStore } from '../store/kv-store.js';
 
 export type NotifyResult = { readonly delivered: true; readonly messageId: number } | { readonly delivered: false; readonly reason: 'blocked' };
@@ -39,6 +40,7 @@ export async function notifyStatusChange(
               callback_data: encodeCallback({ kind: 'open-request', lang, requestId: notification.request_id }),
             },
           ],
+          ...statusActionRows(t, notification),
         ],
       },
     });
