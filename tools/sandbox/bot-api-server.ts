@@ -65,6 +65,8 @@ export interface BotApiServer {
   sentTexts(chatId?: number): string[];
   /** The bot's messages in a chat as they stand now (edits applied, deletions gone), oldest first. */
   messagesOf(chatId: number): Record<string, unknown>[];
+  /** The bytes of a file the bot uploaded (or one the server made up for an unknown id), by file id. */
+  fileData(fileId: string): Buffer | undefined;
   /** Forgets calls, messages, files, queued failures and the connection count; keeps latency and the bot user. */
   reset(): void;
   setLatency(ms: number): void;
@@ -404,6 +406,7 @@ export async function startBotApiServer(opts: BotApiServerOptions = {}): Promise
         .map(([, stored]) => stored.message)
         .sort((a, b) => Number(a.message_id) - Number(b.message_id));
     },
+    fileData: (fileId) => files.get(fileId)?.data,
     reset() {
       calls.length = 0;
       connections = 0; // open keep-alive sockets stay; from here on only new ones count

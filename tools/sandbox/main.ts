@@ -78,7 +78,8 @@ function banner(sandbox: Sandbox, logs: LogSetup, tokenSet: boolean): string {
     `  store     ${store}`,
     `  bot logs  ${logs.where}`,
     ...(tokenSet ? ['  TELEGRAM_BOT_TOKEN is set but not used here: `npm run dev` runs the bot on the real Telegram.'] : []),
-    `Type a message. A number presses that button · /contact shares your phone · /photo sends a photo · /advance moves statuses on now · ${QUIT}`,
+    `Type a message. A number presses that button · /contact shares your phone · /photo sends a photo · /advance moves statuses on now · ` +
+      `/resolve resolves your newest request · /start <payload> opens a deep link · /link makes a QR poster · ${QUIT}`,
     '',
   ].join('\n');
 }
