@@ -48,6 +48,7 @@ export const RELIABILITY_FILES = [
   'fuzz',
   'security',
   'load',
+  'lifecycle',
 ] as const;
 
 export type ReliabilityFile = (typeof RELIABILITY_FILES)[number];
