@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { messages } from '../../lib/i18n/index.js';
 import { sessionKey } from '../../lib/session/session.js';
 import { keyNamespace } from '../../lib/store/key-namespace.js';
-import { startHarness, type BotInstance, type Harness } from '../support/bot-harness.js';
+import { startHarness, updateLines, type BotInstance, type Harness } from '../support/bot-harness.js';
 import { current, lifecycleCalls, rateElsewhere, requestsAtBackend } from '../support/lifecycle.js';
 import { Person } from '../support/person.js';
 import { redisOf, storedSession } from '../support/reliability.js';
@@ -216,6 +216,21 @@ describe('rating', () => {
     expect(lifecycleCalls(harness.backend, request.id, { action: 'rating' }).map((entry) => entry.outcome)).toEqual(['applied', 'refused']);
   });
 
+  test('a closed request not rated yet offers the stars on its details', async () => {
+    const p = person();
+    const [request] = await requestsAtBackend(harness.backend, p.userId);
+    await harness.backend.setStatus(request?.id ?? '', 'closed', 'Closed by the desk');
+    await p.say('/my');
+    await p.tap(request?.number ?? '');
+    expect(p.labels().slice(0, 5)).toEqual(['1⭐', '2⭐', '3⭐', '4⭐', '5⭐']);
+    expect(p.screen().text).not.toContain('Your rating');
+    await p.tap('2⭐');
+    await p.tap('Send rating');
+    await p.tap(`View ${request?.number}`);
+    expect(p.screen().text).toContain('Your rating: ⭐⭐');
+    expect(p.labels().join(' ')).not.toContain('⭐');
+  });
+
   test('a comment that is no text, or too long, is corrected and the question stays', async () => {
     const p = person();
     const [request] = await requestsAtBackend(harness.backend, p.userId);
@@ -272,4 +287,12 @@ describe('a question the bot asked', () => {
     expect(p.screen().text).toContain('add a photo');
     expect(harness.backend.lifecycleLog().filter((entry) => entry.key.startsWith(`tg-${p.userId}-`))).toEqual([]);
   });
+});
+
+test('every update of this file stayed within 2 Redis round trips', () => {
+  const lines = updateLines(harness);
+  expect(lines.length).toBeGreaterThan(50);
+  const handlers = new Set(lines.map((line) => line.handler));
+  for (const handler of ['cancel-request', 'solved', 'reopen', 'rating', 'never-mind', 'my-requests', 'request-details']) expect(handlers).toContain(handler);
+  expect(lines.filter((line) => Number(line.redis_round_trips) > 2)).toEqual([]);
 });
