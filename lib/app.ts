@@ -115,6 +115,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     adminUserIds: config.adminUserIds,
     sendAttachment: (telegram, chatId, attachment, extra) =>
       sendAttachment({ telegram, backendOrigin: config.backend.url, backendApiKey: config.backend.apiKey, timeoutMs: config.backend.timeoutMs, logger }, chatId, attachment, extra),
+    identity: () => identity(),
   };
 
   const telegramOptions = { apiRoot: config.telegram.apiRoot };
@@ -127,11 +128,13 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     statePolicy: options.statePolicy,
     updateLeaseSeconds: config.updateLeaseSeconds,
     floodLimit: options.floodLimit,
-    identity: async () => {
-      await identityResolved();
-      return bot.botInfo ?? provisionalBotInfo(config.telegram.token);
-    },
+    identity: () => identity(),
   });
+  /** The bot's full identity once resolved (getMe, cached in the store); the provisional one before. */
+  async function identity() {
+    await identityResolved();
+    return bot.botInfo ?? provisionalBotInfo(config.telegram.token);
+  }
 
   // One per instance: its send pace is shared by every notification the instance serves.
   const deliverNotification = createNotificationDelivery({ telegram: bot.telegram, store, logger, sendAttachment: deps.sendAttachment }, options.notify);

@@ -206,6 +206,19 @@ export function loadConfig(env: Env): Config {
   };
 }
 
+/**
+ * Only the Telegram part of the configuration, for tools that talk to Telegram and nothing else
+ * (`npm run link` asks getMe for the bot's username): the other variables are not required.
+ * @throws ConfigError listing every problem of those variables.
+ */
+export function loadTelegramConfig(env: Env): Config['telegram'] {
+  const TelegramSchema = v.pick(EnvSchema, ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'TELEGRAM_API_ROOT']);
+  const parsed = v.safeParse(TelegramSchema, withoutEmpty(env), { abortPipeEarly: true });
+  if (!parsed.success) throw new ConfigError(parsed.issues.map((issue) => issue.message));
+  const e = parsed.output;
+  return { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT };
+}
+
 /** The environment of this process. The only place `process.env` is read. */
 export function processEnv(): Env {
   return process.env;

@@ -11,15 +11,20 @@ import {
   CreatedRequestSchema,
   ErrorBodySchema,
   RequestDetailsSchema,
-  RequestSummaryListSchema,
+  RequestPageSchema,
   RequestTypeListSchema,
   ServiceCategoryListSchema,
   SideListSchema,
   type CreatedComment,
+  type CancelRequest,
+  type ConfirmResolution,
   type CreatedRequest,
   type NewComment,
   type NewRequest,
+  type RateRequest,
+  type ReopenRequest,
   type RequestDetails,
+  type RequestPage,
   type RequestSummary,
   type RequestType,
   type ServiceCategory,
@@ -68,8 +73,13 @@ export interface BackendClient {
    * `created` is false when the backend answered with a request it already had (200).
    */
   createRequest(body: NewRequest, idempotencyKey: string): Promise<{ request: CreatedRequest; created: boolean }>;
-  /** The user's requests, newest first. */
+  /** The user's requests, newest first (the first page only, when the backend pages). */
   listRequests(telegramUserId: number, limit?: number): Promise<RequestSummary[]>;
+  /**
+   * One page of the user's requests, newest first; `nextCursor` names the next (older) page.
+   * Backends that do not page answer a plain array: that is the only page.
+   */
+  listRequestPage(telegramUserId: number, page: RequestPageQuery): Promise<RequestPage>;
   /** Rejects with a `BackendError` of status 404 when there is no such request. */
   getRequest(id: string): Promise<RequestDetails>;
   /**
@@ -77,9 +87,26 @@ export interface BackendClient {
    * Rejects with status 404 (not the person's request) or 409 (it no longer takes comments).
    */
   addComment(requestId: string, body: NewComment, idempotencyKey: string): Promise<{ comment: CreatedComment; created: boolean }>;
+  /**
+   * The lifecycle calls: each answers the request as it stands after the change. Retrying with the
+   * same `idempotencyKey` never acts twice; a change the request's status does not allow (or a
+   * second rating, or one reopen too many) rejects with a `BackendError` of status 409.
+   */
+  cancelRequest(id: string, body: CancelRequest, idempotencyKey: string): Promise<RequestDetails>;
+  confirmResolution(id: string, body: ConfirmResolution, idempotencyKey: string): Promise<RequestDetails>;
+  reopenRequest(id: string, body: ReopenRequest, idempotencyKey: string): Promise<RequestDetails>;
+  rateRequest(id: string, body: RateRequest, idempotencyKey: string): Promise<RequestDetails>;
   poolStats(): BackendPoolStats;
   /** Closes the pool's connections; later calls fail with kind `network`. */
   close(): Promise<void>;
+}
+
+export interface RequestPageQuery {
+  readonly limit: number;
+  /** The `next_cursor` of the page before; the newest page without it. */
+  readonly cursor?: string;
+  /** Only requests that are not closed, rejected or cancelled. */
+  readonly openOnly?: boolean;
 }
 
 /**
@@ -98,6 +125,10 @@ export const backendRoutes = {
   listRequests: { method: 'GET', template: '/requests?telegram_user_id=:id&limit=:n', pattern: /^\/requests$/ },
   getRequest: { method: 'GET', template: '/requests/:id', pattern: /^\/requests\/[^/]+$/ },
   addComment: { method: 'POST', template: '/requests/:id/comments', pattern: /^\/requests\/[^/]+\/comments$/ },
+  cancelRequest: { method: 'POST', template: '/requests/:id/cancel', pattern: /^\/requests\/[^/]+\/cancel$/ },
+  confirmResolution: { method: 'POST', template: '/requests/:id/confirm', pattern: /^\/requests\/[^/]+\/confirm$/ },
+  reopenRequest: { method: 'POST', template: '/requests/:id/reopen', pattern: /^\/requests\/[^/]+\/reopen$/ },
+  rateRequest: { method: 'POST', template: '/requests/:id/rating', pattern: /^\/requests\/[^/]+\/rating$/ },
 } as const;
 
 export type BackendRoute = keyof typeof backendRoutes;
@@ -148,7 +179,14 @@ export function contractCalls(call: ContractCall): Omit<BackendClient, 'poolStat
     },
     async listRequests(telegramUserId, limit = 10) {
       const searchParams = { telegram_user_id: telegramUserId, limit };
-      return (await call('listRequests', 'requests', RequestSummaryListSchema, { searchParams })).data;
+      return (await call('listRequests', 'requests', RequestPageSchema, { searchParams })).data.items;
+    },
+    async listRequestPage(telegramUserId, page) {
+      const searchParams: Record<string, string | number> = { telegram_user_id: telegramUserId, limit: page.limit };
+      if (page.cursor !== undefined) searchParams.cursor = page.cursor;
+      if (page.openOnly === true) searchParams.status = 'open';
+      // Same route as listRequests: one call of the contract, logged and measured as one.
+      return (await call('listRequests', 'requests', RequestPageSchema, { searchParams })).data;
     },
     async getRequest(id) {
       return (await call('getRequest', `requests/${encodeURIComponent(id)}`, RequestDetailsSchema)).data;
@@ -160,7 +198,17 @@ export function contractCalls(call: ContractCall): Omit<BackendClient, 'poolStat
       });
       return { comment: data, created: status === 201 };
     },
+    cancelRequest: (id, body, key) => lifecycle('cancelRequest', id, 'cancel', body, key),
+    confirmResolution: (id, body, key) => lifecycle('confirmResolution', id, 'confirm', body, key),
+    reopenRequest: (id, body, key) => lifecycle('reopenRequest', id, 'reopen', body, key),
+    rateRequest: (id, body, key) => lifecycle('rateRequest', id, 'rating', body, key),
   };
+
+  /** A lifecycle POST: idempotent thanks to its key, so retried like the submission. */
+  async function lifecycle(route: BackendRoute, id: string, action: string, body: object, idempotencyKey: string): Promise<RequestDetails> {
+    const init = { json: body, headers: { 'idempotency-key': idempotencyKey } };
+    return (await call(route, `requests/${encodeURIComponent(id)}/${action}`, RequestDetailsSchema, init)).data;
+  }
 }
 
 /**

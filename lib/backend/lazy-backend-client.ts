@@ -26,8 +26,13 @@ export function lazyBackendClient(load: () => Promise<BackendClient>, maxConnect
     listServiceCategories: async (requestTypeId, sideId) => (await client()).listServiceCategories(requestTypeId, sideId),
     createRequest: async (body, idempotencyKey) => (await client()).createRequest(body, idempotencyKey),
     listRequests: async (telegramUserId, limit) => (await client()).listRequests(telegramUserId, limit),
+    listRequestPage: async (telegramUserId, page) => (await client()).listRequestPage(telegramUserId, page),
     getRequest: async (id) => (await client()).getRequest(id),
     addComment: async (requestId, body, idempotencyKey) => (await client()).addComment(requestId, body, idempotencyKey),
+    cancelRequest: async (id, body, key) => (await client()).cancelRequest(id, body, key),
+    confirmResolution: async (id, body, key) => (await client()).confirmResolution(id, body, key),
+    reopenRequest: async (id, body, key) => (await client()).reopenRequest(id, body, key),
+    rateRequest: async (id, body, key) => (await client()).rateRequest(id, body, key),
     poolStats: (): BackendPoolStats =>
       loaded?.poolStats() ?? { connected: 0, free: 0, pending: 0, running: 0, size: 0, maxConnections },
     close: async () => {

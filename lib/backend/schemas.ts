@@ -25,9 +25,17 @@ export const REQUEST_STATUSES = [
   'resolved',
   'closed',
   'rejected',
+  'cancelled',
 ] as const;
 export const RequestStatusSchema = v.picklist(REQUEST_STATUSES);
 export type RequestStatus = v.InferOutput<typeof RequestStatusSchema>;
+
+/** Statuses nothing follows: the person can no longer act on the request. The rest are "open". */
+export const FINAL_STATUSES: readonly RequestStatus[] = ['closed', 'rejected', 'cancelled'];
+
+export function isOpenStatus(status: RequestStatus): boolean {
+  return !FINAL_STATUSES.includes(status);
+}
 
 export const RequestTypeSchema = v.object({ id: PositiveId, name: Name });
 export type RequestType = v.InferOutput<typeof RequestTypeSchema>;
@@ -62,6 +70,21 @@ const summaryEntries = {
 export const RequestSummarySchema = v.object(summaryEntries);
 export type RequestSummary = v.InferOutput<typeof RequestSummarySchema>;
 export const RequestSummaryListSchema = v.array(RequestSummarySchema);
+
+/**
+ * The answer to `GET /requests`: a page `{"items", "next_cursor"}` from backends that page, or the
+ * plain array of backends that do not (then there is no next page). Both become `{items, nextCursor}`.
+ */
+export const RequestPageSchema = v.pipe(
+  v.union([
+    RequestSummaryListSchema,
+    v.object({ items: RequestSummaryListSchema, next_cursor: v.nullish(v.pipe(v.string(), v.nonEmpty(), v.maxLength(1024))) }),
+  ]),
+  v.transform((answer) =>
+    Array.isArray(answer) ? { items: answer, nextCursor: undefined } : { items: answer.items, nextCursor: answer.next_cursor ?? undefined },
+  ),
+);
+export type RequestPage = v.InferOutput<typeof RequestPageSchema>;
 
 export const StatusHistoryEntrySchema = v.object({
   status: RequestStatusSchema,
@@ -110,6 +133,13 @@ export const CommentSchema = v.object({
   at: Timestamp,
 });
 export type Comment = v.InferOutput<typeof CommentSchema>;
+export const RATING_MIN = 1;
+export const RATING_MAX = 5;
+const Score = v.pipe(v.number(), v.integer(), v.minValue(RATING_MIN), v.maxValue(RATING_MAX));
+
+/** The person's rating of the service, once per request. */
+export const RatingSchema = v.object({ score: Score, comment: OptionalText, at: v.optional(Timestamp) });
+export type Rating = v.InferOutput<typeof RatingSchema>;
 
 /** The answer to `GET /requests/{id}`: the summary plus its history and optional details. */
 export const RequestDetailsSchema = v.object({
@@ -123,6 +153,12 @@ export const RequestDetailsSchema = v.object({
   attachments: v.optional(v.array(AttachmentSchema)),
   /** The thread, oldest first; backends without comments omit it. */
   comments: v.optional(v.array(CommentSchema), []),
+  location: OptionalText,
+  /** `null` or missing: not rated yet. */
+  rating: v.pipe(
+    v.nullish(RatingSchema),
+    v.transform((value) => value ?? undefined),
+  ),
 });
 export type RequestDetails = v.InferOutput<typeof RequestDetailsSchema>;
 
@@ -134,6 +170,10 @@ export type ErrorBody = v.InferOutput<typeof ErrorBodySchema>;
 
 /** Longest description we send: one Telegram message. */
 export const MAX_DESCRIPTION_LENGTH = 4096;
+/** Longest location a deep link carries (characters). */
+export const MAX_LOCATION_LENGTH = 32;
+/** Longest reason (cancel, reopen) or rating comment we send. */
+export const MAX_REASON_LENGTH = 1000;
 
 /** The body of `POST /requests`. The demo backend validates requests with it. */
 export const NewRequestSchema = v.object({
@@ -143,6 +183,8 @@ export const NewRequestSchema = v.object({
   description: v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(MAX_DESCRIPTION_LENGTH)),
   contact_phone: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(32))),
   attachments: v.optional(v.pipe(v.array(AttachmentSchema), v.maxLength(10))),
+  /** Where the problem is, from a deep link (a QR poster on a door, a lift, a machine). */
+  location: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(MAX_LOCATION_LENGTH))),
   telegram: v.object({
     user_id: PositiveId,
     // Group and channel chats have negative ids; private chats equal the user id.
@@ -182,6 +224,28 @@ export const EventIdSchema = v.pipe(
   v.string(),
   v.regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'event_id must be 1-128 characters of A-Z, a-z, 0-9, _ . : -'),
 );
+const Reason = v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(MAX_REASON_LENGTH));
+/** Every lifecycle call names the person acting, so the backend checks ownership too. */
+const actor = { telegram_user_id: PositiveId };
+
+/** `POST /requests/{id}/cancel`: allowed while the request is new, in progress or waiting for the customer. */
+export const CancelRequestSchema = v.object({ ...actor, reason: v.optional(Reason) });
+export type CancelRequest = v.InferOutput<typeof CancelRequestSchema>;
+
+/** `POST /requests/{id}/confirm`: the customer accepts the solution of a resolved request (it closes). */
+export const ConfirmResolutionSchema = v.object({ ...actor });
+export type ConfirmResolution = v.InferOutput<typeof ConfirmResolutionSchema>;
+
+/** `POST /requests/{id}/reopen`: the solution did not help; a reason in words, a photo, or both. */
+export const ReopenRequestSchema = v.pipe(
+  v.object({ ...actor, reason: v.optional(Reason), attachments: v.optional(v.pipe(v.array(AttachmentSchema), v.maxLength(10))) }),
+  v.check((body) => body.reason !== undefined || (body.attachments?.length ?? 0) > 0, 'a reason or an attachment is required'),
+);
+export type ReopenRequest = v.InferOutput<typeof ReopenRequestSchema>;
+
+/** `POST /requests/{id}/rating`: once per request, on a resolved or closed one. */
+export const RateRequestSchema = v.object({ ...actor, score: Score, comment: v.optional(Reason) });
+export type RateRequest = v.InferOutput<typeof RateRequestSchema>;
 
 /** The body the backend POSTs to `/api/notify` when a request changes status. */
 export const StatusNotificationSchema = v.object({

@@ -34,12 +34,50 @@ export type CallbackAction =
   | { readonly kind: 'retry-comment'; readonly requestId: string }
   /** A file of the thread, by its place in the request's comments. */
   | { readonly kind: 'file'; readonly lang: Lang; readonly requestId: string; readonly commentIndex: number; readonly fileIndex: number }
-  | { readonly kind: 'cache-clear' };
+  | { readonly kind: 'cache-clear' }
+  /**
+   * A page of My requests: the filter, and where the page starts (none: the newest). The backend's
+   * cursor travels in the button when it fits, else the button names a copy kept in the store.
+   */
+  | { readonly kind: 'requests-page'; readonly lang: Lang; readonly openOnly: boolean; readonly cursor?: string; readonly cursorRef?: string }
+  /** Lifecycle of the person's own request (issue 11); the id is checked against its owner every time. */
+  | { readonly kind: 'cancel-ask'; readonly lang: Lang; readonly requestId: string }
+  | { readonly kind: 'cancel-yes'; readonly requestId: string }
+  /** Skip on the reason prompt: cancel without a reason. */
+  | { readonly kind: 'cancel-send'; readonly requestId: string }
+  | { readonly kind: 'solved'; readonly requestId: string }
+  | { readonly kind: 'reopen'; readonly requestId: string }
+  | { readonly kind: 'rate'; readonly requestId: string; readonly score: number }
+  /** Send rating on the comment prompt: the chosen score without a comment. */
+  | { readonly kind: 'rate-send'; readonly requestId: string }
+  /** Never mind on a question the bot asked (a reason, a comment, a location). */
+  | { readonly kind: 'drop-pending' }
+  /** `/link` (admins): the catalogue, browsed like a new request, ends in a link and its QR code. */
+  | { readonly kind: 'link-types'; readonly lang: Lang }
+  | { readonly kind: 'link-sides'; readonly lang: Lang; readonly typeId: number }
+  | { readonly kind: 'link-categories'; readonly lang: Lang; readonly typeId: number; readonly sideId: number; readonly page: number }
+  | { readonly kind: 'link-pick'; readonly typeId: number; readonly sideId: number; readonly categoryId: number }
+  | { readonly kind: 'link-skip' };
 
 export type CallbackKind = CallbackAction['kind'];
 
 /** Actions that only render: they need neither the session nor cross-instance de-duplication. */
-const STATELESS = new Set<CallbackKind>(['menu', 'help', 'types', 'sides', 'categories', 'my-requests', 'request', 'open-request', 'file']);
+const STATELESS = new Set<CallbackKind>([
+  'menu',
+  'help',
+  'types',
+  'sides',
+  'categories',
+  'my-requests',
+  'request',
+  'open-request',
+  'file',
+  'requests-page',
+  'cancel-ask',
+  'link-types',
+  'link-sides',
+  'link-categories',
+]);
 
 export function isStateless(action: CallbackAction): boolean {
   return STATELESS.has(action.kind);
@@ -50,6 +88,15 @@ const ID = /^[1-9]\d{0,9}$/;
 const DRAFT_ID = /^[A-Za-z0-9_-]{4,24}$/;
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,48}$/;
 const STEP = /^[a-z_]{1,16}$/;
+/** A backend cursor that can travel in a button as it is (no `:`, which separates the fields). */
+const CURSOR = /^[A-Za-z0-9_.=+/-]{1,56}$/;
+const CURSOR_REF = /^[A-Za-z0-9_-]{8,16}$/;
+const SCORE = /^[1-5]$/;
+
+/** Whether a page button can carry this backend cursor itself (else it carries a stored copy's name). */
+export function cursorFitsInButton(cursor: string): boolean {
+  return CURSOR.test(cursor) && Buffer.byteLength(`rp:xx:o:${cursor}`) <= MAX_BYTES;
+}
 
 export function encodeCallback(action: CallbackAction): string {
   const parts = ((): (string | number)[] => {
@@ -89,11 +136,41 @@ export function encodeCallback(action: CallbackAction): string {
       case 'comment':
         return ['cm', action.requestId];
       case 'reply':
-        return ['rp', action.requestId];
+        return ['ry', action.requestId];
       case 'retry-comment':
         return ['cr', action.requestId];
       case 'file':
         return ['fl', action.lang, action.requestId, action.commentIndex, action.fileIndex];
+      case 'requests-page': {
+        const start = action.cursor ?? (action.cursorRef !== undefined ? `~${action.cursorRef}` : undefined);
+        return ['rp', action.lang, action.openOnly ? 'o' : 'a', ...(start !== undefined ? [start] : [])];
+      }
+      case 'cancel-ask':
+        return ['ca', action.lang, action.requestId];
+      case 'cancel-yes':
+        return ['cy', action.requestId];
+      case 'cancel-send':
+        return ['cn', action.requestId];
+      case 'solved':
+        return ['sv', action.requestId];
+      case 'reopen':
+        return ['ro', action.requestId];
+      case 'rate':
+        return ['rt', action.requestId, action.score];
+      case 'rate-send':
+        return ['rs', action.requestId];
+      case 'drop-pending':
+        return ['dp'];
+      case 'link-types':
+        return ['lt', action.lang];
+      case 'link-sides':
+        return ['ls', action.lang, action.typeId];
+      case 'link-categories':
+        return ['lc', action.lang, action.typeId, action.sideId, action.page];
+      case 'link-pick':
+        return ['lp', action.typeId, action.sideId, action.categoryId];
+      case 'link-skip':
+        return ['lk'];
     }
   })();
   const data = parts.join(':');
@@ -139,10 +216,10 @@ export function decodeCallback(data: unknown): CallbackAction | undefined {
     case 'o':
       return lang && b !== undefined && REQUEST_ID.test(b) && only(2) ? { kind: 'open-request', lang, requestId: b } : undefined;
     case 'cm':
-    case 'rp':
+    case 'ry':
     case 'cr': {
       if (a === undefined || !REQUEST_ID.test(a) || !only(1)) return undefined;
-      const kind = code === 'cm' ? 'comment' : code === 'rp' ? 'reply' : 'retry-comment';
+      const kind = code === 'cm' ? 'comment' : code === 'ry' ? 'reply' : 'retry-comment';
       return { kind, requestId: a };
     }
     case 'fl': {
@@ -177,6 +254,50 @@ export function decodeCallback(data: unknown): CallbackAction | undefined {
       return lang && only(1) ? { kind: 'set-lang', lang } : undefined;
     case 'cc':
       return only(0) ? { kind: 'cache-clear' } : undefined;
+    case 'rp': {
+      const openOnly = b === 'o' ? true : b === 'a' ? false : undefined;
+      if (!lang || openOnly === undefined || d !== undefined) return undefined;
+      if (c === undefined) return { kind: 'requests-page', lang, openOnly };
+      if (c.startsWith('~')) return CURSOR_REF.test(c.slice(1)) ? { kind: 'requests-page', lang, openOnly, cursorRef: c.slice(1) } : undefined;
+      return CURSOR.test(c) ? { kind: 'requests-page', lang, openOnly, cursor: c } : undefined;
+    }
+    case 'ca':
+      return lang && b !== undefined && REQUEST_ID.test(b) && only(2) ? { kind: 'cancel-ask', lang, requestId: b } : undefined;
+    case 'cy':
+    case 'cn':
+    case 'sv':
+    case 'ro':
+    case 'rs': {
+      if (a === undefined || !REQUEST_ID.test(a) || !only(1)) return undefined;
+      const kinds = { cy: 'cancel-yes', cn: 'cancel-send', sv: 'solved', ro: 'reopen', rs: 'rate-send' } as const;
+      return { kind: kinds[code], requestId: a };
+    }
+    case 'rt':
+      return a !== undefined && REQUEST_ID.test(a) && b !== undefined && SCORE.test(b) && only(2)
+        ? { kind: 'rate', requestId: a, score: Number(b) }
+        : undefined;
+    case 'dp':
+      return only(0) ? { kind: 'drop-pending' } : undefined;
+    case 'lk':
+      return only(0) ? { kind: 'link-skip' } : undefined;
+    case 'lt':
+      return lang && only(1) ? { kind: 'link-types', lang } : undefined;
+    case 'ls': {
+      const typeId = id(b);
+      return lang && typeId && only(2) ? { kind: 'link-sides', lang, typeId } : undefined;
+    }
+    case 'lc': {
+      const typeId = id(b);
+      const sideId = id(c);
+      const page = d !== undefined && /^\d{1,3}$/.test(d) ? Number(d) : undefined;
+      return lang && typeId && sideId && page !== undefined ? { kind: 'link-categories', lang, typeId, sideId, page } : undefined;
+    }
+    case 'lp': {
+      const typeId = id(a);
+      const sideId = id(b);
+      const categoryId = id(c);
+      return typeId && sideId && categoryId && only(3) ? { kind: 'link-pick', typeId, sideId, categoryId } : undefined;
+    }
     default:
       return undefined;
   }

@@ -1,4 +1,5 @@
 import type { Context, Telegram } from 'telegraf';
+import type { UserFromGetMe } from 'telegraf/types';
 import type { BackendClient } from '../backend/backend-client.js';
 import type { TwoTierCache } from '../cache/two-tier-cache.js';
 import type { Catalog } from '../catalog/catalog.js';
@@ -23,6 +24,8 @@ export interface BotDeps {
   readonly adminUserIds: ReadonlySet<number>;
   /** Sends a file of a thread to a chat: a person's by file_id, an agent's downloaded from its URL. */
   readonly sendAttachment: (telegram: Telegram, chatId: number, attachment: Attachment, extra?: SendAttachmentExtra) => Promise<SendAttachmentResult>;
+  /** The bot's full identity (its username for deep links) once known; `ctx.botInfo` when omitted. */
+  readonly identity?: () => Promise<UserFromGetMe>;
 }
 
 /** Per-update state, set by the middleware before any handler runs. */

@@ -7,6 +7,14 @@ import { askCacheClear, cacheClear, cacheStats, isAdmin, stats } from './handler
 import { cancel } from './handlers/cancel.js';
 import { receiveComment, retryComment, startComment } from './handlers/comment.js';
 import { sendThreadFile } from './handlers/thread-file.js';
+import { askCancelRequest, receiveCancelReason, skipCancelReason, startCancelRequest } from './handlers/cancel-request.js';
+import { startFromLink, startPayloadOf } from './handlers/deep-link.js';
+import { pickLinkCategory, receiveLinkLocation, showLinkCategories, showLinkSides, showLinkTypes, skipLinkLocation } from './handlers/link.js';
+import { neverMind } from './handlers/never-mind.js';
+import { chooseRating, receiveRatingComment, sendRating } from './handlers/rate-request.js';
+import { askReopen, confirmSolved, receiveReopenReason } from './handlers/resolution.js';
+import { endPendingOnCommand } from './middleware/end-pending-on-command.js';
+import { activePending } from '../session/session.js';
 import { currentStep, editDraft, receiveMessage, skipStep, startDraft, stepBack } from './draft/draft-flow.js';
 import { SUMMARY_STEP } from './draft/steps.js';
 import { confirmDraft } from './handlers/confirm.js';
@@ -76,8 +84,13 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   bot.use(privateChatsOnly({ identity: options.identity }));
   bot.use(floodLimit(options.floodLimit));
   bot.use(updateState({ store: deps.store, logger: options.logger, policy: options.statePolicy, leaseSeconds: options.updateLeaseSeconds, prefetch: replyLookupKey }));
+  bot.use(endPendingOnCommand());
 
-  bot.command('start', as('start', start));
+  // `/start <payload>` is a deep link (t.me/<bot>?start=<payload>, e.g. a QR poster).
+  bot.command('start', (ctx) => {
+    const payload = startPayloadOf(ctx);
+    return payload === '' ? as('start', start)(ctx) : as('deep-link', (c) => startFromLink(c, payload))(ctx);
+  });
   bot.command('help', as('help', help));
   bot.command('new', as('new-request', showRequestTypes));
   bot.command('my', as('my-requests', showMyRequests));
@@ -86,6 +99,7 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   bot.command('stats', as('stats', (ctx) => (isAdmin(ctx) ? stats(ctx) : fallback(ctx))));
   bot.command('cache_stats', as('cache-stats', (ctx) => (isAdmin(ctx) ? cacheStats(ctx) : fallback(ctx))));
   bot.command('cache_clear', as('cache-clear', (ctx) => (isAdmin(ctx) ? askCacheClear(ctx) : fallback(ctx))));
+  bot.command('link', as('link', (ctx) => (isAdmin(ctx) ? showLinkTypes(ctx) : fallback(ctx))));
 
   bot.on('callback_query', (ctx) => onButton(ctx));
   bot.on('message', (ctx) => onMessage(ctx));
@@ -138,21 +152,69 @@ function onButton(ctx: BotContext): Promise<void> {
       return as('language', (c) => setLanguage(c, action.lang))(ctx);
     case 'cache-clear':
       return as('cache-clear', (c) => (isAdmin(c) ? cacheClear(c) : showExpired(c)))(ctx);
+    case 'requests-page':
+      return as('my-requests', (c) => showMyRequests(c, action))(ctx);
+    case 'cancel-ask':
+      return as('cancel-request', (c) => askCancelRequest(c, action.requestId))(ctx);
+    case 'cancel-yes':
+      return as('cancel-request', (c) => startCancelRequest(c, action.requestId))(ctx);
+    case 'cancel-send':
+      return as('cancel-request', (c) => skipCancelReason(c, action.requestId))(ctx);
+    case 'solved':
+      return as('solved', (c) => confirmSolved(c, action.requestId))(ctx);
+    case 'reopen':
+      return as('reopen', (c) => askReopen(c, action.requestId))(ctx);
+    case 'rate':
+      return as('rating', (c) => chooseRating(c, action.requestId, action.score))(ctx);
+    case 'rate-send':
+      return as('rating', (c) => sendRating(c, action.requestId))(ctx);
+    case 'drop-pending':
+      return as('never-mind', neverMind)(ctx);
+    case 'link-types':
+      return as('link', (c) => (isAdmin(c) ? showLinkTypes(c) : showExpired(c)))(ctx);
+    case 'link-sides':
+      return as('link', (c) => (isAdmin(c) ? showLinkSides(c, action.typeId) : showExpired(c)))(ctx);
+    case 'link-categories':
+      return as('link', (c) => (isAdmin(c) ? showLinkCategories(c, action.typeId, action.sideId, action.page) : showExpired(c)))(ctx);
+    case 'link-pick':
+      return as('link', (c) => (isAdmin(c) ? pickLinkCategory(c, action) : showExpired(c)))(ctx);
+    case 'link-skip':
+      return as('link', (c) => (isAdmin(c) ? skipLinkLocation(c) : showExpired(c)))(ctx);
+  }
+}
+
+/** A message that answers a question the bot asked (a reason, a comment, a location). */
+function onAnswer(ctx: BotContext, pending: NonNullable<ReturnType<typeof activePending>>): Promise<void> {
+  switch (pending.kind) {
+    case 'cancel-reason':
+      return as('cancel-request', (c) => receiveCancelReason(c, pending))(ctx);
+    case 'reopen-reason':
+      return as('reopen', (c) => receiveReopenReason(c, pending))(ctx);
+    case 'rating-comment':
+      return as('rating', (c) => receiveRatingComment(c, pending))(ctx);
+    case 'link-location':
+      return as('link', (c) => (isAdmin(c) ? receiveLinkLocation(c, pending) : fallback(c)))(ctx);
   }
 }
 
 /**
- * A message: a swipe-reply to a notification, the next item of an album, a comment in reply
- * mode, or the draft's current step; anything else gets the gentle fallback.
+ * A message: a swipe-reply to a notification (its request, whatever else waits); an answer to a
+ * question the bot asked; the next item of an album; a comment in reply mode; the draft's current
+ * step. Anything else gets the gentle fallback.
  */
 function onMessage(ctx: BotContext): Promise<void> {
   const swiped = parseNotice(ctx.prefetched);
   if (swiped) return as('comment', (c) => receiveComment(c, swiped))(ctx);
-  const { album, reply, draft } = ctx.session;
+  const pending = activePending(ctx.session);
+  if (pending) return onAnswer(ctx, pending);
+  // A question that waited too long is over: the message is read as if it was never asked.
+  delete ctx.session.pending;
+  const { album, reply } = ctx.session;
   const message = ctx.message as Message | undefined;
   const groupId = message && 'media_group_id' in message ? message.media_group_id : undefined;
   if (album && groupId === album.groupId) return as('comment', (c) => receiveComment(c, album))(ctx);
   if (reply) return as('comment', (c) => receiveComment(c, reply))(ctx);
+  const draft = ctx.session.draft;
   if (!draft) return as('fallback', fallback)(ctx);
   const name = draft.step === SUMMARY_STEP ? 'confirm' : (currentStep(draft)?.handler ?? 'expired');
   return as(name, receiveMessage)(ctx);

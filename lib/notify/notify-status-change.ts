@@ -3,6 +3,7 @@ import type { StatusNotification } from '../backend/schemas.js';
 import { encodeCallback } from '../bot/callback-data.js';
 import { escapeHtml } from '../bot/views/html.js';
 import { messages, type Lang } from '../i18n/index.js';
+import { statusActionRows } from './status-actions.js';
 
 type TelegrafSignal = NonNullable<Parameters<Telegram['callApi']>[2]>['signal'];
 
@@ -34,6 +35,7 @@ export async function sendStatusChange(
               callback_data: encodeCallback({ kind: 'open-request', lang, requestId: notification.request_id }),
             },
           ],
+          ...statusActionRows(t, notification),
         ],
       },
     },

@@ -2,7 +2,6 @@ import * as v from 'valibot';
 import { CustomerFileSchema } from '../backend/schemas.js';
 import { LANGS } from '../i18n/index.js';
 
-
 const DraftSchema = v.object({
   id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{4,24}$/)),
   /** A step of the bot's draft flow (or its summary); the flow treats a name it does not know as expired. */
@@ -13,6 +12,8 @@ const DraftSchema = v.object({
   description: v.optional(v.string()),
   photoFileId: v.optional(v.string()),
   phone: v.optional(v.string()),
+  /** Prefilled by a deep link (a QR poster): where the problem is. */
+  location: v.optional(v.string()),
   /** The person has seen the summary: after Edit, a new description returns straight to it. */
   reviewed: v.optional(v.boolean()),
   /**
@@ -54,10 +55,23 @@ const AlbumSchema = v.object({
   /** The confirmation (with the thread) that each further item updates. */
   messageId: v.number(),
 });
+/**
+ * The bot asked for one message that is not part of the draft: the reason of a cancellation or a
+ * reopening, the comment of a rating, the location of an admin's QR link. The next message
+ * answers it (before any draft step) until `until` (Unix seconds); a command or a new draft ends it.
+ */
+const PendingSchema = v.variant('kind', [
+  v.object({ kind: v.literal('cancel-reason'), ...RequestRef, until: v.number() }),
+  /** `round` names the resolution being refused, so each round has an idempotency key of its own. */
+  v.object({ kind: v.literal('reopen-reason'), ...RequestRef, round: v.pipe(v.string(), v.regex(/^[a-z0-9]{1,16}$/)), until: v.number() }),
+  v.object({ kind: v.literal('rating-comment'), ...RequestRef, score: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5)), until: v.number() }),
+  v.object({ kind: v.literal('link-location'), typeId: v.number(), sideId: v.number(), categoryId: v.number(), until: v.number() }),
+]);
 
 const SessionSchema = v.object({
   lang: v.optional(v.picklist(LANGS)),
   draft: v.optional(DraftSchema),
+  pending: v.optional(PendingSchema),
   /** The last submitted draft: a second tap on its Confirm answers with its number. */
   submitted: v.optional(v.object({ draftId: v.string(), number: v.string() })),
   reply: v.optional(ReplySchema),
@@ -70,7 +84,22 @@ export type AlbumInProgress = v.InferOutput<typeof AlbumSchema>;
 export type CommentTarget = Pick<ReplyMode, 'requestId' | 'number'>;
 
 export type Draft = v.InferOutput<typeof DraftSchema>;
+export type Pending = v.InferOutput<typeof PendingSchema>;
 export type Session = v.InferOutput<typeof SessionSchema>;
+
+/** How long a question the bot asked (a reason, a comment) waits for its answer. */
+export const PENDING_INPUT_SECONDS = 900;
+
+/** The pending question, while it still waits for its answer. */
+export function activePending(session: Session, nowSeconds = Math.floor(Date.now() / 1000)): Pending | undefined {
+  const pending = session.pending;
+  return pending !== undefined && pending.until > nowSeconds ? pending : undefined;
+}
+
+/** When a question asked now stops waiting. */
+export function pendingUntil(nowSeconds = Math.floor(Date.now() / 1000)): number {
+  return nowSeconds + PENDING_INPUT_SECONDS;
+}
 
 /** 24 h: a person may come back to a half-written request the next day. */
 export const SESSION_TTL_SECONDS = 86_400;

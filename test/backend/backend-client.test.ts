@@ -312,6 +312,77 @@ describe('idempotent POST', () => {
   });
 });
 
+describe('lifecycle calls (cancel, confirm, reopen, rating) and paging', () => {
+  const me = { telegram_user_id: USER_ID };
+
+  test('each call answers the request after it, validated', async () => {
+    const backend = await demo({ maxReopens: 1 });
+    const api = client(backend.url);
+    const { request: a } = await api.createRequest(newRequest({ location: 'Building 3, lift B' }), 'a');
+    const cancelled = await api.cancelRequest(a.id, { ...me, reason: 'Not needed' }, 'k-cancel');
+    expect(cancelled).toMatchObject({ id: a.id, status: 'cancelled', location: 'Building 3, lift B', rating: undefined });
+
+    const { request: b } = await api.createRequest(newRequest(), 'b');
+    await backend.resolveNewest(USER_ID);
+    const reopened = await api.reopenRequest(b.id, { ...me, reason: 'Still dripping' }, 'k-reopen-1');
+    expect(reopened.status).toBe('in_progress');
+    await backend.resolveNewest(USER_ID);
+    const limit = await failure(api.reopenRequest(b.id, { ...me, reason: 'Again' }, 'k-reopen-2'));
+    expect(limit).toMatchObject({ kind: 'http', status: 409, code: 'reopen_limit', path: '/requests/:id/reopen' });
+    expect((await api.confirmResolution(b.id, me, 'k-confirm')).status).toBe('closed');
+    const rated = await api.rateRequest(b.id, { ...me, score: 5, comment: 'Thanks' }, 'k-rate');
+    expect(rated.rating).toEqual({ score: 5, comment: 'Thanks', at: expect.any(String) });
+    const twice = await failure(api.rateRequest(b.id, { ...me, score: 1 }, 'k-rate-2'));
+    expect(twice).toMatchObject({ status: 409, code: 'already_rated' });
+    expect(twice.message).not.toContain('Thanks');
+  });
+
+  test('retried on a 500 and after a lost answer with the same key: one cancel', async () => {
+    const backend = await demo();
+    const api = client(backend.url);
+    const { request } = await api.createRequest(newRequest(), 'c');
+    backend.setFault('POST /requests/:id/cancel', 'fail-after-create', 1);
+    const details = await api.cancelRequest(request.id, me, 'k-lost');
+    expect(details.status).toBe('cancelled');
+    expect(backend.stats.byRoute['POST /requests/:id/cancel']).toBe(2);
+    expect(backend.lifecycleLog().map((entry) => [entry.key, entry.outcome])).toEqual([
+      ['k-lost', 'applied'],
+      ['k-lost', 'replayed'],
+    ]);
+    const server = await rawServer((req, res, index) =>
+      index === 0 ? json(res, 502, 'Bad Gateway') : json(res, 200, { wrong: true }),
+    );
+    const invalid = await failure(client(server.url).confirmResolution('r-1', me, 'k-invalid'));
+    expect(invalid).toMatchObject({ kind: 'invalid-response', path: '/requests/:id/confirm' });
+    expect(server.requests.map((req) => req.headers['idempotency-key'])).toEqual(['k-invalid', 'k-invalid']);
+  });
+
+  test('a page with a cursor, and the plain array of a backend without paging', async () => {
+    const paged = await demo();
+    const api = client(paged.url);
+    for (const key of ['a', 'b', 'c']) await api.createRequest(newRequest(), key);
+    const first = await api.listRequestPage(USER_ID, { limit: 2 });
+    expect(first.items.map((item) => item.number)).toEqual(['SR-1003', 'SR-1002']);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = await api.listRequestPage(USER_ID, { limit: 2, cursor: first.nextCursor });
+    expect(second).toEqual({ items: [expect.objectContaining({ number: 'SR-1001' })], nextCursor: undefined });
+    expect(await api.listRequests(USER_ID, 2)).toEqual(first.items);
+
+    const plain = await demo({ listAnswer: 'array' });
+    const old = client(plain.url);
+    for (const key of ['a', 'b', 'c']) await old.createRequest(newRequest(), key);
+    const only = await old.listRequestPage(USER_ID, { limit: 10, openOnly: true });
+    expect(only.items.map((item) => item.number)).toEqual(['SR-1003', 'SR-1002', 'SR-1001']);
+    expect(only.nextCursor).toBeUndefined();
+
+    const server = await rawServer((req, res) => json(res, 200, { items: 'nope', next_cursor: 5 }));
+    const bad = await failure(client(server.url).listRequestPage(USER_ID, { limit: 10, cursor: 'c1', openOnly: true }));
+    expect(bad.kind).toBe('invalid-response');
+    expect(server.requests[0]?.url).toBe(`/requests?telegram_user_id=${USER_ID}&limit=10&cursor=c1&status=open`);
+    expect(bad.message).not.toContain(String(USER_ID));
+  });
+});
+
 describe('invalid responses', () => {
   test('malformed JSON', async () => {
     const backend = await demo();
@@ -488,5 +559,7 @@ test('route templates', () => {
   expect(routeTemplate('GET', '/requests')).toBe('/requests?telegram_user_id=:id&limit=:n');
   expect(routeTemplate('POST', '/requests')).toBe('/requests');
   expect(routeTemplate('get', '/requests/abc')).toBe('/requests/:id');
+  expect(routeTemplate('POST', '/requests/abc/cancel')).toBe('/requests/:id/cancel');
+  expect(routeTemplate('POST', '/requests/abc/rating')).toBe('/requests/:id/rating');
   expect(routeTemplate('GET', '/elsewhere')).toBe('/elsewhere');
 });

@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { decodeCallback, encodeCallback, isStateless, type CallbackAction } from '../../lib/bot/callback-data.js';
+import { cursorFitsInButton, decodeCallback, encodeCallback, isStateless, type CallbackAction } from '../../lib/bot/callback-data.js';
 
 const id = fc.integer({ min: 1, max: 9_999_999_999 });
 const lang = fc.constantFrom('en' as const, 'ru' as const);
 const draftId = fc.stringMatching(/^[A-Za-z0-9_-]{12}$/);
+const requestId = fc.oneof(fc.uuid(), fc.stringMatching(/^[A-Za-z0-9_-]{1,48}$/));
+const cursor = fc.stringMatching(/^[A-Za-z0-9_.=+/-]{1,56}$/);
 const action: fc.Arbitrary<CallbackAction> = fc.oneof(
   lang.map((l) => ({ kind: 'menu', lang: l }) as const),
   lang.map((l) => ({ kind: 'types', lang: l }) as const),
@@ -17,6 +19,25 @@ const action: fc.Arbitrary<CallbackAction> = fc.oneof(
   fc.tuple(draftId, fc.stringMatching(/^[a-z_]{1,16}$/)).map(([d, step]) => ({ kind: 'back', draftId: d, step }) as const),
   draftId.map((d) => ({ kind: 'edit', draftId: d }) as const),
   fc.constant({ kind: 'cancel' } as const),
+  // Issue 11: lifecycle, paging, /link. Request ids up to 48 characters, as the contract allows.
+  fc.tuple(lang, fc.boolean()).map(([l, openOnly]) => ({ kind: 'requests-page', lang: l, openOnly }) as const),
+  fc.tuple(lang, fc.boolean(), cursor).map(([l, openOnly, c]) => ({ kind: 'requests-page', lang: l, openOnly, cursor: c }) as const),
+  fc.tuple(lang, fc.boolean(), fc.stringMatching(/^[A-Za-z0-9_-]{12}$/)).map(
+    ([l, openOnly, cursorRef]) => ({ kind: 'requests-page', lang: l, openOnly, cursorRef }) as const,
+  ),
+  fc.tuple(lang, requestId).map(([l, r]) => ({ kind: 'cancel-ask', lang: l, requestId: r }) as const),
+  requestId.map((r) => ({ kind: 'cancel-yes', requestId: r }) as const),
+  requestId.map((r) => ({ kind: 'cancel-send', requestId: r }) as const),
+  requestId.map((r) => ({ kind: 'solved', requestId: r }) as const),
+  requestId.map((r) => ({ kind: 'reopen', requestId: r }) as const),
+  fc.tuple(requestId, fc.integer({ min: 1, max: 5 })).map(([r, score]) => ({ kind: 'rate', requestId: r, score }) as const),
+  requestId.map((r) => ({ kind: 'rate-send', requestId: r }) as const),
+  fc.constant({ kind: 'drop-pending' } as const),
+  lang.map((l) => ({ kind: 'link-types', lang: l }) as const),
+  fc.tuple(lang, id).map(([l, typeId]) => ({ kind: 'link-sides', lang: l, typeId }) as const),
+  fc.tuple(lang, id, id, fc.integer({ min: 0, max: 999 })).map(([l, typeId, sideId, page]) => ({ kind: 'link-categories', lang: l, typeId, sideId, page }) as const),
+  fc.tuple(id, id, id).map(([typeId, sideId, categoryId]) => ({ kind: 'link-pick', typeId, sideId, categoryId }) as const),
+  fc.constant({ kind: 'link-skip' } as const),
 );
 
 describe('callback data', () => {
@@ -41,6 +62,25 @@ describe('callback data', () => {
     expect(decodeCallback('sp:abcdef123456')).toEqual({ kind: 'skip', draftId: 'abcdef123456', step: 'photo' });
     expect(decodeCallback('ed:abcdef123456')).toEqual({ kind: 'edit', draftId: 'abcdef123456' });
     for (const data of ['sk:abcdef123456', 'sk:abcdef123456:Photo', 'bk:abcdef123456:photo:1', 'sk::photo']) expect(decodeCallback(data)).toBeUndefined();
+  });
+
+  test('lifecycle data: forged, truncated or out of range decodes to nothing', () => {
+    for (const data of ['rt:abc:0', 'rt:abc:6', 'rt:abc', 'rt::3', 'sv:', 'sv:a:b', 'cy:' + 'a'.repeat(49), 'ca:de:abc', 'rp:en', 'rp:en:x', 'rp:en:o:~short', 'rp:en:o:a:b', 'dp:1', 'lk:1', 'lp:1:10', 'lc:en:1:10']) {
+      expect(decodeCallback(data), data).toBeUndefined();
+    }
+  });
+
+  test('a cursor rides in the button only when it fits; the page buttons stay stateless, the actions do not', () => {
+    expect(cursorFitsInButton('czI0')).toBe(true);
+    expect(cursorFitsInButton('a'.repeat(56))).toBe(true);
+    expect(cursorFitsInButton('a'.repeat(57))).toBe(false);
+    expect(cursorFitsInButton('has:colon')).toBe(false);
+    expect(cursorFitsInButton('~starts-with-tilde')).toBe(false);
+    expect(isStateless({ kind: 'requests-page', lang: 'en', openOnly: true, cursor: 'czI0' })).toBe(true);
+    expect(isStateless({ kind: 'cancel-ask', lang: 'en', requestId: 'a' })).toBe(true);
+    for (const kind of ['cancel-yes', 'cancel-send', 'solved', 'reopen', 'rate-send'] as const) expect(isStateless({ kind, requestId: 'a' })).toBe(false);
+    expect(isStateless({ kind: 'rate', requestId: 'a', score: 5 })).toBe(false);
+    expect(isStateless({ kind: 'link-pick', typeId: 1, sideId: 10, categoryId: 100 })).toBe(false);
   });
 
   test('navigation is stateless; draft changes are not', () => {

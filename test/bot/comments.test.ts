@@ -186,7 +186,7 @@ describe('ownership and closed requests', () => {
   test('a closed request has no Add comment, and an old button says it is closed and offers a new request', async () => {
     const { p, requestId, number } = await withRequest();
     const addComment = p.screen().buttons.find((b) => b.text.includes('Add comment'));
-    harness.backend.setStatus(requestId, 'closed');
+    await harness.backend.setStatus(requestId, 'closed');
     await p.tap('Refresh');
     expect(p.labels().some((label) => label.includes('Add comment'))).toBe(false);
     await p.press(addComment?.callback_data ?? '');
@@ -207,8 +207,8 @@ describe('the thread', () => {
     for (let page = 0; page < 100; page++) {
       const text = p.screen().text;
       seen.unshift(...[...text.matchAll(/Thread item (\d+):/g)].map((m) => Number(m[1])));
-      if (!p.labels().includes(en.buttonOlder)) break;
-      await p.tap(en.buttonOlder);
+      if (!p.labels().includes(en.buttonEarlier)) break;
+      await p.tap(en.buttonEarlier);
     }
     for (const sent of edits()) expect(sent.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
     expect(seen).toEqual(Array.from({ length: 200 }, (_, i) => i));
@@ -289,13 +289,13 @@ describe("an agent's comment", () => {
 
   test('a swipe-reply to a status notification works too; to an old one of a closed request it offers a new request', async () => {
     const { p, requestId, number } = await withRequest();
-    harness.backend.setStatus(requestId, 'in_progress');
+    await harness.backend.setStatus(requestId, 'in_progress');
     await notify({ request_id: requestId, number, status: 'in_progress', telegram_user_id: p.userId });
     const statusMessage = p.screen().messageId;
     expect(p.screen().text).toContain('is now: In progress');
     await p.replyTo(statusMessage, 'When will you come?');
     expect(commentsOf(requestId).at(-1)?.text).toBe('When will you come?');
-    harness.backend.setStatus(requestId, 'closed');
+    await harness.backend.setStatus(requestId, 'closed');
     await p.replyTo(statusMessage, 'It broke again');
     expect(p.screen().text).toContain(`${number} is closed and takes no more comments`);
     expect(commentsOf(requestId).map((c) => c.text)).not.toContain('It broke again');

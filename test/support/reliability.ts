@@ -57,6 +57,7 @@ export const RELIABILITY_FILES = [
   'security',
   'load',
   'notification-burst',
+  'lifecycle',
 ] as const;
 
 export type ReliabilityFile = (typeof RELIABILITY_FILES)[number];

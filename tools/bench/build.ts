@@ -25,6 +25,11 @@ export interface BenchBuild {
   readonly apiBundled: string;
   /** The product bundled with code splitting: lazily imported modules stay in their own chunks. */
   readonly bundledSplit: string;
+  /**
+   * npm packages that importing `api/telegram.ts` loads (static imports and requires, followed
+   * through every module); what the app imports with `import()` on first use is not among them.
+   */
+  readonly apiStaticPackages: readonly string[];
   readonly buildMs: number;
   cleanup(): Promise<void>;
 }
@@ -75,6 +80,7 @@ export async function buildBench(root: string): Promise<BenchBuild> {
     outExtension: { '.js': '.mjs' },
     banner: { js: REQUIRE_BANNER },
   });
+  const apiStaticPackages = await staticPackages(root, API_ENTRY);
   const js = (file: string) => join(unbundledDir, file.replace(/\.ts$/, '.js'));
   return {
     dir,
@@ -85,6 +91,7 @@ export async function buildBench(root: string): Promise<BenchBuild> {
     apiUnbundled: js(API_ENTRY),
     apiBundled,
     bundledSplit: join(splitDir, 'product.mjs'),
+    apiStaticPackages,
     buildMs: performance.now() - started,
     cleanup: async () => {
       process.off('exit', removeOnExit);
@@ -93,6 +100,30 @@ export async function buildBench(root: string): Promise<BenchBuild> {
   };
 }
 
+/**
+ * The npm packages a cold start loads by importing `entry`: esbuild's module graph followed through
+ * static imports and requires only. Packages behind an `import()` (loaded on first use) are left out.
+ */
+export async function staticPackages(root: string, entry: string): Promise<string[]> {
+  const result = await build({ ...COMMON, entryPoints: [join(root, entry)], bundle: true, write: false, metafile: true, outdir: join(root, '.unused') });
+  const inputs = result.metafile.inputs;
+  const entryKey = Object.keys(inputs).find((path) => resolve(path) === resolve(root, entry) || path.endsWith(entry));
+  const seen = new Set<string>();
+  const queue = entryKey === undefined ? [] : [entryKey];
+  while (queue.length > 0) {
+    const path = queue.pop() as string;
+    if (seen.has(path)) continue;
+    seen.add(path);
+    for (const edge of inputs[path]?.imports ?? []) {
+      if (edge.kind === 'import-statement' || edge.kind === 'require-call') queue.push(edge.path);
+    }
+  }
+  const packages = [...seen].filter((path) => path.includes('node_modules/')).map((path) => {
+    const [first, second] = (path.split('node_modules/').at(-1) ?? '').split('/');
+    return first?.startsWith('@') ? `${first}/${second}` : first;
+  });
+  return [...new Set(packages.filter((name): name is string => name !== undefined))].sort();
+}
 
 /**
  * The project's TypeScript files reachable from `entries` through relative value imports

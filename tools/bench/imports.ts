@@ -15,6 +15,8 @@ export function runtimeDependencies(root: string): string[] {
 
 export interface ImportProbe {
   readonly name: string;
+  /** A runtime dependency of package.json (the other probes are groups and the app itself). */
+  readonly dependency?: boolean;
   /** Run first, not timed. */
   readonly setup: string;
   /** Timed. */
@@ -27,13 +29,15 @@ export interface ImportResult {
   /** Node's own start-up in that process: ms from process start to our first line. */
   readonly bootMs: Summary;
   readonly errors: string[];
+  /** For a dependency: whether importing api/telegram loads it (else it loads on first use, or never). */
+  readonly atColdStart?: boolean;
 }
 
 const importAll = (specifiers: readonly string[]) => specifiers.map((s) => `await import(${JSON.stringify(s)});`).join(' ');
 
 export function importProbes(build: BenchBuild, dependencies: readonly string[]): ImportProbe[] {
   const file = (path: string) => pathToFileURL(path).href;
-  const probes: ImportProbe[] = dependencies.map((dependency) => ({ name: dependency, setup: '', timed: importAll([dependency]) }));
+  const probes: ImportProbe[] = dependencies.map((dependency) => ({ name: dependency, dependency: true, setup: '', timed: importAll([dependency]) }));
   probes.push(
     // Node builds its own fetch (an internal undici) on first use; ky and @upstash/redis pay it.
     { name: 'global fetch, first use (Node built-in)', setup: '', timed: "new Response('x');" },
@@ -74,6 +78,7 @@ export async function measureImports(
     ms: summarize(times[index] ?? []),
     bootMs: summarize(boots[index] ?? []),
     errors: errors[index] ?? [],
+    ...(probe.dependency === true && { atColdStart: build.apiStaticPackages.includes(probe.name) }),
   }));
 }
 

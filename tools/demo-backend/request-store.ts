@@ -1,16 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { InferInput } from 'valibot';
-import type {
-  Attachment,
-  Comment,
-  CommentFile,
-  CreatedRequest,
-  NewComment,
-  NewRequest,
-  RequestDetailsSchema,
-  RequestStatus,
-  RequestSummary,
-  StatusHistoryEntry,
+import {
+  isOpenStatus,
+  type Attachment,
+  type Comment,
+  type CommentFile,
+  type NewComment,
+  type CancelRequest,
+  type ConfirmResolution,
+  type CreatedRequest,
+  type NewRequest,
+  type RateRequest,
+  type Rating,
+  type ReopenRequest,
+  type RequestDetailsSchema,
+  type RequestStatus,
+  type RequestSummary,
+  type StatusHistoryEntry,
 } from '../../lib/backend/schemas.js';
 
 /** A request as the demo backend keeps it. Objects are replaced on change, never mutated. */
@@ -29,6 +35,7 @@ export interface StoredRequest {
   readonly category_name: string;
   readonly description: string;
   readonly contact_phone: string | undefined;
+  readonly location: string | undefined;
   readonly attachments: readonly Attachment[];
   readonly telegram: NewRequest['telegram'];
   readonly status_history: readonly StatusHistoryEntry[];
@@ -37,6 +44,40 @@ export interface StoredRequest {
   readonly idempotency_key: string;
   /** Creation order; breaks ties between requests created in the same millisecond. */
   readonly sequence: number;
+  readonly rating: Rating | undefined;
+  /** How often the customer refused a solution. */
+  readonly reopen_count: number;
+}
+
+/** The customer's lifecycle calls, each with the body the contract gives it. */
+export type LifecycleCall =
+  | { readonly action: 'cancel'; readonly body: CancelRequest }
+  | { readonly action: 'confirm'; readonly body: ConfirmResolution }
+  | { readonly action: 'reopen'; readonly body: ReopenRequest }
+  | { readonly action: 'rating'; readonly body: RateRequest };
+
+export type LifecycleRefusal = 'invalid_status' | 'reopen_limit' | 'already_rated' | 'idempotency_conflict';
+
+export type LifecycleOutcome =
+  /** Done now (`applied`), or done before under the same key and body (`replayed`). */
+  | { readonly outcome: 'applied' | 'replayed'; readonly request: StoredRequest }
+  /** No such request, or not this customer's. */
+  | { readonly outcome: 'not-found' }
+  | { readonly outcome: 'refused'; readonly code: LifecycleRefusal; readonly request: StoredRequest };
+
+/** One lifecycle call as the store saw it, for tests that count what really happened. */
+export interface LifecycleRecord {
+  readonly action: LifecycleCall['action'];
+  readonly requestId: string;
+  readonly key: string;
+  readonly outcome: LifecycleOutcome['outcome'];
+}
+
+export interface ListPageQuery {
+  readonly limit: number;
+  /** Only requests created before this one (its `sequence`): the page after a cursor. */
+  readonly beforeSequence?: number;
+  readonly openOnly?: boolean;
 }
 
 export interface CatalogueNames {
@@ -54,8 +95,6 @@ export type CommentOutcome =
   | { readonly outcome: 'created' | 'replayed'; readonly comment: Comment }
   | { readonly outcome: 'not_found' | 'closed' | 'conflict' };
 
-/** Statuses in which a request no longer takes comments. */
-export const CLOSED_STATUSES: readonly RequestStatus[] = ['closed', 'rejected'];
 
 export interface RequestStore {
   /** A person's comment on their own request; the same key again gives the same comment. */
@@ -67,16 +106,27 @@ export interface RequestStore {
   get(id: string): StoredRequest | undefined;
   /** The user's requests, newest first. */
   listByUser(telegramUserId: number, limit: number): readonly StoredRequest[];
+  /** One page of the user's requests, newest first, and whether older ones follow. */
+  listPage(telegramUserId: number, query: ListPageQuery): { readonly items: readonly StoredRequest[]; readonly more: boolean };
   all(): readonly StoredRequest[];
   /** Moves a request to a status and records it in the history; undefined for unknown ids. */
   setStatus(id: string, status: RequestStatus, comment?: string): StoredRequest | undefined;
+  /** Cancel, confirm, reopen or rate, once per idempotency key, for the request's owner only. */
+  act(id: string, call: LifecycleCall, idempotencyKey: string): LifecycleOutcome;
+  /** Every lifecycle call so far, in order. */
+  lifecycleLog(): readonly LifecycleRecord[];
 }
 
 export interface RequestStoreOptions {
   /** The clock; tests pin it. */
   readonly now?: () => Date;
   readonly firstNumber?: number;
+  /** How often a customer may refuse a solution; one more is answered 409 `reopen_limit`. */
+  readonly maxReopens?: number;
 }
+
+const CANCELLABLE: readonly RequestStatus[] = ['new', 'in_progress', 'waiting_for_customer'];
+const RATEABLE: readonly RequestStatus[] = ['resolved', 'closed'];
 
 export function createRequestStore(options: RequestStoreOptions = {}): RequestStore {
   const now = options.now ?? (() => new Date());
@@ -84,6 +134,9 @@ export function createRequestStore(options: RequestStoreOptions = {}): RequestSt
   const byId = new Map<string, StoredRequest>();
   const byKey = new Map<string, { readonly id: string; readonly fingerprint: string }>();
   const commentKeys = new Map<string, { readonly requestId: string; readonly commentId: string; readonly fingerprint: string }>();
+  const actionKeys = new Map<string, { readonly id: string; readonly fingerprint: string }>();
+  const log: LifecycleRecord[] = [];
+  const maxReopens = options.maxReopens ?? 2;
   let sequence = 0;
   let commentSequence = 0;
 
@@ -92,6 +145,40 @@ export function createRequestStore(options: RequestStoreOptions = {}): RequestSt
     const stored: Comment = { ...comment, id: `c${++commentSequence}`, at };
     byId.set(request.id, { ...request, updated_at: at, comments: [...request.comments, stored] });
     return stored;
+  }
+
+  function replace(current: StoredRequest, change: Partial<StoredRequest>, status?: RequestStatus, comment?: string): StoredRequest {
+    const at = now().toISOString();
+    const next: StoredRequest = {
+      ...current,
+      ...change,
+      updated_at: at,
+      ...(status !== undefined && { status, status_history: [...current.status_history, { status, at, comment }] }),
+    };
+    byId.set(next.id, next);
+    return next;
+  }
+
+  /** The change a call makes, or why the request's state refuses it. */
+  function apply(current: StoredRequest, call: LifecycleCall): StoredRequest | LifecycleRefusal {
+    switch (call.action) {
+      case 'cancel':
+        return CANCELLABLE.includes(current.status) ? replace(current, {}, 'cancelled', call.body.reason) : 'invalid_status';
+      case 'confirm':
+        return current.status === 'resolved' ? replace(current, {}, 'closed') : 'invalid_status';
+      case 'reopen': {
+        if (current.status !== 'resolved') return 'invalid_status';
+        if (current.reopen_count >= maxReopens) return 'reopen_limit';
+        const attachments = [...current.attachments, ...(call.body.attachments ?? [])];
+        return replace(current, { reopen_count: current.reopen_count + 1, attachments }, 'in_progress', call.body.reason);
+      }
+      case 'rating': {
+        if (current.rating !== undefined) return 'already_rated';
+        if (!RATEABLE.includes(current.status)) return 'invalid_status';
+        const rating: Rating = { score: call.body.score, comment: call.body.comment, at: now().toISOString() };
+        return replace(current, { rating });
+      }
+    }
   }
 
   return {
@@ -117,12 +204,15 @@ export function createRequestStore(options: RequestStoreOptions = {}): RequestSt
         category_name: names.categoryName,
         description: body.description,
         contact_phone: body.contact_phone,
+        location: body.location,
         attachments: body.attachments ?? [],
         telegram: body.telegram,
         status_history: [{ status: 'new', at, comment: undefined }],
         comments: [],
         idempotency_key: idempotencyKey,
         sequence: sequence++,
+        rating: undefined,
+        reopen_count: 0,
       };
       byId.set(request.id, request);
       byKey.set(idempotencyKey, { id: request.id, fingerprint });
@@ -139,7 +229,7 @@ export function createRequestStore(options: RequestStoreOptions = {}): RequestSt
       const request = byId.get(requestId);
       // Not the person's request looks exactly like no request: nothing to learn by guessing ids.
       if (request === undefined || request.telegram.user_id !== body.telegram_user_id) return { outcome: 'not_found' };
-      if (CLOSED_STATUSES.includes(request.status)) return { outcome: 'closed' };
+      if (!isOpenStatus(request.status)) return { outcome: 'closed' };
       const comment = appendComment(request, { author: 'customer', author_name: undefined, text: body.text, attachments: body.attachments ?? [] });
       commentKeys.set(idempotencyKey, { requestId, commentId: comment.id, fingerprint });
       return { outcome: 'created', comment };
@@ -156,20 +246,42 @@ export function createRequestStore(options: RequestStoreOptions = {}): RequestSt
         .sort((a, b) => b.sequence - a.sequence)
         .slice(0, limit);
     },
+    listPage(telegramUserId, query) {
+      const mine = [...byId.values()]
+        .filter((request) => request.telegram.user_id === telegramUserId)
+        .filter((request) => query.beforeSequence === undefined || request.sequence < query.beforeSequence)
+        .filter((request) => query.openOnly !== true || isOpenStatus(request.status))
+        .sort((a, b) => b.sequence - a.sequence);
+      return { items: mine.slice(0, query.limit), more: mine.length > query.limit };
+    },
     all: () => [...byId.values()],
     setStatus(id, status, comment) {
       const current = byId.get(id);
-      if (current === undefined) return undefined;
-      const at = now().toISOString();
-      const next: StoredRequest = {
-        ...current,
-        status,
-        updated_at: at,
-        status_history: [...current.status_history, { status, at, comment }],
-      };
-      byId.set(id, next);
-      return next;
+      return current === undefined ? undefined : replace(current, {}, status, comment);
     },
+    act(id, call, idempotencyKey) {
+      const record = (outcome: LifecycleOutcome): LifecycleOutcome => {
+        log.push({ action: call.action, requestId: id, key: idempotencyKey, outcome: outcome.outcome });
+        return outcome;
+      };
+      const current = byId.get(id);
+      // Someone else's request is as good as none: its existence is not revealed.
+      if (current === undefined || current.telegram.user_id !== call.body.telegram_user_id) return record({ outcome: 'not-found' });
+      const fingerprint = JSON.stringify([call.action, id, call.body]);
+      const seen = actionKeys.get(idempotencyKey);
+      if (seen !== undefined) {
+        return record(
+          seen.fingerprint === fingerprint
+            ? { outcome: 'replayed', request: current }
+            : { outcome: 'refused', code: 'idempotency_conflict', request: current },
+        );
+      }
+      const result = apply(current, call);
+      if (typeof result === 'string') return record({ outcome: 'refused', code: result, request: current });
+      actionKeys.set(idempotencyKey, { id, fingerprint });
+      return record({ outcome: 'applied', request: result });
+    },
+    lifecycleLog: () => [...log],
   };
 }
 
@@ -198,6 +310,8 @@ export function toRequestDetails(request: StoredRequest): InferInput<typeof Requ
     request_type_name: request.request_type_name,
     side_name: request.side_name,
     description: request.description,
+    location: request.location ?? null,
+    rating: request.rating === undefined ? null : { ...request.rating, comment: request.rating.comment ?? null },
     attachments: [...request.attachments],
     status_history: request.status_history.map((entry) => ({ ...entry, comment: entry.comment ?? null })),
     comments: request.comments.map((comment) => ({ ...comment, attachments: [...comment.attachments] })),

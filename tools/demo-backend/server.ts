@@ -4,12 +4,15 @@ import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as v from 'valibot';
 import {
+  CancelRequestSchema,
+  ConfirmResolutionSchema,
   NewCommentSchema,
   NewRequestSchema,
+  RateRequestSchema,
+  ReopenRequestSchema,
   type Comment,
   type CommentFile,
   type ErrorBody,
-  type RequestStatus,
   type StatusNotification,
 } from '../../lib/backend/schemas.js';
 import { createDemoCatalogue } from './catalogue.js';
@@ -18,6 +21,9 @@ import {
   toCreatedRequest,
   toRequestDetails,
   toRequestSummary,
+  type LifecycleCall,
+  type LifecycleRecord,
+  type LifecycleRefusal,
   type StoredRequest,
 } from './request-store.js';
 import { createStatusAdvancer } from './status-advancer.js';
@@ -32,6 +38,10 @@ export const DEMO_ROUTES = [
   'GET /requests/:id',
   'POST /requests/:id/comments',
   'GET /files/:name',
+  'POST /requests/:id/cancel',
+  'POST /requests/:id/confirm',
+  'POST /requests/:id/reopen',
+  'POST /requests/:id/rating',
 ] as const;
 export type DemoRoute = (typeof DEMO_ROUTES)[number];
 
@@ -62,6 +72,15 @@ export interface DemoBackendOptions {
   readonly onStatusChange?: (notification: StatusNotification) => void | Promise<void>;
   /** Called after each answer, e.g. for an access log. */
   readonly onRequest?: (info: { method: string; route: string; status: number; ms: number }) => void;
+  /**
+   * `GET /requests` answers `{"items", "next_cursor"}` (`page`, the default) or a plain array
+   * without paging (`array`), as backends that predate paging do.
+   */
+  readonly listAnswer?: 'page' | 'array';
+  /** Cursors longer than a Telegram button can carry (over 100 characters), to test the bot's fallback. */
+  readonly longCursors?: boolean;
+  /** How often a customer may reopen a request; one more is answered 409 `reopen_limit` (2 by default). */
+  readonly maxReopens?: number;
 }
 
 export interface DemoBackendStats {
@@ -80,8 +99,6 @@ export interface DemoBackend {
   readonly stats: DemoBackendStats;
   resetStats(): void;
   requests(): readonly StoredRequest[];
-  /** Moves a request to a status at once (tests, the sandbox), without a notification. */
-  setStatus(requestId: string, status: RequestStatus, comment?: string): StoredRequest | undefined;
   /** An agent answers on a request (the thread's other side); undefined for an unknown request. */
   addAgentComment(requestId: string, comment: { readonly text?: string; readonly author_name?: string; readonly attachments?: readonly CommentFile[] }): Comment | undefined;
   /** Serves `bytes` at `GET /files/<name>` (agents' attachments point there). */
@@ -94,6 +111,12 @@ export interface DemoBackend {
   setFault(route: DemoRoute | '*', fault: DemoFault, times?: number): void;
   /** Moves every open request one step on now, calling `onStatusChange` for each. */
   advanceStatuses(): Promise<StatusNotification[]>;
+  /** Resolves the person's newest request that is still being worked on, and tells the bot (sandbox `/resolve`). */
+  resolveNewest(telegramUserId: number): Promise<StatusNotification | undefined>;
+  /** Moves one request to a status, as an agent would, and tells the bot. */
+  setStatus(id: string, status: StatusNotification['status'], comment?: string): Promise<StatusNotification | undefined>;
+  /** Every cancel, confirm, reopen and rating call, with what it did (`applied`, `replayed`, `refused`, `not-found`). */
+  lifecycleLog(): readonly LifecycleRecord[];
   close(): Promise<void>;
 }
 
@@ -124,7 +147,7 @@ class BadRequest extends Error {
  */
 export async function startDemoBackend(options: DemoBackendOptions = {}): Promise<DemoBackend> {
   const catalogue = createDemoCatalogue();
-  const store = createRequestStore();
+  const store = createRequestStore({ ...(options.maxReopens !== undefined && { maxReopens: options.maxReopens }) });
   const advancer = createStatusAdvancer({
     store,
     everyMs: options.advanceEveryMs ?? Number.POSITIVE_INFINITY,
@@ -223,7 +246,18 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
         if (limit === undefined || limit > MAX_LIST_LIMIT) {
           throw new BadRequest(400, 'invalid_query', `limit must be a whole number from 1 to ${MAX_LIST_LIMIT}`);
         }
-        return ok(store.listByUser(userId, limit).map(toRequestSummary));
+        // A backend without paging knows neither the cursor nor the filter: it answers the newest.
+        if (options.listAnswer === 'array') return ok(store.listByUser(userId, limit).map(toRequestSummary));
+        const status = url.searchParams.get('status');
+        if (status !== null && status !== 'open') throw new BadRequest(400, 'invalid_query', 'status must be "open" when given');
+        const cursor = url.searchParams.get('cursor');
+        const beforeSequence = cursor === null ? undefined : sequenceOfCursor(cursor);
+        const page = store.listPage(userId, { limit, openOnly: status === 'open', ...(beforeSequence !== undefined && { beforeSequence }) });
+        const last = page.items.at(-1);
+        return ok({
+          items: page.items.map(toRequestSummary),
+          next_cursor: page.more && last !== undefined ? cursorOf(last.sequence, options.longCursors === true) : null,
+        });
       }
       case 'GET /requests/:id': {
         const request = store.get(match.id ?? '');
@@ -236,6 +270,14 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
         if (file === undefined) return failure(404, 'not_found', 'No such file');
         return { status: 200, body: file.bytes, headers: { 'content-type': file.mimeType } };
       }
+      case 'POST /requests/:id/cancel':
+        return lifecycle(req, match.id ?? '', 'cancel');
+      case 'POST /requests/:id/confirm':
+        return lifecycle(req, match.id ?? '', 'confirm');
+      case 'POST /requests/:id/reopen':
+        return lifecycle(req, match.id ?? '', 'reopen');
+      case 'POST /requests/:id/rating':
+        return lifecycle(req, match.id ?? '', 'rating');
       case undefined:
         return match.allow === undefined
           ? failure(404, 'not_found', `No route ${req.method ?? 'GET'} ${url.pathname}`)
@@ -245,12 +287,7 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
 
   async function createRequest(req: IncomingMessage): Promise<Answer> {
     const key = idempotencyKeyOf(req);
-    const parsed = v.safeParse(NewRequestSchema, parseJson(await readBody(req)));
-    if (!parsed.success) {
-      const fields = [...new Set(parsed.issues.map((issue) => v.getDotPath(issue) ?? '(body)'))].join(', ');
-      throw new BadRequest(400, 'invalid_request', `Invalid request body: ${fields}`);
-    }
-    const body = parsed.output;
+    const body = validBody(NewRequestSchema, parseJson(await readBody(req)));
     const category = catalogue.findCategory(body.request_type_id, body.side_id, body.category_id);
     if (category === undefined) {
       throw new BadRequest(422, 'unknown_category', 'The category does not belong to that request type and side');
@@ -268,12 +305,7 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
 
   async function addComment(req: IncomingMessage, requestId: string): Promise<Answer> {
     const key = idempotencyKeyOf(req);
-    const parsed = v.safeParse(NewCommentSchema, parseJson(await readBody(req)));
-    if (!parsed.success) {
-      const fields = [...new Set(parsed.issues.map((issue) => v.getDotPath(issue) ?? '(body)'))].join(', ');
-      throw new BadRequest(400, 'invalid_comment', `Invalid comment: ${fields}`);
-    }
-    const result = store.addCustomerComment(requestId, parsed.output, key);
+    const result = store.addCustomerComment(requestId, validBody(NewCommentSchema, parseJson(await readBody(req))), key);
     switch (result.outcome) {
       case 'not_found':
         return failure(404, 'not_found', 'No such request');
@@ -283,6 +315,34 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
         return failure(409, 'idempotency_conflict', 'This Idempotency-Key was used with a different comment');
       default:
         return { status: result.outcome === 'created' ? 201 : 200, body: { id: result.comment.id, created_at: result.comment.at } };
+    }
+  }
+
+  /** Cancel, confirm, reopen, rate: the request as it stands after the call (201 for a new rating). */
+  async function lifecycle(req: IncomingMessage, id: string, action: LifecycleCall['action']): Promise<Answer> {
+    const key = idempotencyKeyOf(req);
+    const json = parseJson(await readBody(req));
+    const call = ((): LifecycleCall => {
+      switch (action) {
+        case 'cancel':
+          return { action, body: validBody(CancelRequestSchema, json) };
+        case 'confirm':
+          return { action, body: validBody(ConfirmResolutionSchema, json) };
+        case 'reopen':
+          return { action, body: validBody(ReopenRequestSchema, json) };
+        case 'rating':
+          return { action, body: validBody(RateRequestSchema, json) };
+      }
+    })();
+    const result = store.act(id, call, key);
+    switch (result.outcome) {
+      case 'not-found':
+        return failure(404, 'not_found', 'No such request');
+      case 'refused':
+        return failure(409, result.code, REFUSALS[result.code]);
+      case 'applied':
+      case 'replayed':
+        return { status: action === 'rating' && result.outcome === 'applied' ? 201 : 200, body: toRequestDetails(result.request) };
     }
   }
 
@@ -319,7 +379,6 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
     },
     requests: () => store.all(),
     addAgentComment: (requestId, comment) => store.addAgentComment(requestId, comment),
-    setStatus: (requestId, status, comment) => store.setStatus(requestId, status, comment),
     serveFile(name, bytes, mimeType) {
       files.set(name, { bytes, mimeType });
       return fileUrlOf(name);
@@ -334,6 +393,12 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
       else faults.set(routeName, { fault, remaining: times });
     },
     advanceStatuses: () => advancer.advanceAll(),
+    resolveNewest: (telegramUserId) => {
+      const newest = store.listByUser(telegramUserId, MAX_LIST_LIMIT).find((request) => ['new', 'in_progress', 'waiting_for_customer'].includes(request.status));
+      return newest === undefined ? Promise.resolve(undefined) : advancer.moveTo(newest.id, 'resolved', RESOLVED_COMMENT);
+    },
+    setStatus: (id, status, comment) => advancer.moveTo(id, status, comment),
+    lifecycleLog: () => store.lifecycleLog(),
     async close() {
       advancer.stop();
       await new Promise<void>((resolve) => {
@@ -343,6 +408,51 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
       });
     },
   };
+}
+
+const RESOLVED_COMMENT = 'The work is done. Tell us whether it is solved.';
+
+const REFUSALS: Readonly<Record<LifecycleRefusal, string>> = {
+  invalid_status: 'The request is not in a status that allows this',
+  reopen_limit: 'The request has been reopened as often as allowed; open a new one',
+  already_rated: 'The request has been rated already',
+  idempotency_conflict: 'This Idempotency-Key was used with a different body',
+};
+
+function idempotencyKeyOf(req: IncomingMessage): string {
+  const key = req.headers['idempotency-key'];
+  if (typeof key !== 'string' || key.trim() === '' || key.length > 255) {
+    throw new BadRequest(400, 'missing_idempotency_key', 'The Idempotency-Key header is required (1-255 characters)');
+  }
+  return key;
+}
+
+function validBody<S extends v.GenericSchema>(schema: S, json: unknown): v.InferOutput<S> {
+  const parsed = v.safeParse(schema, json);
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.issues.map((issue) => v.getDotPath(issue) ?? '(body)'))].join(', ');
+    throw new BadRequest(400, 'invalid_request', `Invalid request body: ${fields}`);
+  }
+  return parsed.output;
+}
+
+/** Opaque to the bot: the sequence of the page's last request (padded far past a button's size when asked). */
+function cursorOf(sequence: number, long: boolean): string {
+  const text = long ? JSON.stringify({ before: sequence, padding: 'x'.repeat(96) }) : `s${sequence}`;
+  return Buffer.from(text).toString('base64url');
+}
+
+function sequenceOfCursor(cursor: string): number {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const short = /^s(\d{1,15})$/.exec(text);
+  if (short) return Number(short[1]);
+  try {
+    const long = JSON.parse(text) as { before?: unknown };
+    if (typeof long.before === 'number' && Number.isInteger(long.before)) return long.before;
+  } catch {
+    // falls through to the error below
+  }
+  throw new BadRequest(400, 'invalid_cursor', 'The cursor is not one this backend gave');
 }
 
 interface RouteMatch {
@@ -359,6 +469,8 @@ function matchRoute(method: string, pathname: string): RouteMatch {
   const one = /^\/requests\/([^/]+)$/.exec(path);
   const comments = /^\/requests\/([^/]+)\/comments$/.exec(path);
   const file = /^\/files\/([^/]+)$/.exec(path);
+  const act = /^\/requests\/([^/]+)\/(cancel|confirm|reopen|rating)$/.exec(path);
+  const actId = act?.[1] === undefined ? undefined : decodeURIComponent(act[1]);
   const candidates: { route: DemoRoute; id?: string; matches: boolean }[] = [
     { route: 'GET /request-types', matches: path === '/request-types' },
     { route: 'GET /request-types/:id/sides', id: sides?.[1], matches: sides !== null },
@@ -368,6 +480,10 @@ function matchRoute(method: string, pathname: string): RouteMatch {
     { route: 'GET /requests/:id', id: one?.[1] === undefined ? undefined : decodeURIComponent(one[1]), matches: one !== null },
     { route: 'POST /requests/:id/comments', id: comments?.[1] === undefined ? undefined : decodeURIComponent(comments[1]), matches: comments !== null },
     { route: 'GET /files/:name', id: file?.[1] === undefined ? undefined : decodeURIComponent(file[1]), matches: file !== null },
+    { route: 'POST /requests/:id/cancel', id: actId, matches: act?.[2] === 'cancel' },
+    { route: 'POST /requests/:id/confirm', id: actId, matches: act?.[2] === 'confirm' },
+    { route: 'POST /requests/:id/reopen', id: actId, matches: act?.[2] === 'reopen' },
+    { route: 'POST /requests/:id/rating', id: actId, matches: act?.[2] === 'rating' },
   ];
   const onPath = candidates.filter((candidate) => candidate.matches);
   const found = onPath.find((candidate) => candidate.route.startsWith(`${method} `));
@@ -396,14 +512,6 @@ const SAMPLE_FILES: readonly (readonly [string, { readonly bytes: Buffer; readon
     },
   ],
 ];
-
-function idempotencyKeyOf(req: IncomingMessage): string {
-  const key = req.headers['idempotency-key'];
-  if (typeof key !== 'string' || key.trim() === '' || key.length > 255) {
-    throw new BadRequest(400, 'missing_idempotency_key', 'The Idempotency-Key header is required (1-255 characters)');
-  }
-  return key;
-}
 
 function ok(body: unknown): Answer {
   return { status: 200, body };

@@ -27,6 +27,8 @@ export interface StatusAdvancer {
   tick(): Promise<StatusNotification[]>;
   /** Advances every open request one step now, whatever its age (sandbox and tests). */
   advanceAll(): Promise<StatusNotification[]>;
+  /** Moves one request to a status now, as an agent would, and calls `onStatusChange`; undefined for unknown ids. */
+  moveTo(id: string, status: RequestStatus, comment?: string): Promise<StatusNotification | undefined>;
 }
 
 export function createStatusAdvancer(options: StatusAdvancerOptions): StatusAdvancer {
@@ -47,26 +49,32 @@ export function createStatusAdvancer(options: StatusAdvancerOptions): StatusAdva
     for (const request of store.all()) {
       const next = NEXT_STATUS[request.status];
       if (next === undefined || !isDue(request)) continue;
-      const changed = store.setStatus(request.id, next.status, next.comment);
-      if (changed === undefined) continue;
-      const notification: StatusNotification = {
-        // The same change always has the same id, so the bot sends a retried one only once.
-        event_id: `status:${changed.id}:${changed.status_history.length}`,
-        kind: 'status',
-        request_id: changed.id,
-        number: changed.number,
-        status: changed.status,
-        telegram_user_id: changed.telegram.user_id,
-        comment: next.comment,
-      };
-      notifications.push(notification);
-      try {
-        await options.onStatusChange?.(notification);
-      } catch (error) {
-        onError(error, notification);
-      }
+      const notification = await change(request.id, next.status, next.comment);
+      if (notification !== undefined) notifications.push(notification);
     }
     return notifications;
+  }
+
+  /** One change and its notification; a failed notification keeps the change. */
+  async function change(id: string, status: RequestStatus, comment: string | undefined): Promise<StatusNotification | undefined> {
+    const changed = store.setStatus(id, status, comment);
+    if (changed === undefined) return undefined;
+    const notification: StatusNotification = {
+      // The same change always has the same id, so the bot sends a retried one only once.
+      event_id: `status:${changed.id}:${changed.status_history.length}`,
+      kind: 'status',
+      request_id: changed.id,
+      number: changed.number,
+      status: changed.status,
+      telegram_user_id: changed.telegram.user_id,
+      comment,
+    };
+    try {
+      await options.onStatusChange?.(notification);
+    } catch (error) {
+      onError(error, notification);
+    }
+    return notification;
   }
 
   function exclusive(isDue: (request: StoredRequest) => boolean): Promise<StatusNotification[]> {
@@ -94,5 +102,6 @@ export function createStatusAdvancer(options: StatusAdvancerOptions): StatusAdva
     },
     tick: () => exclusive(isDue),
     advanceAll: () => exclusive(() => true),
+    moveTo: (id, status, comment) => change(id, status, comment),
   };
 }

@@ -98,6 +98,8 @@ export interface FileStore {
   registerUpload(upload: { readonly data?: Buffer; readonly size: number; readonly sha256: string; readonly filename?: string; readonly contentType?: string }, kind: FileKind): FakeFile;
   /** By id: registered, uploaded, or sent by a person (person-files.ts). */
   byId(fileId: string): FakeFile | undefined;
+  /** The exact bytes of a file, when kept (a generated or too-big upload has none). */
+  dataOf(fileId: string): Buffer | undefined;
   /** getFile's answer: the file with its path, or Telegram's refusal. */
   getFile(fileId: string): { readonly file: File } | { readonly error: string };
   /** Serves a download; undefined when no file has that path (the caller answers 404). */
@@ -189,6 +191,7 @@ export function createFileStore(): FileStore {
       });
     },
     byId: lookup,
+    dataOf: (fileId) => lookup(fileId)?.data,
     getFile(fileId) {
       const file = lookup(fileId);
       if (!file) return { error: 'invalid file_id' };

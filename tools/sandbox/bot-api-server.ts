@@ -97,6 +97,8 @@ export interface BotApiServer {
   sentTexts(chatId?: number): string[];
   /** The bot's messages in a chat as they stand now (edits applied, deletions gone), oldest first. */
   messagesOf(chatId: number): Record<string, unknown>[];
+  /** The bytes of a file the bot uploaded (or one the server made up for an unknown id), by file id. */
+  fileData(fileId: string): Buffer | undefined;
   /**
    * A file getFile resolves and `/file/bot<token>/<file_path>` serves: exact bytes, or `size` bytes
    * generated on the fly (deterministic; `sha256` of the result says what a download must hash to).
@@ -549,6 +551,7 @@ export async function startBotApiServer(opts: BotApiServerOptions = {}): Promise
         .map(([, stored]) => stored.message)
         .sort((a, b) => Number(a.message_id) - Number(b.message_id));
     },
+    fileData: (fileId) => files.dataOf(fileId),
     reset() {
       calls.length = 0;
       connections = 0; // open keep-alive sockets stay; from here on only new ones count

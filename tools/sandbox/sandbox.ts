@@ -2,6 +2,9 @@
 // and the REAL webhook handler and notify endpoint on a node:http server (routes as on Vercel),
 // around an App built from sandbox configuration. `send()` plays the person in the chat.
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { InlineKeyboardMarkup, Update } from 'telegraf/types';
 import { createApp, type App } from '../../lib/app.js';
@@ -76,6 +79,10 @@ export interface Sandbox {
    * - a bare number presses that inline button of the newest message with inline buttons;
    * - `/contact` shares the person's own phone, `/photo` sends a sample photo;
    * - `/advance` moves every open request of the demo backend on now;
+   * - `/resolve` resolves the person's newest request that is being worked on (the demo backend
+   *   tells the bot, which asks Solved or Still a problem);
+   * - `/start <payload>` is sent as typed: the deep link `t.me/<bot>?start=<payload>` does the same;
+   * - a photo the bot sends (a QR code from `/link`) is saved to a file, named in a notice;
    * - the text of a reply keyboard button that requests a contact shares the contact, as a tap would.
    *
    * Problems (a webhook answer that is not 200, an error the bot logged, an unknown button, a
@@ -307,6 +314,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const message = current.get(item.slot);
       if (message === undefined) continue; // deleted since
       const html = typeof message.text === 'string' ? message.text : typeof message.caption === 'string' ? message.caption : '';
+      const saved = Array.isArray(message.photo) && !item.edited ? savePhoto(message.photo) : undefined;
       entries.push({
         kind: 'message',
         messageId: item.slot,
@@ -318,8 +326,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         buttons: numberInlineButtons(message.reply_markup),
         ...(item.keyboard && { replyKeyboard: item.keyboard }),
       });
+      if (saved !== undefined) entries.push({ kind: 'notice', text: `the photo is saved as ${saved}` });
     }
     return entries;
+  }
+
+  /** A photo the bot sent (e.g. a QR poster from /link), written where the person can open it. */
+  function savePhoto(sizes: unknown[]): string | undefined {
+    const largest = sizes.at(-1) as { file_id?: unknown } | undefined;
+    const data = typeof largest?.file_id === 'string' ? botApi.fileData(largest.file_id) : undefined;
+    if (data === undefined) return undefined;
+    const path = join(tmpdir(), `service-desk-sandbox-${process.pid}-${String(largest?.file_id)}.png`);
+    writeFileSync(path, data);
+    return path;
   }
 
   /** The update a bare number stands for: that inline button of the newest message with buttons. */
@@ -366,6 +385,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (trimmed === '/advance') {
       const moved = await backend.advanceStatuses();
       return { entries: moved.length === 0 ? [{ kind: 'notice', text: 'demo backend: no open request to move on' }] : [] };
+    }
+    if (trimmed === '/resolve') {
+      const resolved = await backend.resolveNewest(person.id);
+      return { entries: resolved === undefined ? [{ kind: 'notice', text: 'demo backend: no request in progress to resolve' }] : [] };
     }
     const contactButton = replyKeyboard?.flat().find((b) => b.requestContact && b.label === trimmed);
     if (contactButton) return { update: contact(), entries: [{ kind: 'you', text: `you shared your phone number ${person.phone}` }] };

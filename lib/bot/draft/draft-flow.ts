@@ -18,12 +18,29 @@ import { showSummary } from './summary.js';
  * - Edit (on the summary) → the first step, then straight back to the summary.
  */
 
-/** The person picked a service: a new draft starts at the first step. */
-export async function startDraft(ctx: BotContext, typeId: number, sideId: number, categoryId: number): Promise<void> {
+/**
+ * The person picked a service (or opened a deep link naming one, which may `prefill` the location):
+ * a new draft starts at the first step. A question the bot asked before is over.
+ */
+export async function startDraft(
+  ctx: BotContext,
+  typeId: number,
+  sideId: number,
+  categoryId: number,
+  prefill: { readonly location?: string } = {},
+): Promise<void> {
   await acknowledge(ctx);
   if (!(await ctx.deps.catalog.findCategory(typeId, sideId, categoryId))) return showExpired(ctx);
-  const draft: Draft = { id: randomBytes(9).toString('base64url'), step: firstStep().name, typeId, sideId, categoryId };
+  const draft: Draft = {
+    id: randomBytes(9).toString('base64url'),
+    step: firstStep().name,
+    typeId,
+    sideId,
+    categoryId,
+    ...(prefill.location !== undefined && { location: prefill.location }),
+  };
   ctx.session.draft = draft;
+  delete ctx.session.pending;
   await enter(ctx, draft, firstStep());
 }
 

@@ -15,8 +15,9 @@ export const descriptionStep: DraftStep = {
   async ask(ctx, draft) {
     const category = await ctx.deps.catalog.findCategory(draft.typeId, draft.sideId, draft.categoryId);
     if (!category) return showExpired(ctx);
+    const location = draft.location === undefined ? '' : `${ctx.t.locationLine(escapeHtml(draft.location))}\n`;
     draft.screenMessageId = await show(ctx, {
-      text: ctx.t.askDescription(escapeHtml(category.name)),
+      text: location + ctx.t.askDescription(escapeHtml(category.name)),
       buttons: [
         [backButton(ctx, draft, descriptionStep), button(ctx.t.buttonCancel, { kind: 'cancel' })],
       ],

@@ -23,7 +23,7 @@ export interface DraftNames {
 }
 
 /** The catalogue names of the draft's choices; undefined when the catalogue no longer has one of them. */
-export async function draftNames(ctx: BotContext, draft: Draft): Promise<DraftNames | undefined> {
+export async function draftNames(ctx: BotContext, draft: Pick<Draft, 'typeId' | 'sideId' | 'categoryId'>): Promise<DraftNames | undefined> {
   const { catalog } = ctx.deps;
   const [type, side, category] = await Promise.all([
     catalog.findRequestType(draft.typeId),
@@ -34,7 +34,8 @@ export async function draftNames(ctx: BotContext, draft: Draft): Promise<DraftNa
 }
 
 export function summaryText(ctx: BotContext, draft: Draft, names: DraftNames): string {
-  return ctx.t.summary({
+  const location = draft.location === undefined ? '' : `${ctx.t.locationLine(escapeHtml(draft.location))}\n`;
+  return location + ctx.t.summary({
     type: escapeHtml(names.type),
     side: escapeHtml(names.side),
     category: escapeHtml(names.category),

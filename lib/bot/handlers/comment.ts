@@ -1,13 +1,13 @@
 import type { Message } from 'telegraf/types';
 import { BackendError } from '../../backend/backend-error.js';
-import type { NewComment } from '../../backend/schemas.js';
+import { isOpenStatus, type NewComment } from '../../backend/schemas.js';
 import type { CommentTarget } from '../../session/session.js';
 import { commentContent, isProblem, MAX_BOT_FILE_BYTES, type CommentContent } from '../comments/comment-content.js';
 import type { BotContext } from '../context.js';
 import { loadOwnedRequest } from '../requests/owned-request.js';
 import { escapeHtml } from '../views/html.js';
 import { mainMenu } from '../views/menus.js';
-import { OPEN_STATUSES, requestDetailsScreen } from '../views/request-details.js';
+import { requestDetailsScreen } from '../views/request-details.js';
 import { acknowledge, button, keyboard, show } from '../views/screen.js';
 
 /**
@@ -17,12 +17,14 @@ import { acknowledge, button, keyboard, show } from '../views/screen.js';
 export async function startComment(ctx: BotContext, requestId: string, options: { readonly newMessage?: boolean } = {}): Promise<void> {
   await acknowledge(ctx);
   const loaded = await loadOwnedRequest(ctx, requestId);
-  if (!loaded.found) {
-    await show(ctx, { text: loaded.reason === 'unavailable' ? ctx.t.requestsUnavailable : ctx.t.requestNotFound, buttons: [] }, options);
+  if (loaded.kind !== 'owned') {
+    await show(ctx, { text: loaded.kind === 'unavailable' ? ctx.t.requestsUnavailable : ctx.t.requestNotFound, buttons: [] }, options);
     return;
   }
   const { details } = loaded;
-  if (!OPEN_STATUSES.includes(details.status)) return showClosed(ctx, details.number, options);
+  if (!isOpenStatus(details.status)) return showClosed(ctx, details.number, options);
+  // One question at a time: a reason or rating comment the bot asked for is not waited for any more.
+  delete ctx.session.pending;
   ctx.session.reply = { requestId: details.id, number: details.number };
   await show(ctx, { text: ctx.t.commentPrompt(escapeHtml(details.number)), buttons: [[button(ctx.t.buttonCancel, { kind: 'cancel' })]] }, options);
 }
@@ -109,7 +111,7 @@ async function confirmAdded(ctx: BotContext, target: CommentTarget, mediaGroupId
   const number = escapeHtml(target.number);
   const notice = count > 1 ? ctx.t.commentFilesAdded(number, count) : ctx.t.commentAdded(number);
   const loaded = await loadOwnedRequest(ctx, target.requestId);
-  const screen = loaded.found ? requestDetailsScreen(ctx.t, ctx.lang, loaded.details, 0, notice) : { text: notice, buttons: [] };
+  const screen = loaded.kind === 'owned' ? requestDetailsScreen(ctx.t, ctx.lang, loaded.details, 0, notice) : { text: notice, buttons: [] };
   let messageId: number | undefined;
   if (continuing && ctx.chat) {
     try {

@@ -41,6 +41,7 @@ export async function confirmDraft(ctx: BotContext, draftId: string): Promise<vo
     description: draft.description,
     ...(draft.phone !== undefined ? { contact_phone: draft.phone } : {}),
     ...(draft.photoFileId !== undefined ? { attachments: [{ telegram_file_id: draft.photoFileId, kind: 'photo' as const }] } : {}),
+    ...(draft.location !== undefined ? { location: draft.location } : {}),
     telegram: {
       user_id: from.id,
       chat_id: chatId,

@@ -13,8 +13,8 @@ export async function sendThreadFile(ctx: BotContext, requestId: string, comment
   const chatId = ctx.chat?.id;
   if (chatId === undefined) return;
   const loaded = await loadOwnedRequest(ctx, requestId);
-  if (!loaded.found) {
-    await acknowledge(ctx, loaded.reason === 'unavailable' ? ctx.t.requestsUnavailable : ctx.t.requestNotFound);
+  if (loaded.kind !== 'owned') {
+    await acknowledge(ctx, loaded.kind === 'unavailable' ? ctx.t.requestsUnavailable : ctx.t.requestNotFound);
     return;
   }
   const file = loaded.details.comments[commentIndex]?.attachments[fileIndex];

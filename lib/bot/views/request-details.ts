@@ -1,12 +1,13 @@
-import type { RequestDetails, RequestStatus } from '../../backend/schemas.js';
+import { isOpenStatus, type RequestDetails } from '../../backend/schemas.js';
 import type { Lang, Messages } from '../../i18n/index.js';
+import { requestActionButtons } from './request-actions.js';
 import { MAX_FILE_BUTTONS, renderRequestPage } from './request-thread.js';
 import { button, type Button, type Screen } from './screen.js';
 
-/** Statuses in which the request still takes the person's comments. */
-export const OPEN_STATUSES: readonly RequestStatus[] = ['new', 'in_progress', 'waiting_for_customer', 'resolved'];
-
-/** One page of a request's details and thread, with its files, paging, Add comment, Refresh and Back. */
+/**
+ * One page of a request's details and thread, with its files, paging, Add comment, what the
+ * status allows (cancel, Solved / Still a problem, rating), Refresh and Back.
+ */
 export function requestDetailsScreen(t: Messages, lang: Lang, details: RequestDetails, page: number, notice?: string): Screen {
   const rendered = renderRequestPage(t, lang, details, page, notice);
   const requestId = details.id;
@@ -14,14 +15,15 @@ export function requestDetailsScreen(t: Messages, lang: Lang, details: RequestDe
     button(`📎 ${shorten(file.name, 40)}`, { kind: 'file', lang, requestId, commentIndex: file.commentIndex, fileIndex: file.fileIndex }),
   ]);
   const paging: Button[] = [];
-  if (rendered.index < rendered.pages - 1) paging.push(button(t.buttonOlder, { kind: 'request', lang, requestId, page: rendered.index + 1 }));
-  if (rendered.index > 0) paging.push(button(t.buttonNewer, { kind: 'request', lang, requestId, page: rendered.index - 1 }));
+  if (rendered.index < rendered.pages - 1) paging.push(button(t.buttonEarlier, { kind: 'request', lang, requestId, page: rendered.index + 1 }));
+  if (rendered.index > 0) paging.push(button(t.buttonLater, { kind: 'request', lang, requestId, page: rendered.index - 1 }));
   return {
     text: rendered.text,
     buttons: [
       ...files,
       ...(paging.length > 0 ? [paging] : []),
-      ...(OPEN_STATUSES.includes(details.status) ? [[button(t.buttonAddComment, { kind: 'comment', requestId })]] : []),
+      ...(isOpenStatus(details.status) ? [[button(t.buttonAddComment, { kind: 'comment', requestId })]] : []),
+      ...requestActionButtons(t, lang, details),
       [button(t.buttonRefresh, { kind: 'request', lang, requestId, ...(rendered.index > 0 && { page: rendered.index }) }), button(t.buttonBack, { kind: 'my-requests', lang })],
     ],
   };

@@ -2,6 +2,7 @@ import type { Comment, RequestDetails } from '../../backend/schemas.js';
 import type { Lang, Messages } from '../../i18n/index.js';
 import { formatDate, statusLabel } from './format.js';
 import { escapeHtml } from './html.js';
+import { ratingLine } from './request-actions.js';
 
 /** Telegram's limit for one message's text. Measured on the HTML we send, which is never shorter. */
 export const MESSAGE_LIMIT = 4096;
@@ -54,13 +55,18 @@ export function renderRequestPage(
 }
 
 function detailsHeader(t: Messages, lang: Lang, details: RequestDetails): string {
-  return t.requestDetails({
-    number: escapeHtml(details.number),
-    status: statusLabel(t, details.status),
-    category: escapeHtml(details.category_name),
-    created: formatDate(details.created_at, lang),
-    updated: formatDate(details.updated_at, lang),
-  });
+  const location = details.location ? `\n${t.locationLine(escapeHtml(details.location))}` : '';
+  return (
+    t.requestDetails({
+      number: escapeHtml(details.number),
+      status: statusLabel(t, details.status),
+      category: escapeHtml(details.category_name),
+      created: formatDate(details.created_at, lang),
+      updated: formatDate(details.updated_at, lang),
+    }) +
+    location +
+    ratingLine(t, details.rating)
+  );
 }
 
 function entries(t: Messages, lang: Lang, details: RequestDetails, budget: number): Entry[] {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { relativeImports, sourceClosure } from '../../../tools/bench/build.js';
+import { relativeImports, sourceClosure, staticPackages } from '../../../tools/bench/build.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -33,3 +33,11 @@ describe('sourceClosure', () => {
   });
 });
 
+
+describe('staticPackages', () => {
+  it('a cold start of the webhook loads telegraf but not what it imports on first use (QR codes, the backend client)', async () => {
+    const packages = await staticPackages(root, 'api/telegram.ts');
+    expect(packages).toEqual(expect.arrayContaining(['telegraf', 'pino', 'valibot', '@upstash/redis']));
+    for (const lazy of ['qrcode', 'ky', 'undici', '@upstash/ratelimit']) expect(packages).not.toContain(lazy);
+  });
+});

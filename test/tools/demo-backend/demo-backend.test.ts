@@ -5,6 +5,7 @@ import {
   CreatedRequestSchema,
   ErrorBodySchema,
   RequestDetailsSchema,
+  RequestPageSchema,
   RequestSummaryListSchema,
   RequestTypeListSchema,
   ServiceCategoryListSchema,
@@ -197,12 +198,48 @@ describe('requests', () => {
     for (const key of ['a', 'b', 'c']) await call(backend, '/requests', { body: body(), key });
     await call(backend, '/requests', { body: body({ telegram: { user_id: 2002, chat_id: 2002 } }), key: 'd' });
 
-    const all = v.parse(RequestSummaryListSchema, (await call(backend, '/requests?telegram_user_id=1001')).json);
-    expect(all.map((request) => request.number)).toEqual(['SR-1003', 'SR-1002', 'SR-1001']);
-    expect(all[0]?.category_name).toBe('Plumbing');
-    const two = (await call(backend, '/requests?telegram_user_id=1001&limit=2')).json;
-    expect(two).toHaveLength(2);
-    expect((await call(backend, '/requests?telegram_user_id=3003')).json).toEqual([]);
+    const all = v.parse(RequestPageSchema, (await call(backend, '/requests?telegram_user_id=1001')).json);
+    expect(all.items.map((request) => request.number)).toEqual(['SR-1003', 'SR-1002', 'SR-1001']);
+    expect(all.items[0]?.category_name).toBe('Plumbing');
+    expect(all.nextCursor).toBeUndefined();
+    const two = v.parse(RequestPageSchema, (await call(backend, '/requests?telegram_user_id=1001&limit=2')).json);
+    expect(two.items).toHaveLength(2);
+    expect((await call(backend, '/requests?telegram_user_id=3003')).json).toEqual({ items: [], next_cursor: null });
+  });
+
+  test('listing without paging (listAnswer: array) is the plain array', async () => {
+    const backend = await demo({ listAnswer: 'array' });
+    for (const key of ['a', 'b', 'c']) await call(backend, '/requests', { body: body(), key });
+    const all = v.parse(RequestSummaryListSchema, (await call(backend, '/requests?telegram_user_id=1001&limit=2&cursor=whatever')).json);
+    expect(all.map((request) => request.number)).toEqual(['SR-1003', 'SR-1002']);
+  });
+
+  test('paging: 25 requests in pages of 10 by cursor, nothing repeated or skipped; open only', async () => {
+    for (const longCursors of [false, true]) {
+      const backend = await demo({ longCursors });
+      for (let i = 0; i < 25; i++) await call(backend, '/requests', { body: body(), key: `k${i}` });
+      const seen: string[] = [];
+      const cursors: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const query = `/requests?telegram_user_id=1001&limit=10${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
+        const page = v.parse(RequestPageSchema, (await call(backend, query)).json);
+        seen.push(...page.items.map((request) => request.number));
+        cursor = page.nextCursor;
+        if (cursor !== undefined) cursors.push(cursor);
+      } while (cursor !== undefined);
+      expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => `SR-${1025 - i}`));
+      expect(cursors).toHaveLength(2);
+      for (const c of cursors) expect(c.length > 64).toBe(longCursors);
+      expect((await call(backend, '/requests?telegram_user_id=1001&cursor=bogus')).status).toBe(400);
+
+      const [newest] = backend.requests().filter((request) => request.number === 'SR-1025');
+      await backend.setStatus(newest?.id ?? '', 'rejected');
+      const open = v.parse(RequestPageSchema, (await call(backend, '/requests?telegram_user_id=1001&limit=50&status=open')).json);
+      expect(open.items.map((request) => request.number)).not.toContain('SR-1025');
+      expect(open.items).toHaveLength(24);
+      expect((await call(backend, '/requests?telegram_user_id=1001&status=closed')).status).toBe(400);
+    }
   });
 
   test('details', async () => {
@@ -310,6 +347,72 @@ describe('server', () => {
     expect(early).toBe('waiting');
     await backend.close();
     expect(await pending).toBe('dropped');
+  });
+});
+
+describe('lifecycle', () => {
+  async function created(backend: DemoBackend, overrides: Partial<NewRequest> = {}) {
+    return v.parse(CreatedRequestSchema, (await call(backend, '/requests', { body: body(overrides), key: `create-${Math.random()}` })).json);
+  }
+  const me = { telegram_user_id: 1001 };
+
+  test('cancel: once per key, only the owner, only while open; the answer is the request after it', async () => {
+    const backend = await demo();
+    const request = await created(backend);
+    const path = `/requests/${request.id}/cancel`;
+    expect((await call(backend, path, { body: me })).status).toBe(400); // no key
+    expect((await call(backend, path, { body: { telegram_user_id: 2002 }, key: 'x' })).status).toBe(404);
+    const first = await call(backend, path, { body: { ...me, reason: 'Fixed it myself' }, key: 'c1' });
+    expect(first.status).toBe(200);
+    const details = v.parse(RequestDetailsSchema, first.json);
+    expect(details.status).toBe('cancelled');
+    expect(details.status_history.at(-1)).toMatchObject({ status: 'cancelled', comment: 'Fixed it myself' });
+    expect((await call(backend, path, { body: { ...me, reason: 'Fixed it myself' }, key: 'c1' })).status).toBe(200);
+    const conflict = await call(backend, path, { body: me, key: 'c1' });
+    expect(conflict.status).toBe(409);
+    expect(v.parse(ErrorBodySchema, conflict.json).error.code).toBe('idempotency_conflict');
+    const again = await call(backend, path, { body: me, key: 'c2' });
+    expect(v.parse(ErrorBodySchema, again.json).error.code).toBe('invalid_status');
+    expect(backend.lifecycleLog().map((entry) => entry.outcome)).toEqual(['not-found', 'applied', 'replayed', 'refused', 'refused']);
+  });
+
+  test('resolved → confirm closes; rating once (201, then 409 already_rated)', async () => {
+    const backend = await demo();
+    const request = await created(backend);
+    expect(v.parse(ErrorBodySchema, (await call(backend, `/requests/${request.id}/confirm`, { body: me, key: 'f0' })).json).error.code).toBe('invalid_status');
+    await backend.resolveNewest(1001);
+    expect((await call(backend, `/requests/${request.id}/confirm`, { body: me, key: 'f1' })).status).toBe(200);
+    expect(backend.requests()[0]?.status).toBe('closed');
+    const rated = await call(backend, `/requests/${request.id}/rating`, { body: { ...me, score: 4, comment: 'Quick' }, key: 'r1' });
+    expect(rated.status).toBe(201);
+    expect(v.parse(RequestDetailsSchema, rated.json).rating).toEqual({ score: 4, comment: 'Quick', at: expect.any(String) });
+    expect((await call(backend, `/requests/${request.id}/rating`, { body: { ...me, score: 4, comment: 'Quick' }, key: 'r1' })).status).toBe(200);
+    const second = await call(backend, `/requests/${request.id}/rating`, { body: { ...me, score: 1 }, key: 'r2' });
+    expect(second.status).toBe(409);
+    expect(v.parse(ErrorBodySchema, second.json).error.code).toBe('already_rated');
+    expect((await call(backend, `/requests/${request.id}/rating`, { body: { ...me, score: 6 }, key: 'r3' })).status).toBe(400);
+  });
+
+  test('reopen: text or photo, back to in progress, until the limit (409 reopen_limit)', async () => {
+    const backend = await demo({ maxReopens: 1 });
+    const request = await created(backend);
+    await backend.resolveNewest(1001);
+    expect((await call(backend, `/requests/${request.id}/reopen`, { body: me, key: 'o0' })).status).toBe(400); // neither reason nor photo
+    const photo = { ...me, attachments: [{ telegram_file_id: 'photo-1', kind: 'photo' }] };
+    const reopened = v.parse(RequestDetailsSchema, (await call(backend, `/requests/${request.id}/reopen`, { body: photo, key: 'o1' })).json);
+    expect(reopened.status).toBe('in_progress');
+    expect(reopened.attachments).toEqual([{ telegram_file_id: 'photo-1', kind: 'photo' }]);
+    await backend.resolveNewest(1001);
+    const limited = await call(backend, `/requests/${request.id}/reopen`, { body: { ...me, reason: 'Still dripping' }, key: 'o2' });
+    expect(limited.status).toBe(409);
+    expect(v.parse(ErrorBodySchema, limited.json).error.code).toBe('reopen_limit');
+  });
+
+  test('location travels with a new request', async () => {
+    const backend = await demo();
+    const request = await created(backend, { location: 'Building 3, lift B' });
+    expect(v.parse(RequestDetailsSchema, (await call(backend, `/requests/${request.id}`)).json).location).toBe('Building 3, lift B');
+    expect((await call(backend, '/requests', { body: body({ location: 'x'.repeat(33) }), key: 'long' })).status).toBe(400);
   });
 });
 

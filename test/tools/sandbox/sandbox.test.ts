@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { decodeQrPng } from '../../support/qr.js';
 import { htmlToText, numberInlineButtons, renderEntry, replyKeyboardOf } from '../../../tools/sandbox/render.js';
 import { startSandbox, type Sandbox, type TranscriptEntry } from '../../../tools/sandbox/sandbox.js';
 
@@ -137,6 +139,41 @@ describe('sandbox', () => {
     const documented = await you.send('/document');
     expect(errorsIn(documented)).toEqual([]);
     expect(textOf(documented)).toContain('📎 report.pdf');
+  });
+
+  test('issue 11: /start <payload> as typed, /resolve, Solved and a rating; /link saves its QR poster to a file', async () => {
+    const you = person(sandbox);
+    const link = await you.send('/start n1-10-100-QnVpbGRpbmcgMywgbGlmdCBC');
+    expect(textOf(link)).toContain('Location: Building 3, lift B');
+    await you.send('The lift door does not close at all');
+    await you.tap(/Skip/);
+    await you.send('/contact');
+    const confirmed = await you.send(String(1));
+    const number = /Your request (SR-\d+) has been created/.exec(textOf(confirmed))?.[1];
+    expect(number).toMatch(/^SR-\d+$/);
+    expect(sandbox.backend.requests().find((request) => request.number === number)?.location).toBe('Building 3, lift B');
+
+    const resolved = await you.send('/resolve');
+    expect(resolved[0]).toEqual({ kind: 'notice', text: `demo backend: ${number} is now resolved` });
+    expect(messagesIn(resolved).at(-1)?.buttons.flat().map((b) => b.label)).toEqual([`🔎 View ${number}`, '✅ Solved', '↩️ Still a problem']);
+    await you.tap(/Solved/);
+    await you.tap(/^4⭐$/);
+    const thanks = await you.tap(/Send rating/);
+    expect(textOf(thanks)).toContain(`Thank you! Your rating of ${number}: ⭐⭐⭐⭐`);
+    // Earlier tests left requests in progress: /resolve takes the newest of them, one at a time, then says none is left.
+    let last: TranscriptEntry[] = [];
+    for (let i = 0; i < 5 && !(last[0]?.kind === 'notice' && last[0].text.includes('no request')); i++) last = await you.send('/resolve');
+    expect(last).toEqual([{ kind: 'notice', text: 'demo backend: no request in progress to resolve' }]);
+
+    await you.send('/link');
+    await you.tap(/^Repair$/);
+    await you.tap(/^Individual$/);
+    await you.tap(/^Plumbing$/);
+    const poster = await you.send('Building 3, lift B');
+    const saved = poster.find((entry) => entry.kind === 'notice' && entry.text.startsWith('the photo is saved as '));
+    const path = saved?.kind === 'notice' ? saved.text.replace('the photo is saved as ', '') : '';
+    expect(decodeQrPng(await readFile(path))).toBe('https://t.me/service_desk_test_bot?start=n1-10-100-QnVpbGRpbmcgMywgbGlmdCBC');
+    expect(errorsIn([...link, ...confirmed, ...resolved, ...thanks, ...poster])).toEqual([]);
   });
 
   test('a number that is no button is an error and sends nothing', async () => {
