@@ -186,7 +186,7 @@ describe('ownership', () => {
     expect(intruder.texts().join('\n')).not.toContain(r.number);
     expect(lifecycleCalls(harness.backend, r.id)).toEqual([]);
     expect(current(harness.backend, r.id)?.status).toBe('resolved');
-    expect(harness.logs.filter((line) => line.msg === 'request action refused: not found or not owned by the person').length).toBeGreaterThanOrEqual(7);
+    expect(harness.logs.filter((line) => line.msg === 'request refused: not found or not owned by the person').length).toBeGreaterThanOrEqual(7);
   });
 
   test('a forged question in the session (someone else’s request) posts nothing either', async () => {

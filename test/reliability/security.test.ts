@@ -178,7 +178,7 @@ describe('forged callback_data', () => {
       expect(shown).not.toContain(stored?.number);
       expect(shown).not.toContain('Broken window latch');
     }
-    expect(harness.logs.filter((line) => line.msg === 'request not shown: not found or not owned by the person').length).toBeGreaterThanOrEqual(4);
+    expect(harness.logs.filter((line) => line.msg === 'request refused: not found or not owned by the person').length).toBeGreaterThanOrEqual(4);
   });
 
   test('a non-admin’s cache-clear clears nothing', async () => {

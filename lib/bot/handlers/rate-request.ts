@@ -1,8 +1,8 @@
-import type { Message } from 'telegraf/types';
-import { MAX_REASON_LENGTH, type RequestDetails } from '../../backend/schemas.js';
+import type { RequestDetails } from '../../backend/schemas.js';
 import { activePending, pendingUntil, type Pending } from '../../session/session.js';
 import type { BotContext } from '../context.js';
 import { loadOwnedRequest, showNotOwned } from '../requests/owned-request.js';
+import { reasonText, requestOfAnswer } from '../requests/pending-answer.js';
 import { lifecycleKey, performRequestAction } from '../requests/request-action.js';
 import { showExpired } from '../views/expired.js';
 import { escapeHtml } from '../views/html.js';
@@ -55,23 +55,10 @@ export async function sendRating(ctx: BotContext, requestId: string): Promise<vo
 
 /** A message while the rating's comment is asked for. */
 export async function receiveRatingComment(ctx: BotContext, pending: Extract<Pending, { kind: 'rating-comment' }>): Promise<void> {
-  const message = ctx.message as Message | undefined;
-  const text = message && 'text' in message ? message.text.trim() : undefined;
-  if (!text) {
-    await ctx.reply(ctx.t.reasonNeedsText);
-    return;
-  }
-  const length = [...text].length;
-  if (length > MAX_REASON_LENGTH) {
-    await ctx.reply(ctx.t.reasonTooLong(MAX_REASON_LENGTH, length));
-    return;
-  }
-  const owned = await loadOwnedRequest(ctx, pending.requestId);
-  if (owned.kind !== 'owned') {
-    delete ctx.session.pending;
-    return showNotOwned(ctx, owned);
-  }
-  await submitRating(ctx, owned.details, pending.score, text);
+  const text = await reasonText(ctx);
+  if (text === undefined) return;
+  const details = await requestOfAnswer(ctx, pending.requestId);
+  if (details) await submitRating(ctx, details, pending.score, text);
 }
 
 async function submitRating(ctx: BotContext, details: RequestDetails, score: number, comment: string | undefined): Promise<void> {

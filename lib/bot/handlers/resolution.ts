@@ -3,6 +3,7 @@ import { MAX_REASON_LENGTH, type Attachment, type RequestDetails } from '../../b
 import { pendingUntil, type Pending } from '../../session/session.js';
 import type { BotContext } from '../context.js';
 import { loadOwnedRequest, showNotOwned } from '../requests/owned-request.js';
+import { requestOfAnswer } from '../requests/pending-answer.js';
 import { lifecycleKey, performRequestAction, resolutionRound } from '../requests/request-action.js';
 import { escapeHtml } from '../views/html.js';
 import { outcomeScreen, ratingRow, resolutionRow } from '../views/request-actions.js';
@@ -75,12 +76,8 @@ export async function receiveReopenReason(ctx: BotContext, pending: Extract<Pend
   }
   const userId = ctx.from?.id;
   if (userId === undefined) return;
-  const owned = await loadOwnedRequest(ctx, pending.requestId);
-  if (owned.kind !== 'owned') {
-    delete ctx.session.pending;
-    return showNotOwned(ctx, owned);
-  }
-  const { details } = owned;
+  const details = await requestOfAnswer(ctx, pending.requestId);
+  if (!details) return;
   if (details.status !== 'resolved') {
     delete ctx.session.pending;
     return showNotAwaiting(ctx, details);

@@ -34,7 +34,7 @@ export async function loadOwnedRequest(ctx: BotContext, requestId: string): Prom
       return { kind: 'unavailable' };
     }
   }
-  ctx.log.warn({ request_id: requestId, handler: ctx.handler }, 'request action refused: not found or not owned by the person');
+  ctx.log.warn({ request_id: requestId, handler: ctx.handler }, 'request refused: not found or not owned by the person');
   return { kind: 'not-found' };
 }
 
