@@ -25,11 +25,21 @@ const TIMEOUT_MS = 30_000;
 const dispatcher = new Agent({ keepAliveTimeout: 10, connections: 1 });
 let coldUser = 0;
 
-export async function coldSample(script: string, env: Record<string, string>, fakes: Fakes, nodeArgs: readonly string[] = []): Promise<ColdSample> {
+export interface ColdLaunch {
+  readonly script: string;
+  /** Arguments after the script (the launcher takes the function directory). */
+  readonly args?: readonly string[];
+  /** Node flags (e.g. `--cpu-prof` when looking into a cold start). */
+  readonly nodeArgs?: readonly string[];
+  /** The Node binary; the one running the bench when absent. */
+  readonly node?: string;
+}
+
+export async function coldSample(launch: ColdLaunch, env: Record<string, string>, fakes: Fakes): Promise<ColdSample> {
   const update = coldUpdate(5_000_000 + ++coldUser);
   const body = JSON.stringify(update);
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, script], {
+  const child = spawn(launch.node ?? process.execPath, [...(launch.nodeArgs ?? []), launch.script, ...(launch.args ?? [])], {
     env: { ...env, PATH: processEnv().PATH ?? '' },
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
@@ -84,11 +94,8 @@ async function* readReports(stream: NodeJS.ReadableStream): AsyncGenerator<ColdR
   }
 }
 
-export interface ColdVariant {
+export interface ColdVariant extends ColdLaunch {
   readonly name: string;
-  readonly script: string;
-  /** Node flags for this variant (e.g. `--cpu-prof` when looking into a cold start). */
-  readonly nodeArgs?: readonly string[];
 }
 
 export interface ColdVariantResult {
@@ -116,7 +123,7 @@ export async function runColdVariants(
       const variant = variants[index] as ColdVariant;
       const result = results[index] as ColdVariantResult;
       try {
-        const sample = await coldSample(variant.script, env, fakes, variant.nodeArgs);
+        const sample = await coldSample(variant, env, fakes);
         if (sample.status !== 200) throw new Error(`webhook answered ${sample.status}`);
         result.samples.push(sample);
       } catch (error) {

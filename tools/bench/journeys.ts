@@ -189,10 +189,9 @@ export function cycleOf(workload: WarmWorkload, person: Person): Step[] {
   }
 }
 
-/** The update a cold instance gets first: a tap on a category page of a catalogue already in Redis. */
+/** The update a cold instance gets first: `/start` from a person the bot has not met (no session yet). */
 export function coldUpdate(userId: number): Update {
-  const { typeId, sideId } = choice({ index: 0, userId });
-  return callbackUpdate({ userId, data: encodeCallback({ kind: 'categories', lang: 'en', typeId, sideId, page: 0 }), messageId: 1 });
+  return textUpdate({ userId, text: '/start' });
 }
 
 /** A request as the backend contract takes it, for seeding the status workload. */

@@ -29,6 +29,14 @@ describe('bench command line', () => {
     expect(options?.workloads).toEqual(['browse', 'cold']);
   });
 
+  it('takes the Node 24 binary, a Build Output directory to compare and prices', () => {
+    const options = parseArgs(['--node24', '/opt/node24/bin/node', '--artifact', '.vercel/output', '--price-upstash-per-100k', '0.4', '--price-cpu-per-hour=0.177']);
+    expect(options).toMatchObject({ node24: '/opt/node24/bin/node', artifact: '.vercel/output', installNode24: true });
+    expect(options?.prices).toEqual({ upstashPer100kCommands: 0.4, vercelCpuPerHour: 0.177 });
+    expect(parseArgs(['--no-install-node24'])?.installNode24).toBe(false);
+    expect(() => parseArgs(['--price-memory-per-gb-hour', 'cheap'])).toThrow(/--price-memory-per-gb-hour must be a price/);
+  });
+
   it('--help gives undefined', () => {
     expect(parseArgs(['--help'])).toBeUndefined();
   });
