@@ -3,7 +3,7 @@ import { Telegram, type Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { BackendClient } from './backend/backend-client.js';
 import { lazyBackendClient } from './backend/lazy-backend-client.js';
-import { backgroundBotInfo, provisionalBotInfo } from './bot-info.js';
+import { lazyBotInfo, namesTheBot, provisionalBotInfo } from './bot-info.js';
 import type { BotContext, BotDeps } from './bot/context.js';
 import { createBot } from './bot/create-bot.js';
 import { createTwoTierCache, type TwoTierCache } from './cache/two-tier-cache.js';
@@ -34,9 +34,9 @@ export interface App {
    */
   handleUpdate(update: Update, res?: ServerResponse): Promise<void>;
   notify(notification: StatusNotification): Promise<NotifyResult>;
-  /** Settles when the bot's full identity (getMe, cached in the store) is known; retries a failure. */
+  /** Resolves the bot's full identity (getMe, cached in the store) on first call; retries a failure. */
   identityResolved(): Promise<void>;
-  /** Work to finish after the response: the bot's identity on a cold start, metrics when due. */
+  /** Work to finish after the response: metrics when due. */
   afterResponse(): Promise<void>;
   close(): Promise<void>;
 }
@@ -101,7 +101,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     floodLimit: options.floodLimit,
   });
 
-  const identityResolved = backgroundBotInfo({
+  const identityResolved = lazyBotInfo({
     store,
     telegram: new Telegram(config.telegram.token, telegramOptions),
     token: config.telegram.token,
@@ -116,11 +116,15 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     logger,
     bot,
     deps,
-    handleUpdate: (update, res) => withUpdateCounters(emptyCounters(), () => bot.handleUpdate(update, res)),
+    handleUpdate: (update, res) =>
+      withUpdateCounters(emptyCounters(), async () => {
+        // Only `/cmd@name` needs the bot's username; nothing else waits for it.
+        if (namesTheBot(update)) await identityResolved();
+        await bot.handleUpdate(update, res);
+      }),
     notify: (notification) => notifyStatusChange({ telegram: bot.telegram, store, logger }, notification),
     identityResolved,
     async afterResponse() {
-      await identityResolved();
       await metrics.flushIfDue();
     },
     async close() {
