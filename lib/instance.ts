@@ -1,6 +1,7 @@
 import { createApp, type App } from './app.js';
 import { loadConfig, processEnv, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { closeOnShutdown } from './shutdown.js';
 
 /**
  * The one place where a Vercel instance builds its dependencies from the environment.
@@ -32,10 +33,17 @@ export function getLogger(): Logger {
 }
 
 export function getApp(): Promise<App> {
-  app ??= createApp({ config: getConfig(), logger: getLogger() }).catch((error: unknown) => {
-    // A failed build (e.g. Telegram unreachable for getMe) is retried by the next update.
-    app = undefined;
-    throw error;
-  });
+  app ??= createApp({ config: getConfig(), logger: getLogger() }).then(
+    (built) => {
+      // Metrics aggregated since the last flush are written when Vercel retires the instance.
+      closeOnShutdown({ target: process, close: () => built.close(), logger: built.logger });
+      return built;
+    },
+    (error: unknown) => {
+      // A failed build (e.g. Telegram unreachable for getMe) is retried by the next update.
+      app = undefined;
+      throw error;
+    },
+  );
   return app;
 }
