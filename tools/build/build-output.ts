@@ -5,6 +5,7 @@
 // run the TypeScript sources.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 
 /** One Vercel function: its source entry, its route under `functions/`, and its time limit. */
@@ -42,7 +43,15 @@ export interface BuildOutputOptions {
   readonly minify?: boolean;
   /** Vercel's runtime id for `.vc-config.json`. */
   readonly runtime?: string;
+  /** Package replacements (esbuild `alias`); SHIMS by default, `{}` for none. */
+  readonly alias?: Record<string, string>;
 }
+
+/** Dependencies replaced in the bundle by what they are used for (see each shim's comment). */
+export const SHIMS: Record<string, string> = {
+  'whatwg-url': fileURLToPath(new URL('./shims/whatwg-url.ts', import.meta.url)),
+  '@vercel/functions': fileURLToPath(new URL('./shims/vercel-functions.ts', import.meta.url)),
+};
 
 export interface BuiltFunction {
   readonly route: string;
@@ -84,6 +93,7 @@ export async function buildOutput(options: BuildOutputOptions): Promise<BuiltFun
       metafile: true,
       // The `.func` directory is the whole function: nothing is resolved from node_modules at run time.
       packages: 'bundle',
+      alias: options.alias ?? SHIMS,
     };
     let result;
     if (format === 'cjs') {
