@@ -2,7 +2,7 @@
 // once against the sources (the real webhook in this process) and once against the built
 // `api/telegram.func` (started as Vercel's launcher starts it, in a child process), must give the
 // same Bot API calls in the same order with the same texts and buttons.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,15 +106,18 @@ function seen(harness: Harness, inAnswer: boolean): string[] {
 }
 
 describe('the shipped api/telegram.func', () => {
-  it('is one CommonJS file per function with the .vc-config.json Vercel reads', async () => {
+  it('is one bundle per function, lazily loaded parts in chunks, with the .vc-config.json Vercel reads', async () => {
     expect(built.map((fn) => fn.route)).toEqual(FUNCTIONS.map((fn) => fn.route));
     for (const fn of built) {
       const config = JSON.parse(await readFile(join(fn.dir, '.vc-config.json'), 'utf8')) as Record<string, unknown>;
-      expect(config).toMatchObject({ handler: 'index.cjs', launcherType: 'Nodejs', runtime: 'nodejs24.x', shouldAddHelpers: true });
+      expect(config).toMatchObject({ handler: 'index.mjs', launcherType: 'Nodejs', runtime: 'nodejs24.x', shouldAddHelpers: true });
       expect(config.maxDuration).toBe(FUNCTIONS.find((spec) => spec.route === fn.route)?.maxDuration);
       expect(config).not.toHaveProperty('memory');
     }
     const telegram = built.find((fn) => fn.route === 'api/telegram');
+    // The backend client (ky + undici) is read on first use, not on a cold start.
+    const chunks = await readdir(join(telegram?.dir ?? '', 'chunks'));
+    expect(chunks.some((file) => file.startsWith('backend-client-'))).toBe(true);
     expect(telegram?.packages).toEqual(expect.arrayContaining(['telegraf', '@upstash/redis', 'pino', 'valibot', 'ky', 'undici']));
     // Replaced by what they are used for (tools/build/shims): node-fetch's URL fallback, and
     // @vercel/functions' other helpers with the WebSocket client they load.
