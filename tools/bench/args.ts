@@ -28,6 +28,8 @@ export interface BenchOptions {
   readonly node24: string | undefined;
   /** Install node@24 into the cache folder when no Node 24 is found (default on; `--no-install-node24`). */
   readonly installNode24: boolean;
+  /** Node flags for one more soak on Node 24 beside the plain ones (e.g. `--max-semi-space-size=1`). */
+  readonly soakNodeFlags: readonly string[];
   /** A `.vercel/output` directory to measure beside what tools/build writes (e.g. `vercel build`'s). */
   readonly artifact: string | undefined;
   /** Prices for the cost table (USD); defaults in cost.ts. */
@@ -55,6 +57,7 @@ export const USAGE = `npm run bench -- [options]
   --soak-updates N            updates in the soak (default 10000)
   --node24 PATH               Node 24 binary (default: $BENCH_NODE24, else node@24 from npm in ~/.cache/service-desk-bot/node24)
   --no-install-node24         do not install node@24 when none is found (the Node 24 rows are skipped)
+  --soak-node-flags "FLAGS"   one more soak on Node 24 with these Node flags, beside the plain ones (memory vs CPU)
   --artifact DIR              also measure this Build Output directory (e.g. .vercel/output from vercel build)
   --price-upstash-per-100k USD      Upstash pay-as-you-go, per 100k commands (default ${DEFAULT_PRICES.upstashPer100kCommands})
   --price-cpu-per-hour USD          Vercel active CPU, per hour (default ${DEFAULT_PRICES.vercelCpuPerHour})
@@ -151,6 +154,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions | undefined {
     node24: text('node24'),
     installNode24: !flags.has('no-install-node24'),
     artifact: text('artifact'),
+    soakNodeFlags: (text('soak-node-flags') ?? '').split(/\s+/).filter(Boolean),
     prices: prices(),
     jsonFile: text('json'),
     markdownFile: text('out') ?? 'bench-results/latest.md',
@@ -169,6 +173,7 @@ const BOOLEAN_FLAGS = new Set(['quick', 'soak', 'no-soak', 'no-cold-experiments'
 const VALUE_FLAGS = new Set([
   'node24',
   'artifact',
+  'soak-node-flags',
   ...PRICE_FLAGS.map(([flag]) => flag),
   'workloads',
   'json',

@@ -1,5 +1,6 @@
 // The whole benchmark run: build, fakes, warm workloads, cold starts, soak; rows and report.
 import { cpus, loadavg, platform } from 'node:os';
+import { join } from 'node:path';
 import { isWarmWorkload, type BenchOptions } from './args.js';
 import { buildBench, type BenchBuild, type FunctionArtifact } from './build.js';
 import { coldSample, runColdVariants, type ColdLaunch, type ColdVariant, type ColdVariantResult } from './cold.js';
@@ -112,7 +113,10 @@ export async function runBench(
     }
 
     if (options.soak) {
-      for (const node of nodes) {
+      const soakRuns: { node: NodeBinary; flags: readonly string[] }[] = nodes.map((node) => ({ node, flags: [] }));
+      if (options.soakNodeFlags.length > 0) soakRuns.splice(1, 0, { node: primary, flags: options.soakNodeFlags });
+      for (const { node, flags } of soakRuns) {
+        const label = flags.length > 0 ? `${node.label} ${flags.join(' ')}` : node.label;
         const result = await runSoak({
           fakes,
           build,
@@ -122,13 +126,14 @@ export async function runBench(
           userBase: 900_000 + soaks.length * 50_000,
           progress,
           node: node.path,
+          nodeArgs: flags,
           funcDir: shipped.funcDir,
-          label: node.label,
+          label,
         });
         soaks.push(result);
         rows.push(soakRow(result));
         if (result.result.errors > 0 || result.result.botErrorLogs > 0) {
-          errors.push(`soak ${node.label}: ${result.result.errors} failed updates, ${result.result.botErrorLogs} error log lines; first: ${result.result.errorSamples.join(' | ')}`);
+          errors.push(`soak ${label}: ${result.result.errors} failed updates, ${result.result.botErrorLogs} error log lines; first: ${result.result.errorSamples.join(' | ')}`);
         }
       }
       soak = soaks[0];
@@ -210,8 +215,19 @@ async function runColdExperiments(
     variants.push({ name: `${primary.label} ${artifact.name}`, ...launchOf(build, artifact, primary) });
   }
   variants.push({ name: `${primary.label} ${COLD_PER_FILE}`, script: build.cold.product, node: primary.path });
+  // Vercel caches V8 bytecode between cold starts; Node 22+'s compile cache is the local stand-in
+  // (primed by one unmeasured start), for the shipped format and the smallest ESM alternative.
+  const cached: ColdVariant[] = [];
+  if (Number(primary.version.slice(1).split('.')[0]) >= 22) {
+    for (const artifact of build.artifacts.filter((a) => a.format === build.artifacts[0]?.format || a.format === 'esm-split')) {
+      const cacheDir = join(build.dir, 'compile-cache', artifact.format);
+      cached.push({ name: `${primary.label} ${artifact.name} + compile cache`, ...launchOf(build, artifact, primary), env: { NODE_COMPILE_CACHE: cacheDir } });
+    }
+  }
   fakes.setZeroLatency(true);
   try {
+    for (const variant of cached) await coldSample(variant, fakes.env({ zeroLatency: true }), fakes);
+    variants.push(...cached);
     return await runColdVariants(variants, options.coldSamples, fakes.env({ zeroLatency: true }), fakes, progress, 'cold-start experiments');
   } finally {
     fakes.setZeroLatency(false);

@@ -33,6 +33,8 @@ export interface ColdLaunch {
   readonly nodeArgs?: readonly string[];
   /** The Node binary; the one running the bench when absent. */
   readonly node?: string;
+  /** Extra environment (e.g. NODE_COMPILE_CACHE). */
+  readonly env?: Record<string, string>;
 }
 
 export async function coldSample(launch: ColdLaunch, env: Record<string, string>, fakes: Fakes): Promise<ColdSample> {
@@ -40,7 +42,7 @@ export async function coldSample(launch: ColdLaunch, env: Record<string, string>
   const body = JSON.stringify(update);
   const started = performance.now();
   const child = spawn(launch.node ?? process.execPath, [...(launch.nodeArgs ?? []), launch.script, ...(launch.args ?? [])], {
-    env: { ...env, PATH: processEnv().PATH ?? '' },
+    env: { ...env, ...launch.env, PATH: processEnv().PATH ?? '' },
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

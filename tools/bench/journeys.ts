@@ -189,6 +189,16 @@ export function cycleOf(workload: WarmWorkload, person: Person): Step[] {
   }
 }
 
+/** Updates per journey, as the bench's people make them (browse: averaged over the catalogue's combinations). */
+export function averageJourneyUpdates(): { browse: number; submit: number; status: number } {
+  const sample = Array.from({ length: 60 }, (_, index) => browseCycle({ index, userId: index + 1 }).length);
+  return {
+    browse: sample.reduce((a, b) => a + b, 0) / sample.length,
+    submit: submitCycle({ index: 0, userId: 1 }).length,
+    status: statusCycle().length,
+  };
+}
+
 /** The update a cold instance gets first: `/start` from a person the bot has not met (no session yet). */
 export function coldUpdate(userId: number): Update {
   return textUpdate({ userId, text: '/start' });

@@ -4,7 +4,8 @@ import type { EdgeCounts, Latencies } from './fakes.js';
 import type { ImportResult } from './imports.js';
 import { MODES, type Mode } from './modes.js';
 import type { SoakResult } from './soak.js';
-import { PRICE_PAGES, PRICES_READ_ON, type CostRow, type Prices } from './cost.js';
+import { organisationMonth, PRICE_PAGES, PRICES_READ_ON, type CostRow, type OrganisationEstimate, type Prices } from './cost.js';
+import { averageJourneyUpdates } from './journeys.js';
 import { perUnit, ratio, round, summarize, type Summary } from './stats.js';
 import type { ModeResult } from './warm.js';
 
@@ -484,6 +485,8 @@ export function markdownReport(input: ReportInput): string {
         'for the instance\'s lifetime, so the real figure is that size over RSS times this, divided by the updates an instance serves at once. Bot API calls cost nothing but count against Telegram\'s limits.',
       '',
     );
+    const org = organisationParagraph(input.costs, p);
+    if (org) out.push(org, '');
   }
 
   out.push('### Targets (issues 5 and 13)', '');
@@ -502,6 +505,28 @@ export function markdownReport(input: ReportInput): string {
     out.push('### Errors during the run', '', ...input.errors.map((e) => `- ${e}`), '');
   }
   return out.join('\n');
+}
+
+/** The monthly bill of 10,000 people who each open 2 requests a month, browsing and checking as the journeys do. */
+function organisationParagraph(costs: readonly CostRow[], prices: Prices): string | undefined {
+  const people = 10_000;
+  const requestsPerPerson = 2;
+  const journeyUpdates = averageJourneyUpdates();
+  const estimate = (mode: string) => organisationMonth(costs, journeyUpdates, { people, requestsPerPerson, mode, prices });
+  const optimized = estimate('optimized');
+  const naive = estimate('naive');
+  if (!optimized) return undefined;
+  const usd = (value: number) => `$${value.toFixed(2)}`;
+  const line = (e: OrganisationEstimate) =>
+    `${Math.round(e.updates).toLocaleString('en-US')} updates, ${Math.round(e.commands).toLocaleString('en-US')} Upstash commands (${usd(e.upstashUsd)}), ` +
+    `active CPU ${usd(e.cpuUsd)}, memory-time ${usd(e.memoryUsd)}, invocations ${usd(e.invocationsUsd)} beyond the included million: **${usd(e.usd)} a month**`;
+  return (
+    `**An organisation of ${people.toLocaleString('en-US')} people** who each open ${requestsPerPerson} requests a month, each request one submit journey ` +
+    `(${journeyUpdates.submit} updates), one browse journey (${journeyUpdates.browse.toFixed(1)} on average) and one status journey (${journeyUpdates.status}): ` +
+    `optimized ${line(optimized)}` +
+    (naive ? `; naive ${line(naive)}` : '') +
+    '. These are pay-as-you-go prices with nothing included; Upstash\'s free tier covers 500k commands a month, and Vercel Pro includes 16 h of active CPU, 1,440 GB-h and 1M invocations a month (the seat price aside).'
+  );
 }
 
 function seedComparison(input: ReportInput): string {

@@ -44,6 +44,7 @@ export async function runSoak(options: {
   readonly progress: (line: string) => void;
   /** The Node binary (Node 24 and the bench's own are soaked one after the other). */
   readonly node?: string;
+  readonly nodeArgs?: readonly string[];
   readonly funcDir?: string;
   /** Shown in progress lines: `node24`. */
   readonly label?: string;
@@ -61,6 +62,7 @@ export async function runSoak(options: {
       env: fakes.env(),
       connections: options.concurrency + 8,
       node: options.node,
+      nodeArgs: options.nodeArgs,
       funcDir: options.funcDir,
     });
     // Fresh people every chunk (each opens the chat, then browses once), as on a busy bot: no
