@@ -57,7 +57,7 @@ export const USAGE = `npm run bench -- [options]
   --soak-updates N            updates in the soak (default 10000)
   --node24 PATH               Node 24 binary (default: $BENCH_NODE24, else node@24 from npm in ~/.cache/service-desk-bot/node24)
   --no-install-node24         do not install node@24 when none is found (the Node 24 rows are skipped)
-  --soak-node-flags "FLAGS"   one more soak on Node 24 with these Node flags, beside the plain ones (memory vs CPU)
+  --soak-node-flags="FLAGS"   one more soak on Node 24 with these Node flags, beside the plain ones (memory vs CPU)
   --artifact DIR              also measure this Build Output directory (e.g. .vercel/output from vercel build)
   --price-upstash-per-100k USD      Upstash pay-as-you-go, per 100k commands (default ${DEFAULT_PRICES.upstashPer100kCommands})
   --price-cpu-per-hour USD          Vercel active CPU, per hour (default ${DEFAULT_PRICES.vercelCpuPerHour})
@@ -79,13 +79,16 @@ export function parseArgs(argv: readonly string[]): BenchOptions | undefined {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument: ${arg}`);
-    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+    // Only the first `=` separates: a value may hold more (`--soak-node-flags=--max-semi-space-size=1`).
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
     if (BOOLEAN_FLAGS.has(name)) {
       if (inline !== undefined) throw new UsageError(`--${name} takes no value`);
       flags.set(name, true);
     } else if (VALUE_FLAGS.has(name)) {
       const value = inline ?? argv[++i];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
       flags.set(name, value);
     } else {
       throw new UsageError(`unknown option --${name}`);

@@ -34,7 +34,7 @@ describe('bench command line', () => {
     expect(options).toMatchObject({ node24: '/opt/node24/bin/node', artifact: '.vercel/output', installNode24: true });
     expect(options?.prices).toEqual({ upstashPer100kCommands: 0.4, vercelCpuPerHour: 0.177 });
     expect(parseArgs(['--no-install-node24'])?.installNode24).toBe(false);
-    expect(parseArgs(['--soak-node-flags', '--max-semi-space-size=1 --max-old-space-size=64'])?.soakNodeFlags).toEqual(['--max-semi-space-size=1', '--max-old-space-size=64']);
+    expect(parseArgs(['--soak-node-flags=--max-semi-space-size=1 --max-old-space-size=64'])?.soakNodeFlags).toEqual(['--max-semi-space-size=1', '--max-old-space-size=64']);
     expect(parseArgs([])?.soakNodeFlags).toEqual([]);
     expect(() => parseArgs(['--price-memory-per-gb-hour', 'cheap'])).toThrow(/--price-memory-per-gb-hour must be a price/);
   });
