@@ -18,6 +18,8 @@ export interface ColdSample {
   readonly marks: ColdMarks;
   readonly cpuMs: number;
   readonly maxRssMb: number;
+  /** What reached Redis after the update's work was done, from SIGTERM to exit (the metrics flush). */
+  readonly shutdownRedis: { readonly roundTrips: number; readonly commands: number };
 }
 
 const TIMEOUT_MS = 30_000;
@@ -68,8 +70,12 @@ export async function coldSample(launch: ColdLaunch, env: Record<string, string>
     const last = await reports.next();
     if (last.done || last.value.t !== 'done') throw new Error(`cold child did not report its update as done:\n${stderr}`);
     const { marks } = last.value;
+    const before = { roundTrips: fakes.bridge.stats.requests, commands: fakes.bridge.stats.commands };
+    child.kill('SIGTERM');
     await exited;
+    const shutdownRedis = { roundTrips: fakes.bridge.stats.requests - before.roundTrips, commands: fakes.bridge.stats.commands - before.commands };
     return {
+      shutdownRedis,
       status: response.statusCode,
       answerMs,
       doneMs: answerMs + Math.max(0, marks.done - marks.answered),
@@ -103,7 +109,9 @@ export interface ColdVariant extends ColdLaunch {
 export interface ColdVariantResult {
   readonly name: string;
   readonly samples: ColdSample[];
+  /** What the updates cost at the fakes, the shutdown writes excluded (they are in `shutdown`). */
   readonly counts: EdgeCounts;
+  readonly shutdown: { roundTrips: number; commands: number };
   errors: number;
   readonly errorSamples: string[];
 }
@@ -117,22 +125,32 @@ export async function runColdVariants(
   progress: (line: string) => void,
   label: string,
 ): Promise<ColdVariantResult[]> {
-  const results = variants.map((variant): ColdVariantResult => ({ name: variant.name, samples: [], counts: zeroCounts(), errors: 0, errorSamples: [] }));
+  const results = variants.map(
+    (variant): ColdVariantResult => ({ name: variant.name, samples: [], counts: zeroCounts(), shutdown: { roundTrips: 0, commands: 0 }, errors: 0, errorSamples: [] }),
+  );
   fakes.take();
   for (let i = 0; i < samples; i++) {
     for (let k = 0; k < variants.length; k++) {
       const index = (k + i) % variants.length;
       const variant = variants[index] as ColdVariant;
       const result = results[index] as ColdVariantResult;
+      let sample: ColdSample | undefined;
       try {
-        const sample = await coldSample(variant, env, fakes);
+        sample = await coldSample(variant, env, fakes);
         if (sample.status !== 200) throw new Error(`webhook answered ${sample.status}`);
         result.samples.push(sample);
       } catch (error) {
         result.errors += 1;
         if (result.errorSamples.length < 3) result.errorSamples.push(error instanceof Error ? error.message : String(error));
       }
-      addCounts(result.counts, fakes.take());
+      const counts = fakes.take();
+      if (sample) {
+        counts.redisRoundTrips -= sample.shutdownRedis.roundTrips;
+        counts.redisCommands -= sample.shutdownRedis.commands;
+        result.shutdown.roundTrips += sample.shutdownRedis.roundTrips;
+        result.shutdown.commands += sample.shutdownRedis.commands;
+      }
+      addCounts(result.counts, counts);
     }
     progress(`${label} sample ${i + 1}/${samples} done`);
   }
