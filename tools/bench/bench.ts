@@ -81,6 +81,7 @@ export async function runBench(
         progress,
         node: primary.path,
         funcDir: shipped.funcDir,
+        funcEnv: shipped.environment,
       });
       userBase += 100_000;
       const workloadRows = warmRows(workload, results);
@@ -128,6 +129,7 @@ export async function runBench(
           node: node.path,
           nodeArgs: flags,
           funcDir: shipped.funcDir,
+          funcEnv: shipped.environment,
           label,
         });
         soaks.push(result);
@@ -172,7 +174,7 @@ export async function runBench(
 }
 
 function launchOf(build: BenchBuild, artifact: FunctionArtifact, node: NodeBinary): ColdLaunch {
-  return { script: build.cold.launcher, args: [artifact.funcDir], node: node.path };
+  return { script: build.cold.launcher, args: [artifact.funcDir], node: node.path, env: artifact.environment };
 }
 
 /** The cold rows of the main table: each mode in a fresh process, with the injected latency. */
@@ -221,7 +223,7 @@ async function runColdExperiments(
   if (Number(primary.version.slice(1).split('.')[0]) >= 22) {
     for (const artifact of build.artifacts.filter((a) => a.format === build.artifacts[0]?.format || a.format === 'esm-split')) {
       const cacheDir = join(build.dir, 'compile-cache', artifact.format);
-      cached.push({ name: `${primary.label} ${artifact.name} + compile cache`, ...launchOf(build, artifact, primary), env: { NODE_COMPILE_CACHE: cacheDir } });
+      cached.push({ name: `${primary.label} ${artifact.name} + compile cache`, ...launchOf(build, artifact, primary), env: { ...artifact.environment, NODE_COMPILE_CACHE: cacheDir } });
     }
   }
   fakes.setZeroLatency(true);

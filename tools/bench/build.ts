@@ -14,11 +14,13 @@ import { build, type BuildOptions } from 'esbuild';
 import { buildOutput, FORMATS, SHIPPED_FORMAT, type BundleFormat } from '../build/build-output.js';
 
 export interface FunctionArtifact {
-  /** What it is, for tables: `shipped (cjs)`, `esm-split`, … */
+  /** What it is, for tables: `shipped (esm-split)`, `cjs`, … */
   readonly name: string;
   readonly format: BundleFormat | 'external';
   /** The `api/telegram.func` directory. */
   readonly funcDir: string;
+  /** Its `.vc-config.json` `environment`: Vercel starts the process with it (NODE_OPTIONS included). */
+  readonly environment: Record<string, string>;
 }
 
 export interface BenchBuild {
@@ -68,10 +70,12 @@ export async function buildBench(root: string, options: { readonly externalArtif
     const outDir = join(dir, 'artifacts', format, 'output');
     await writeFile(join(await ensureDir(join(dir, 'artifacts', format)), 'package.json'), '{}\n');
     await buildOutput({ root, outDir, format, functions: [{ entry: API_ENTRY, route: 'api/telegram', maxDuration: 60 }] });
-    artifacts.push({ name: format === SHIPPED_FORMAT ? `shipped (${format})` : format, format, funcDir: join(outDir, 'functions', 'api', 'telegram.func') });
+    const funcDir = join(outDir, 'functions', 'api', 'telegram.func');
+    artifacts.push({ name: format === SHIPPED_FORMAT ? `shipped (${format})` : format, format, funcDir, environment: await environmentOf(funcDir) });
   }
   if (options.externalArtifact) {
-    artifacts.push({ name: 'given (--artifact)', format: 'external', funcDir: resolve(options.externalArtifact, 'functions', 'api', 'telegram.func') });
+    const funcDir = resolve(options.externalArtifact, 'functions', 'api', 'telegram.func');
+    artifacts.push({ name: 'given (--artifact)', format: 'external', funcDir, environment: await environmentOf(funcDir) });
   }
 
   const js = (file: string) => join(unbundledDir, file.replace(/\.ts$/, '.js'));
@@ -92,6 +96,11 @@ export async function buildBench(root: string, options: { readonly externalArtif
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function environmentOf(funcDir: string): Promise<Record<string, string>> {
+  const config = JSON.parse(await readFile(join(funcDir, '.vc-config.json'), 'utf8')) as { environment?: Record<string, string> };
+  return config.environment ?? {};
 }
 
 async function ensureDir(path: string): Promise<string> {

@@ -1,7 +1,7 @@
 // `npm run check:function [-- .vercel/output]`: starts the built `api/telegram.func` the way
 // Vercel's Node launcher does, on Node 24, sends it a `/start` and checks that it answers and
 // shows the main menu. CI runs it after `vercel build`, so a deploy that would not start fails.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +29,9 @@ async function main(): Promise<number> {
       target: 'node20',
       logLevel: 'warning',
     });
-    const sample = await coldSample({ script: launcher, args: [funcDir], node: node.path }, fakes.env(), fakes);
+    // Vercel starts the process with the function's own environment (NODE_OPTIONS included).
+    const { environment = {} } = JSON.parse(await readFile(join(funcDir, '.vc-config.json'), 'utf8')) as { environment?: Record<string, string> };
+    const sample = await coldSample({ script: launcher, args: [funcDir], node: node.path, env: environment }, fakes.env(), fakes);
     const sent = fakes.telegram.callsOf('sendMessage');
     const menu = sent.find((call) => JSON.stringify(call.payload).includes('callback_data'));
     if (sample.status !== 200 || !menu) {

@@ -46,6 +46,7 @@ export async function runSoak(options: {
   readonly node?: string;
   readonly nodeArgs?: readonly string[];
   readonly funcDir?: string;
+  readonly funcEnv?: Record<string, string>;
   /** Shown in progress lines: `node24`. */
   readonly label?: string;
 }): Promise<SoakResult> {
@@ -64,6 +65,7 @@ export async function runSoak(options: {
       node: options.node,
       nodeArgs: options.nodeArgs,
       funcDir: options.funcDir,
+      funcEnv: options.funcEnv,
     });
     // Fresh people every chunk (each opens the chat, then browses once), as on a busy bot: no
     // person comes near the flood limit, and per-person state (sessions, flood windows) accrues.

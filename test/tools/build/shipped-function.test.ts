@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBotChild, type BotChild } from '../../../tools/bench/bot-children.js';
 import { WEBHOOK_SECRET as BENCH_WEBHOOK_SECRET } from '../../../tools/bench/fakes.js';
-import { buildOutput, FUNCTIONS, type BuiltFunction } from '../../../tools/build/build-output.js';
+import { buildOutput, FUNCTION_ENVIRONMENT, FUNCTIONS, type BuiltFunction } from '../../../tools/build/build-output.js';
 import { ADMIN_ID, CRON_SECRET, NOTIFY_SECRET, startHarness, type BotInstance, type Harness } from '../../support/bot-harness.js';
 import { Person } from '../../support/person.js';
 import { TEST_BOT_TOKEN } from '../../support/updates.js';
@@ -34,6 +34,8 @@ beforeAll(async () => {
     script: join(root, 'tools/bench/child/bot-process.ts'),
     nodeArgs: ['--import', 'tsx'],
     funcDir: join(outDir, 'output/functions/api/telegram.func'),
+    // Started as Vercel starts it: with the function's environment (NODE_OPTIONS).
+    funcEnv: { ...FUNCTION_ENVIRONMENT },
     env: {
       TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
       TELEGRAM_API_ROOT: c.telegram.apiRoot,
@@ -113,6 +115,7 @@ describe('the shipped api/telegram.func', () => {
       expect(config).toMatchObject({ handler: 'index.mjs', launcherType: 'Nodejs', runtime: 'nodejs24.x', shouldAddHelpers: true });
       expect(config.maxDuration).toBe(FUNCTIONS.find((spec) => spec.route === fn.route)?.maxDuration);
       expect(config).not.toHaveProperty('memory');
+      expect(config.environment).toEqual(FUNCTION_ENVIRONMENT);
     }
     const telegram = built.find((fn) => fn.route === 'api/telegram');
     // The backend client (ky + undici) is read on first use, not on a cold start.
