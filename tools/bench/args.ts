@@ -30,6 +30,8 @@ export interface BenchOptions {
   readonly installNode24: boolean;
   /** Node flags for one more soak on Node 24 beside the plain ones (e.g. `--max-semi-space-size=1`). */
   readonly soakNodeFlags: readonly string[];
+  /** Environment for that extra soak, over the function's own (e.g. `MALLOC_ARENA_MAX=0`). */
+  readonly soakEnv: Readonly<Record<string, string>>;
   /** A `.vercel/output` directory to measure beside what tools/build writes (e.g. `vercel build`'s). */
   readonly artifact: string | undefined;
   /** Prices for the cost table (USD); defaults in cost.ts. */
@@ -58,6 +60,7 @@ export const USAGE = `npm run bench -- [options]
   --node24 PATH               Node 24 binary (default: $BENCH_NODE24, else node@24 from npm in ~/.cache/service-desk-bot/node24)
   --no-install-node24         do not install node@24 when none is found (the Node 24 rows are skipped)
   --soak-node-flags="FLAGS"   one more soak on Node 24 with these Node flags, beside the plain ones (memory vs CPU)
+  --soak-env="K=V …"         that extra soak with this environment over the function's own
   --artifact DIR              also measure this Build Output directory (e.g. .vercel/output from vercel build)
   --price-upstash-per-100k USD      Upstash pay-as-you-go, per 100k commands (default ${DEFAULT_PRICES.upstashPer100kCommands})
   --price-cpu-per-hour USD          Vercel active CPU, per hour (default ${DEFAULT_PRICES.vercelCpuPerHour})
@@ -158,6 +161,16 @@ export function parseArgs(argv: readonly string[]): BenchOptions | undefined {
     installNode24: !flags.has('no-install-node24'),
     artifact: text('artifact'),
     soakNodeFlags: (text('soak-node-flags') ?? '').split(/\s+/).filter(Boolean),
+    soakEnv: Object.fromEntries(
+      (text('soak-env') ?? '')
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((pair) => {
+          const eq = pair.indexOf('=');
+          if (eq <= 0) throw new UsageError(`--soak-env takes NAME=VALUE pairs, got ${pair}`);
+          return [pair.slice(0, eq), pair.slice(eq + 1)];
+        }),
+    ),
     prices: prices(),
     jsonFile: text('json'),
     markdownFile: text('out') ?? 'bench-results/latest.md',
@@ -177,6 +190,7 @@ const VALUE_FLAGS = new Set([
   'node24',
   'artifact',
   'soak-node-flags',
+  'soak-env',
   ...PRICE_FLAGS.map(([flag]) => flag),
   'workloads',
   'json',

@@ -114,10 +114,13 @@ export async function runBench(
     }
 
     if (options.soak) {
-      const soakRuns: { node: NodeBinary; flags: readonly string[] }[] = nodes.map((node) => ({ node, flags: [] }));
-      if (options.soakNodeFlags.length > 0) soakRuns.splice(1, 0, { node: primary, flags: options.soakNodeFlags });
-      for (const { node, flags } of soakRuns) {
-        const label = flags.length > 0 ? `${node.label} ${flags.join(' ')}` : node.label;
+      const soakRuns: { node: NodeBinary; flags: readonly string[]; env: Readonly<Record<string, string>> }[] = nodes.map((node) => ({ node, flags: [], env: {} }));
+      if (options.soakNodeFlags.length > 0 || Object.keys(options.soakEnv).length > 0) {
+        soakRuns.splice(1, 0, { node: primary, flags: options.soakNodeFlags, env: options.soakEnv });
+      }
+      for (const { node, flags, env } of soakRuns) {
+        const extra = [...flags, ...Object.entries(env).map(([key, value]) => `${key}=${value}`)];
+        const label = extra.length > 0 ? `${node.label} ${extra.join(' ')}` : node.label;
         const result = await runSoak({
           fakes,
           build,
@@ -129,7 +132,7 @@ export async function runBench(
           node: node.path,
           nodeArgs: flags,
           funcDir: shipped.funcDir,
-          funcEnv: shipped.environment,
+          funcEnv: { ...shipped.environment, ...env },
           label,
         });
         soaks.push(result);

@@ -36,6 +36,8 @@ describe('bench command line', () => {
     expect(parseArgs(['--no-install-node24'])?.installNode24).toBe(false);
     expect(parseArgs(['--soak-node-flags=--max-semi-space-size=1 --max-old-space-size=64'])?.soakNodeFlags).toEqual(['--max-semi-space-size=1', '--max-old-space-size=64']);
     expect(parseArgs([])?.soakNodeFlags).toEqual([]);
+    expect(parseArgs(['--soak-env=MALLOC_ARENA_MAX=0 FOO=a=b'])?.soakEnv).toEqual({ MALLOC_ARENA_MAX: '0', FOO: 'a=b' });
+    expect(() => parseArgs(['--soak-env=nonsense'])).toThrow(/NAME=VALUE/);
     expect(() => parseArgs(['--price-memory-per-gb-hour', 'cheap'])).toThrow(/--price-memory-per-gb-hour must be a price/);
   });
 
