@@ -3,7 +3,7 @@ import type { Update } from 'telegraf/types';
 import * as v from 'valibot';
 import type { BackendClient } from './backend/backend-client.js';
 import { lazyBackendClient } from './backend/lazy-backend-client.js';
-import { backgroundBotInfo, provisionalBotInfo } from './bot-info.js';
+import { lazyBotInfo, namesTheBot, provisionalBotInfo } from './bot-info.js';
 import type { BotContext, BotDeps } from './bot/context.js';
 import { createBot } from './bot/create-bot.js';
 import { withUpdateOutcome, type UpdateOutcome } from './bot/update-outcome.js';
@@ -45,9 +45,9 @@ export interface App {
    * at most once per `event_id`. Telegram's and the store's failures come back as an outcome.
    */
   notify(event: NotificationEventInput): Promise<NotifyOutcome>;
-  /** Settles when the bot's full identity (getMe, cached in the store) is known; retries a failure. */
+  /** Resolves the bot's full identity (getMe, cached in the store) on first call; retries a failure. */
   identityResolved(): Promise<void>;
-  /** Work to finish after the response: the bot's identity on a cold start, metrics when due. */
+  /** Work to finish after the response: metrics when due. */
   afterResponse(): Promise<void>;
   close(): Promise<void>;
 }
@@ -139,7 +139,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   // One per instance: its send pace is shared by every notification the instance serves.
   const deliverNotification = createNotificationDelivery({ telegram: bot.telegram, store, logger, sendAttachment: deps.sendAttachment }, options.notify);
 
-  const identityResolved = backgroundBotInfo({
+  const identityResolved = lazyBotInfo({
     store,
     telegram: new Telegram(config.telegram.token, telegramOptions),
     token: config.telegram.token,
@@ -155,11 +155,16 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     bot,
     deps,
     handleUpdate: (update, handleOptions = {}) =>
-      withUpdateCounters(emptyCounters(), () => withUpdateOutcome(handleOptions.webhook === true, () => bot.handleUpdate(update))),
+      withUpdateCounters(emptyCounters(), () =>
+        withUpdateOutcome(handleOptions.webhook === true, async () => {
+          // Only `/cmd@name` needs the bot's username; nothing else waits for it.
+          if (namesTheBot(update)) await identityResolved();
+          await bot.handleUpdate(update);
+        }),
+      ),
     notify: (event) => deliverNotification(v.parse(NotificationEventSchema, event)),
     identityResolved,
     async afterResponse() {
-      await identityResolved();
       await metrics.flushIfDue();
     },
     async close() {

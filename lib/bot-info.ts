@@ -1,5 +1,5 @@
 import type { Telegram } from 'telegraf';
-import type { UserFromGetMe } from 'telegraf/types';
+import type { Update, UserFromGetMe } from 'telegraf/types';
 import type { Logger } from './logger.js';
 import type { KvStore } from './store/kv-store.js';
 
@@ -42,10 +42,12 @@ export function provisionalBotInfo(token: string): UserFromGetMe {
 }
 
 /**
- * Resolves the identity off the answer path of a cold start (one store read and Node's first
- * fetch, ~30 ms, no longer delay the first answer). A failure is logged and retried at the next call.
+ * Resolves the identity only when an update needs it: private chats send commands without
+ * `@botname`, so a cold `/start` never pays its store read (and Node's first fetch for getMe)
+ * on the way to its answer. The first call starts the lookup; a failure is logged and retried
+ * at the next call.
  */
-export function backgroundBotInfo(options: {
+export function lazyBotInfo(options: {
   readonly store: KvStore;
   readonly telegram: Telegram;
   readonly token: string;
@@ -65,8 +67,20 @@ export function backgroundBotInfo(options: {
         options.logger.warn({ err: error }, 'bot identity not resolved yet (getMe failed); /command@botname will not match until it is');
       },
     );
-  pending = resolve();
   return () => (resolved ? Promise.resolve() : (pending ??= resolve()));
+}
+
+/**
+ * Whether handling this update needs the bot's username: a command addressed as `/cmd@name`
+ * (Telegraf compares the name with its own). Everything else is answered with the id the token gives.
+ */
+export function namesTheBot(update: Update): boolean {
+  const message = 'message' in update ? update.message : 'channel_post' in update ? update.channel_post : undefined;
+  if (!message) return false;
+  const text = 'text' in message ? message.text : 'caption' in message ? message.caption : undefined;
+  const entities = 'entities' in message ? message.entities : 'caption_entities' in message ? message.caption_entities : undefined;
+  if (typeof text !== 'string' || !entities) return false;
+  return entities.some((entity) => entity.type === 'bot_command' && text.slice(entity.offset, entity.offset + entity.length).includes('@'));
 }
 
 function botIdOf(token: string): number {

@@ -56,8 +56,8 @@ export interface MetricsRecorder {
   /** Adds one timed call (see `createTimed`) under `name`, e.g. `backend.createRequest`. */
   recordTiming(name: string, ms: number, error: boolean): void;
   /**
-   * Flushes when `flushIntervalMs` has passed since the last flush (the first call of an instance
-   * always flushes); otherwise does nothing. Call it after each update (inside `waitUntil` on
+   * Flushes when `flushIntervalMs` has passed since the last flush (or since the recorder was
+   * built); otherwise does nothing. Call it after each update (inside `waitUntil` on
    * Vercel): at most one round trip per interval. What an instance records after its last flush
    * is lost when the platform retires it; the interval bounds that loss.
    */
@@ -86,9 +86,10 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
   // Pending increments per hourly hash: counts recorded at 12:59 belong to 12:00 even when
   // they are flushed (or retried after a failure) at 13:00.
   let pending = new Map<string, Map<string, number>>();
-  // The first flush of an instance is due at once: a cold instance may serve a single update
-  // and be frozen before any interval passes, and its cold start would never be counted.
-  let lastFlushAt = Number.NEGATIVE_INFINITY;
+  // The first flush is due one interval after the instance starts, not on its first update: a cold
+  // /start pays no metrics round trip. What a short-lived instance recorded is written when Vercel
+  // retires it (closeOnShutdown calls flush on SIGTERM).
+  let lastFlushAt = now();
   let flushing: Promise<void> | undefined;
 
   function add(field: string, by: number): void {

@@ -11,18 +11,20 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 
 describe('bot identity', () => {
-  test('a cold instance answers before getMe does; a failed getMe is retried after the response', async () => {
+  test('a cold instance answers without its identity; /cmd@name resolves it then, and a failed getMe is retried at the next', async () => {
     harness.telegram.reset();
-    harness.telegram.failNext('getMe', { status: 502, description: 'Bad Gateway' });
     const app = await createApp({ config: harness.config, logger: harness.logger, store: createMemoryKvStore() });
 
     await app.handleUpdate(textUpdate({ userId: 601, text: '/start' }));
+    await app.afterResponse();
     expect(harness.telegram.sentTexts(601).at(-1)).toContain('Hello');
-    expect(harness.logs.some((line) => String(line.msg).startsWith('bot identity not resolved yet'))).toBe(true);
+    expect(harness.telegram.callsOf('getMe')).toHaveLength(0);
 
-    await app.afterResponse(); // what waitUntil runs: tries getMe again, which now answers
-    expect(harness.telegram.callsOf('getMe').map((call) => call.status)).toEqual([502, 200]);
+    harness.telegram.failNext('getMe', { status: 502, description: 'Bad Gateway' });
     await app.handleUpdate(textUpdate({ userId: 601, text: `/help@${TEST_BOT.username}` }));
+    expect(harness.logs.some((line) => String(line.msg).startsWith('bot identity not resolved yet'))).toBe(true);
+    await app.handleUpdate(textUpdate({ userId: 601, text: `/help@${TEST_BOT.username}` }));
+    expect(harness.telegram.callsOf('getMe').map((call) => call.status)).toEqual([502, 200]);
     expect(harness.telegram.sentTexts(601).at(-1)).toContain('How it works');
     await app.close();
   });

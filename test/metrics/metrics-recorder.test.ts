@@ -61,19 +61,24 @@ describe('with the in-memory store', () => {
   const recorder = () => createMetricsRecorder({ store, logger: log.logger, now });
   const hash = async (key: string) => (await memory.exec([{ op: 'hgetall', key }]))[0];
 
-  test('the first flushIfDue of an instance flushes, the next waits for the interval', async () => {
+  test('flushIfDue waits for the interval from the instance start: a cold /start pays no metrics round trip', async () => {
     const r = recorder();
     r.recordUpdate(update({ coldStart: true }));
     await r.flushIfDue();
+    expect(store.batches).toHaveLength(0);
+    r.recordUpdate(update());
+    t += 4999;
+    await r.flushIfDue();
+    expect(store.batches).toHaveLength(0);
+    t += 1;
+    await r.flushIfDue();
     expect(store.batches).toHaveLength(1);
+    expect((await hash('metrics:2025010112'))?.updates).toBe('2');
+    expect((await hash('metrics:2025010112'))?.cold_starts).toBe('1');
     r.recordUpdate(update());
     t += 4999;
     await r.flushIfDue();
     expect(store.batches).toHaveLength(1);
-    t += 1;
-    await r.flushIfDue();
-    expect(store.batches).toHaveLength(2);
-    expect((await hash('metrics:2025010112'))?.updates).toBe('2');
   });
 
   test('flushIfDue writes everything pending in one exec', async () => {

@@ -17,7 +17,8 @@ export interface Screen {
 export class Person {
   constructor(
     private readonly harness: Harness,
-    public instance: BotInstance,
+    /** Any instance that takes updates: the sources in this process, or a shipped function in a child. */
+    public instance: Pick<BotInstance, 'send'>,
     readonly userId: number,
     readonly languageCode = 'en',
     readonly firstName = 'Ada',

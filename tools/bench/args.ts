@@ -1,5 +1,6 @@
 import { DEFAULT_LATENCIES, type Latencies } from './fakes.js';
 import { WORKLOADS, type WarmWorkload } from './journeys.js';
+import { DEFAULT_PRICES, type Prices } from './cost.js';
 
 export const ALL_WORKLOADS = [...WORKLOADS, 'cold'] as const;
 export type Workload = (typeof ALL_WORKLOADS)[number];
@@ -23,6 +24,18 @@ export interface BenchOptions {
   readonly coldExperiments: boolean;
   readonly soak: boolean;
   readonly soakUpdates: number;
+  /** Node 24 binary (`--node24`); else $BENCH_NODE24 or the npm cache folder (see node-binaries.ts). */
+  readonly node24: string | undefined;
+  /** Install node@24 into the cache folder when no Node 24 is found (default on; `--no-install-node24`). */
+  readonly installNode24: boolean;
+  /** Node flags for one more soak on Node 24 beside the plain ones (e.g. `--max-semi-space-size=1`). */
+  readonly soakNodeFlags: readonly string[];
+  /** Environment for that extra soak, over the function's own (e.g. `MALLOC_ARENA_MAX=0`). */
+  readonly soakEnv: Readonly<Record<string, string>>;
+  /** A `.vercel/output` directory to measure beside what tools/build writes (e.g. `vercel build`'s). */
+  readonly artifact: string | undefined;
+  /** Prices for the cost table (USD); defaults in cost.ts. */
+  readonly prices: Partial<Prices>;
   readonly jsonFile: string | undefined;
   readonly markdownFile: string;
   readonly quick: boolean;
@@ -44,6 +57,15 @@ export const USAGE = `npm run bench -- [options]
   --soak / --no-soak          10k optimized updates with heap samples (default on for the complete run,
                               off with --quick or --workloads)
   --soak-updates N            updates in the soak (default 10000)
+  --node24 PATH               Node 24 binary (default: $BENCH_NODE24, else node@24 from npm in ~/.cache/service-desk-bot/node24)
+  --no-install-node24         do not install node@24 when none is found (the Node 24 rows are skipped)
+  --soak-node-flags="FLAGS"   one more soak on Node 24 with these Node flags, beside the plain ones (memory vs CPU)
+  --soak-env="K=V …"         that extra soak with this environment over the function's own
+  --artifact DIR              also measure this Build Output directory (e.g. .vercel/output from vercel build)
+  --price-upstash-per-100k USD      Upstash pay-as-you-go, per 100k commands (default ${DEFAULT_PRICES.upstashPer100kCommands})
+  --price-cpu-per-hour USD          Vercel active CPU, per hour (default ${DEFAULT_PRICES.vercelCpuPerHour})
+  --price-memory-per-gb-hour USD    Vercel provisioned memory, per GB-hour (default ${DEFAULT_PRICES.vercelMemoryPerGbHour})
+  --price-invocations-per-million USD  Vercel invocations, per million (default ${DEFAULT_PRICES.vercelInvocationsPerMillion})
   --backend-latency MS        per backend request (default ${DEFAULT_LATENCIES.backendMs})
   --backend-connect-latency MS  per new backend connection (default ${DEFAULT_LATENCIES.backendConnectMs})
   --redis-latency MS          per Upstash request (default ${DEFAULT_LATENCIES.redisMs})
@@ -60,13 +82,16 @@ export function parseArgs(argv: readonly string[]): BenchOptions | undefined {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument: ${arg}`);
-    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+    // Only the first `=` separates: a value may hold more (`--soak-node-flags=--max-semi-space-size=1`).
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
     if (BOOLEAN_FLAGS.has(name)) {
       if (inline !== undefined) throw new UsageError(`--${name} takes no value`);
       flags.set(name, true);
     } else if (VALUE_FLAGS.has(name)) {
       const value = inline ?? argv[++i];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
       flags.set(name, value);
     } else {
       throw new UsageError(`unknown option --${name}`);
@@ -88,6 +113,18 @@ export function parseArgs(argv: readonly string[]): BenchOptions | undefined {
   const text = (name: string): string | undefined => {
     const raw = flags.get(name);
     return typeof raw === 'string' ? raw : undefined;
+  };
+
+  const prices = (): Partial<Prices> => {
+    const out: { -readonly [K in keyof Prices]?: number } = {};
+    for (const [flag, key] of PRICE_FLAGS) {
+      const raw = text(flag);
+      if (raw === undefined) continue;
+      const value = Number(raw);
+      if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value)) throw new UsageError(`--${flag} must be a price in USD, got ${raw}`);
+      out[key] = value;
+    }
+    return out;
   };
 
   let workloads: Workload[] = [...ALL_WORKLOADS];
@@ -120,14 +157,41 @@ export function parseArgs(argv: readonly string[]): BenchOptions | undefined {
     // The soak belongs to the complete run; a run of chosen workloads or --quick adds it with --soak.
     soak: flags.has('soak') || (!quick && !flags.has('no-soak') && list === undefined),
     soakUpdates: int('soak-updates', 10_000, 100, 1_000_000),
+    node24: text('node24'),
+    installNode24: !flags.has('no-install-node24'),
+    artifact: text('artifact'),
+    soakNodeFlags: (text('soak-node-flags') ?? '').split(/\s+/).filter(Boolean),
+    soakEnv: Object.fromEntries(
+      (text('soak-env') ?? '')
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((pair) => {
+          const eq = pair.indexOf('=');
+          if (eq <= 0) throw new UsageError(`--soak-env takes NAME=VALUE pairs, got ${pair}`);
+          return [pair.slice(0, eq), pair.slice(eq + 1)];
+        }),
+    ),
+    prices: prices(),
     jsonFile: text('json'),
     markdownFile: text('out') ?? 'bench-results/latest.md',
     quick,
   };
 }
 
-const BOOLEAN_FLAGS = new Set(['quick', 'soak', 'no-soak', 'no-cold-experiments', 'help']);
+const PRICE_FLAGS: readonly (readonly [string, keyof Prices])[] = [
+  ['price-upstash-per-100k', 'upstashPer100kCommands'],
+  ['price-cpu-per-hour', 'vercelCpuPerHour'],
+  ['price-memory-per-gb-hour', 'vercelMemoryPerGbHour'],
+  ['price-invocations-per-million', 'vercelInvocationsPerMillion'],
+];
+
+const BOOLEAN_FLAGS = new Set(['quick', 'soak', 'no-soak', 'no-cold-experiments', 'no-install-node24', 'help']);
 const VALUE_FLAGS = new Set([
+  'node24',
+  'artifact',
+  'soak-node-flags',
+  'soak-env',
+  ...PRICE_FLAGS.map(([flag]) => flag),
   'workloads',
   'json',
   'out',

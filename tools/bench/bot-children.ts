@@ -53,10 +53,22 @@ export async function startBotChild(options: {
   readonly connections?: number;
   /** Extra Node flags, e.g. `--cpu-prof` when looking for hot spots. */
   readonly nodeArgs?: readonly string[];
+  /** The Node binary; the one running the bench when absent. */
+  readonly node?: string;
+  /** The optimized mode runs this Build Output function directory (`api/telegram.func`)… */
+  readonly funcDir?: string;
+  /** …started with its `.vc-config.json` environment, as Vercel starts it (optimized mode only). */
+  readonly funcEnv?: Record<string, string>;
 }): Promise<BotChild> {
   const { mode } = options;
-  const child = spawn(process.execPath, ['--expose-gc', ...(options.nodeArgs ?? []), options.script], {
-    env: { ...options.env, BENCH_MODE: mode, PATH: processEnv().PATH ?? '' },
+  const child = spawn(options.node ?? process.execPath, ['--expose-gc', ...(options.nodeArgs ?? []), options.script], {
+    env: {
+      ...options.env,
+      ...(mode === 'optimized' && options.funcEnv),
+      BENCH_MODE: mode,
+      PATH: processEnv().PATH ?? '',
+      ...(options.funcDir && { BENCH_FUNC_DIR: options.funcDir }),
+    },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const pendingDone = new Map<number, (message: Extract<ChildMessage, { t: 'done' }>) => void>();

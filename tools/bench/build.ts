@@ -1,30 +1,38 @@
-// Compiles what the benchmark runs in child processes. Bot processes run compiled JavaScript,
-// never through tsx, so their CPU, memory and start-up are those of the deployed code:
-// - `unbundled`: every module compiled on its own, imports left as they are (what Vercel's
-//   Node builder deploys by default: files traced, not bundled);
-// - `bundled` / `bundledMin`: the webhook entry and its dependencies in one file (esbuild);
-// - `bundledSplit`: the same with code splitting, so what the app loads lazily (the backend
-//   client: ky + undici) stays in a chunk of its own until first use.
+// Compiles what the benchmark runs in child processes. Bot processes run JavaScript, never
+// through tsx, so their CPU, memory and start-up are those of the deployed code:
+// - `artifacts`: the Build Output API directory that ships (tools/build, what `vercel build`
+//   uploads), in the shipped format and in the alternatives the choice was made against; the
+//   product runs from there, started as Vercel's Node launcher starts it;
+// - `unbundled`: every module compiled on its own, imports left as they are: the harness (bot
+//   process, cold entries, launcher), the seed's "before", and what @vercel/node deploys when it
+//   compiles api/*.ts file by file (the shape before tools/build).
 import { rmSync } from 'node:fs';
-import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
+import { buildOutput, FORMATS, SHIPPED_FORMAT, type BundleFormat } from '../build/build-output.js';
+
+export interface FunctionArtifact {
+  /** What it is, for tables: `shipped (esm-split)`, `cjs`, … */
+  readonly name: string;
+  readonly format: BundleFormat | 'external';
+  /** The `api/telegram.func` directory. */
+  readonly funcDir: string;
+  /** Its `.vc-config.json` `environment`: Vercel starts the process with it (NODE_OPTIONS included). */
+  readonly environment: Record<string, string>;
+}
 
 export interface BenchBuild {
   readonly dir: string;
-  /** Compiled `tools/bench/child/bot-process.js` (warm instances). */
+  /** Compiled `tools/bench/child/bot-process.ts` (warm instances). */
   readonly botProcess: string;
-  /** Cold-start entries: compiled, not bundled. */
-  readonly cold: { readonly product: string; readonly naive: string; readonly floor: string };
-  /** The product's cold-start entry bundled into one file, plain and minified. */
-  readonly bundled: string;
-  readonly bundledMin: string;
-  /** `api/telegram.ts` alone (no harness), for import-cost measurements. */
+  /** Cold-start entries: compiled, not bundled. `product` imports api/telegram compiled per file. */
+  readonly cold: { readonly product: string; readonly naive: string; readonly floor: string; readonly launcher: string };
+  /** `api/telegram.func` as it ships (first) and in the other formats. */
+  readonly artifacts: readonly FunctionArtifact[];
+  /** `api/telegram.ts` compiled per file (no harness), for import-cost measurements. */
   readonly apiUnbundled: string;
-  readonly apiBundled: string;
-  /** The product bundled with code splitting: lazily imported modules stay in their own chunks. */
-  readonly bundledSplit: string;
   /**
    * npm packages that importing `api/telegram.ts` loads (static imports and requires, followed
    * through every module); what the app imports with `import()` on first use is not among them.
@@ -34,16 +42,18 @@ export interface BenchBuild {
   cleanup(): Promise<void>;
 }
 
-const CHILD_ENTRIES = ['tools/bench/child/bot-process.ts', 'tools/bench/cold/product.ts', 'tools/bench/cold/naive.ts', 'tools/bench/cold/floor.ts'];
-const PRODUCT_ENTRY = 'tools/bench/cold/product.ts';
+const CHILD_ENTRIES = [
+  'tools/bench/child/bot-process.ts',
+  'tools/bench/cold/product.ts',
+  'tools/bench/cold/naive.ts',
+  'tools/bench/cold/floor.ts',
+  'tools/bench/cold/vercel-launcher.ts',
+];
 const API_ENTRY = 'api/telegram.ts';
-
-// Bundled ESM needs `require` for the CommonJS dependencies (telegraf, pino) it inlines.
-const REQUIRE_BANNER = "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);";
 
 const COMMON: BuildOptions = { format: 'esm', platform: 'node', target: 'node20', logLevel: 'silent', legalComments: 'none' };
 
-export async function buildBench(root: string): Promise<BenchBuild> {
+export async function buildBench(root: string, options: { readonly externalArtifact?: string } = {}): Promise<BenchBuild> {
   const started = performance.now();
   const dir = await mkdtemp(join(tmpdir(), 'service-desk-bench-'));
   // Also on an early exit (Ctrl-C in main.ts exits through process.exit).
@@ -57,40 +67,35 @@ export async function buildBench(root: string): Promise<BenchBuild> {
   const unbundledDir = join(dir, 'unbundled');
   await build({ ...COMMON, entryPoints: files.map((file) => join(root, file)), outdir: unbundledDir, outbase: root, bundle: false });
 
-  const bundle = async (entry: string, outfile: string, extra: BuildOptions = {}): Promise<void> => {
-    await build({ ...COMMON, entryPoints: [entry], outfile, bundle: true, banner: { js: REQUIRE_BANNER }, ...extra });
-  };
-  const bundled = join(dir, 'bundled', 'product.mjs');
-  const bundledMin = join(dir, 'bundled-min', 'product.mjs');
-  const apiBundled = join(dir, 'api-bundled', 'telegram.mjs');
-  await Promise.all([
-    bundle(join(root, PRODUCT_ENTRY), bundled),
-    bundle(join(root, PRODUCT_ENTRY), bundledMin, { minify: true }),
-    bundle(join(root, API_ENTRY), apiBundled),
-  ]);
+  // The shipped format first: the product rows run it.
+  const formats = [SHIPPED_FORMAT, ...FORMATS.filter((format) => format !== SHIPPED_FORMAT)];
+  const artifacts: FunctionArtifact[] = [];
+  for (const format of formats) {
+    // Outside the build directory's package.json ("type": "module"), as on Vercel.
+    const outDir = join(dir, 'artifacts', format, 'output');
+    await writeFile(join(await ensureDir(join(dir, 'artifacts', format)), 'package.json'), '{}\n');
+    await buildOutput({ root, outDir, format, functions: [{ entry: API_ENTRY, route: 'api/telegram', maxDuration: 60 }] });
+    const funcDir = join(outDir, 'functions', 'api', 'telegram.func');
+    artifacts.push({ name: format === SHIPPED_FORMAT ? `shipped (${format})` : format, format, funcDir, environment: await environmentOf(funcDir) });
+  }
+  if (options.externalArtifact) {
+    const funcDir = resolve(options.externalArtifact, 'functions', 'api', 'telegram.func');
+    artifacts.push({ name: 'given (--artifact)', format: 'external', funcDir, environment: await environmentOf(funcDir) });
+  }
 
-  // Code splitting keeps the backend client in a chunk of its own, loaded on first use.
-  const splitDir = join(dir, 'bundled-split');
-  await build({
-    ...COMMON,
-    entryPoints: [join(root, PRODUCT_ENTRY)],
-    outdir: splitDir,
-    bundle: true,
-    splitting: true,
-    outExtension: { '.js': '.mjs' },
-    banner: { js: REQUIRE_BANNER },
-  });
   const apiStaticPackages = await staticPackages(root, API_ENTRY);
   const js = (file: string) => join(unbundledDir, file.replace(/\.ts$/, '.js'));
   return {
     dir,
     botProcess: js('tools/bench/child/bot-process.ts'),
-    cold: { product: js('tools/bench/cold/product.ts'), naive: js('tools/bench/cold/naive.ts'), floor: js('tools/bench/cold/floor.ts') },
-    bundled,
-    bundledMin,
+    cold: {
+      product: js('tools/bench/cold/product.ts'),
+      naive: js('tools/bench/cold/naive.ts'),
+      floor: js('tools/bench/cold/floor.ts'),
+      launcher: js('tools/bench/cold/vercel-launcher.ts'),
+    },
+    artifacts,
     apiUnbundled: js(API_ENTRY),
-    apiBundled,
-    bundledSplit: join(splitDir, 'product.mjs'),
     apiStaticPackages,
     buildMs: performance.now() - started,
     cleanup: async () => {
@@ -123,6 +128,16 @@ export async function staticPackages(root: string, entry: string): Promise<strin
     return first?.startsWith('@') ? `${first}/${second}` : first;
   });
   return [...new Set(packages.filter((name): name is string => name !== undefined))].sort();
+}
+
+async function environmentOf(funcDir: string): Promise<Record<string, string>> {
+  const config = JSON.parse(await readFile(join(funcDir, '.vc-config.json'), 'utf8')) as { environment?: Record<string, string> };
+  return config.environment ?? {};
+}
+
+async function ensureDir(path: string): Promise<string> {
+  await mkdir(path, { recursive: true });
+  return path;
 }
 
 /**

@@ -18,6 +18,8 @@ export interface ColdSample {
   readonly marks: ColdMarks;
   readonly cpuMs: number;
   readonly maxRssMb: number;
+  /** What reached Redis after the update's work was done, from SIGTERM to exit (the metrics flush). */
+  readonly shutdownRedis: { readonly roundTrips: number; readonly commands: number };
 }
 
 const TIMEOUT_MS = 30_000;
@@ -25,12 +27,24 @@ const TIMEOUT_MS = 30_000;
 const dispatcher = new Agent({ keepAliveTimeout: 10, connections: 1 });
 let coldUser = 0;
 
-export async function coldSample(script: string, env: Record<string, string>, fakes: Fakes, nodeArgs: readonly string[] = []): Promise<ColdSample> {
+export interface ColdLaunch {
+  readonly script: string;
+  /** Arguments after the script (the launcher takes the function directory). */
+  readonly args?: readonly string[];
+  /** Node flags (e.g. `--cpu-prof` when looking into a cold start). */
+  readonly nodeArgs?: readonly string[];
+  /** The Node binary; the one running the bench when absent. */
+  readonly node?: string;
+  /** Extra environment (e.g. NODE_COMPILE_CACHE). */
+  readonly env?: Record<string, string>;
+}
+
+export async function coldSample(launch: ColdLaunch, env: Record<string, string>, fakes: Fakes): Promise<ColdSample> {
   const update = coldUpdate(5_000_000 + ++coldUser);
   const body = JSON.stringify(update);
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, script], {
-    env: { ...env, PATH: processEnv().PATH ?? '' },
+  const child = spawn(launch.node ?? process.execPath, [...(launch.nodeArgs ?? []), launch.script, ...(launch.args ?? [])], {
+    env: { ...env, ...launch.env, PATH: processEnv().PATH ?? '' },
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -56,8 +70,12 @@ export async function coldSample(script: string, env: Record<string, string>, fa
     const last = await reports.next();
     if (last.done || last.value.t !== 'done') throw new Error(`cold child did not report its update as done:\n${stderr}`);
     const { marks } = last.value;
+    const before = { roundTrips: fakes.bridge.stats.requests, commands: fakes.bridge.stats.commands };
+    child.kill('SIGTERM');
     await exited;
+    const shutdownRedis = { roundTrips: fakes.bridge.stats.requests - before.roundTrips, commands: fakes.bridge.stats.commands - before.commands };
     return {
+      shutdownRedis,
       status: response.statusCode,
       answerMs,
       doneMs: answerMs + Math.max(0, marks.done - marks.answered),
@@ -84,17 +102,16 @@ async function* readReports(stream: NodeJS.ReadableStream): AsyncGenerator<ColdR
   }
 }
 
-export interface ColdVariant {
+export interface ColdVariant extends ColdLaunch {
   readonly name: string;
-  readonly script: string;
-  /** Node flags for this variant (e.g. `--cpu-prof` when looking into a cold start). */
-  readonly nodeArgs?: readonly string[];
 }
 
 export interface ColdVariantResult {
   readonly name: string;
   readonly samples: ColdSample[];
+  /** What the updates cost at the fakes, the shutdown writes excluded (they are in `shutdown`). */
   readonly counts: EdgeCounts;
+  readonly shutdown: { roundTrips: number; commands: number };
   errors: number;
   readonly errorSamples: string[];
 }
@@ -108,22 +125,32 @@ export async function runColdVariants(
   progress: (line: string) => void,
   label: string,
 ): Promise<ColdVariantResult[]> {
-  const results = variants.map((variant): ColdVariantResult => ({ name: variant.name, samples: [], counts: zeroCounts(), errors: 0, errorSamples: [] }));
+  const results = variants.map(
+    (variant): ColdVariantResult => ({ name: variant.name, samples: [], counts: zeroCounts(), shutdown: { roundTrips: 0, commands: 0 }, errors: 0, errorSamples: [] }),
+  );
   fakes.take();
   for (let i = 0; i < samples; i++) {
     for (let k = 0; k < variants.length; k++) {
       const index = (k + i) % variants.length;
       const variant = variants[index] as ColdVariant;
       const result = results[index] as ColdVariantResult;
+      let sample: ColdSample | undefined;
       try {
-        const sample = await coldSample(variant.script, env, fakes, variant.nodeArgs);
+        sample = await coldSample(variant, env, fakes);
         if (sample.status !== 200) throw new Error(`webhook answered ${sample.status}`);
         result.samples.push(sample);
       } catch (error) {
         result.errors += 1;
         if (result.errorSamples.length < 3) result.errorSamples.push(error instanceof Error ? error.message : String(error));
       }
-      addCounts(result.counts, fakes.take());
+      const counts = fakes.take();
+      if (sample) {
+        counts.redisRoundTrips -= sample.shutdownRedis.roundTrips;
+        counts.redisCommands -= sample.shutdownRedis.commands;
+        result.shutdown.roundTrips += sample.shutdownRedis.roundTrips;
+        result.shutdown.commands += sample.shutdownRedis.commands;
+      }
+      addCounts(result.counts, counts);
     }
     progress(`${label} sample ${i + 1}/${samples} done`);
   }

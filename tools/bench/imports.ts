@@ -43,10 +43,18 @@ export function importProbes(build: BenchBuild, dependencies: readonly string[])
     { name: 'global fetch, first use (Node built-in)', setup: '', timed: "new Response('x');" },
     { name: 'all dependencies together', setup: '', timed: importAll(dependencies) },
     { name: "the app's own modules (dependencies already loaded)", setup: importAll(dependencies), timed: importAll([file(build.apiUnbundled)]) },
-    { name: 'api/telegram: compiled per file (as deployed)', setup: '', timed: importAll([file(build.apiUnbundled)]) },
-    { name: 'api/telegram: esbuild bundle', setup: '', timed: importAll([file(build.apiBundled)]) },
+    { name: 'api/telegram: compiled per file (@vercel/node\'s shape)', setup: '', timed: importAll([file(build.apiUnbundled)]) },
+    ...build.artifacts.map((artifact) => ({
+      name: `api/telegram.func, ${artifact.name}: its handler`,
+      setup: '',
+      timed: importAll([file(join(artifact.funcDir, handlerOf(artifact.funcDir)))]),
+    })),
   );
   return probes;
+}
+
+function handlerOf(funcDir: string): string {
+  return (JSON.parse(readFileSync(join(funcDir, '.vc-config.json'), 'utf8')) as { handler: string }).handler;
 }
 
 export async function measureImports(
@@ -54,6 +62,7 @@ export async function measureImports(
   dependencies: readonly string[],
   samples: number,
   progress: (line: string) => void,
+  node: string = process.execPath,
 ): Promise<ImportResult[]> {
   const probes = importProbes(build, dependencies);
   const times = probes.map(() => [] as number[]);
@@ -64,7 +73,7 @@ export async function measureImports(
       const index = (k + i) % probes.length;
       const probe = probes[index] as ImportProbe;
       try {
-        const { ms, boot } = await runProbe(build.dir, probe);
+        const { ms, boot } = await runProbe(build.dir, probe, node);
         times[index]?.push(ms);
         boots[index]?.push(boot);
       } catch (error) {
@@ -82,13 +91,13 @@ export async function measureImports(
   }));
 }
 
-function runProbe(cwd: string, probe: ImportProbe): Promise<{ ms: number; boot: number }> {
+function runProbe(cwd: string, probe: ImportProbe, node: string): Promise<{ ms: number; boot: number }> {
   const script =
     `const boot = performance.now(); ${probe.setup} const t0 = performance.now(); ${probe.timed} ` +
     'process.stdout.write(JSON.stringify({ ms: performance.now() - t0, boot }));';
   return new Promise((resolve, reject) => {
     // cwd is the build directory: its node_modules link resolves the bare specifiers.
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(node, ['--input-type=module', '-e', script], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));

@@ -189,10 +189,19 @@ export function cycleOf(workload: WarmWorkload, person: Person): Step[] {
   }
 }
 
-/** The update a cold instance gets first: a tap on a category page of a catalogue already in Redis. */
+/** Updates per journey, as the bench's people make them (browse: averaged over the catalogue's combinations). */
+export function averageJourneyUpdates(): { browse: number; submit: number; status: number } {
+  const sample = Array.from({ length: 60 }, (_, index) => browseCycle({ index, userId: index + 1 }).length);
+  return {
+    browse: sample.reduce((a, b) => a + b, 0) / sample.length,
+    submit: submitCycle({ index: 0, userId: 1 }).length,
+    status: statusCycle().length,
+  };
+}
+
+/** The update a cold instance gets first: `/start` from a person the bot has not met (no session yet). */
 export function coldUpdate(userId: number): Update {
-  const { typeId, sideId } = choice({ index: 0, userId });
-  return callbackUpdate({ userId, data: encodeCallback({ kind: 'categories', lang: 'en', typeId, sideId, page: 0 }), messageId: 1 });
+  return textUpdate({ userId, text: '/start' });
 }
 
 /** A request as the backend contract takes it, for seeding the status workload. */

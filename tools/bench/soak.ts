@@ -12,10 +12,14 @@ export interface SoakPoint {
   readonly heapUsedMb: number;
   /** What V8 has reserved for the heap (its young generation grows under load). */
   readonly heapTotalMb: number;
+  /** C++ memory bound to JS objects (buffers included). */
+  readonly externalMb: number;
   readonly rssMb: number;
 }
 
 export interface SoakResult {
+  /** `node24`, `node20`: the Node the instance ran on. */
+  readonly label: string;
   /** The measured browse taps (latencies, counts and CPU are theirs). */
   readonly result: ModeResult;
   /** `/start` updates of the people who joined during the soak: served, not measured. */
@@ -38,6 +42,13 @@ export async function runSoak(options: {
   readonly concurrency: number;
   readonly userBase: number;
   readonly progress: (line: string) => void;
+  /** The Node binary (Node 24 and the bench's own are soaked one after the other). */
+  readonly node?: string;
+  readonly nodeArgs?: readonly string[];
+  readonly funcDir?: string;
+  readonly funcEnv?: Record<string, string>;
+  /** Shown in progress lines: `node24`. */
+  readonly label?: string;
 }): Promise<SoakResult> {
   const { fakes } = options;
   const result = emptyModeResult('optimized');
@@ -46,7 +57,16 @@ export async function runSoak(options: {
   let gc = false;
   let setupUpdates = 0;
   try {
-    child = await startBotChild({ mode: 'optimized', script: options.build.botProcess, env: fakes.env(), connections: options.concurrency + 8 });
+    child = await startBotChild({
+      mode: 'optimized',
+      script: options.build.botProcess,
+      env: fakes.env(),
+      connections: options.concurrency + 8,
+      node: options.node,
+      nodeArgs: options.nodeArgs,
+      funcDir: options.funcDir,
+      funcEnv: options.funcEnv,
+    });
     // Fresh people every chunk (each opens the chat, then browses once), as on a busy bot: no
     // person comes near the flood limit, and per-person state (sessions, flood windows) accrues.
     let nextIndex = 0;
@@ -61,7 +81,7 @@ export async function runSoak(options: {
     fakes.take();
 
     let served = 0;
-    const point = (sample: ChildSample): SoakPoint => ({ updates: served, heapUsedMb: sample.heapUsedMb, heapTotalMb: sample.heapTotalMb, rssMb: sample.rssMb });
+    const point = (sample: ChildSample): SoakPoint => ({ updates: served, heapUsedMb: sample.heapUsedMb, heapTotalMb: sample.heapTotalMb, externalMb: sample.externalMb, rssMb: sample.rssMb });
     const first = await child.sample({ gc: true });
     gc = first.gc;
     points.push(point(first));
@@ -84,7 +104,7 @@ export async function runSoak(options: {
         const sample = await child.sample({ gc: true });
         points.push(point(sample));
         nextPoint = Math.floor(served / 1000) * 1000 + 1000;
-        options.progress(`soak   ${served}/${options.updates} updates, heap after GC ${sample.heapUsedMb.toFixed(1)} MB, rss ${sample.rssMb.toFixed(1)} MB`);
+        options.progress(`soak ${options.label ?? ''} ${served}/${options.updates} updates, heap after GC ${sample.heapUsedMb.toFixed(1)} MB, rss ${sample.rssMb.toFixed(1)} MB`);
       }
     }
     result.peakRssMb = (await child.sample()).maxRssMb;
@@ -97,7 +117,7 @@ export async function runSoak(options: {
   const heapAtHalf = nearest(points, half);
   const heapAtEnd = points.at(-1);
   const heapGrowthMb = heapAtHalf && heapAtEnd && heapAtEnd !== heapAtHalf ? heapAtEnd.heapUsedMb - heapAtHalf.heapUsedMb : null;
-  return { result, setupUpdates, points, heapAtHalf, heapAtEnd, heapGrowthMb, gc };
+  return { label: options.label ?? '', result, setupUpdates, points, heapAtHalf, heapAtEnd, heapGrowthMb, gc };
 }
 
 function nearest(points: readonly SoakPoint[], updates: number): SoakPoint | undefined {

@@ -37,6 +37,11 @@ export interface WarmOptions {
   /** Distinguishes this workload's users from the others' (sessions, requests). */
   readonly userBase: number;
   readonly progress: (line: string) => void;
+  /** The Node binary every mode runs on (Vercel's, Node 24, when the bench has it). */
+  readonly node?: string;
+  /** The shipped `api/telegram.func` the optimized mode runs, and the environment it is started with. */
+  readonly funcDir?: string;
+  readonly funcEnv?: Record<string, string>;
 }
 
 /** User ids per mode, so the modes never share a session, a chat or a request list. */
@@ -56,6 +61,9 @@ export async function runWarmWorkload(options: WarmOptions): Promise<Record<Mode
           script: options.build.botProcess,
           env: fakes.env(),
           connections: Math.max(options.concurrency, 8) + 8,
+          node: options.node,
+          funcDir: options.funcDir,
+          funcEnv: options.funcEnv,
         });
       }),
     );

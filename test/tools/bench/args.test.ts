@@ -29,6 +29,18 @@ describe('bench command line', () => {
     expect(options?.workloads).toEqual(['browse', 'cold']);
   });
 
+  it('takes the Node 24 binary, a Build Output directory to compare and prices', () => {
+    const options = parseArgs(['--node24', '/opt/node24/bin/node', '--artifact', '.vercel/output', '--price-upstash-per-100k', '0.4', '--price-cpu-per-hour=0.177']);
+    expect(options).toMatchObject({ node24: '/opt/node24/bin/node', artifact: '.vercel/output', installNode24: true });
+    expect(options?.prices).toEqual({ upstashPer100kCommands: 0.4, vercelCpuPerHour: 0.177 });
+    expect(parseArgs(['--no-install-node24'])?.installNode24).toBe(false);
+    expect(parseArgs(['--soak-node-flags=--max-semi-space-size=1 --max-old-space-size=64'])?.soakNodeFlags).toEqual(['--max-semi-space-size=1', '--max-old-space-size=64']);
+    expect(parseArgs([])?.soakNodeFlags).toEqual([]);
+    expect(parseArgs(['--soak-env=MALLOC_ARENA_MAX=0 FOO=a=b'])?.soakEnv).toEqual({ MALLOC_ARENA_MAX: '0', FOO: 'a=b' });
+    expect(() => parseArgs(['--soak-env=nonsense'])).toThrow(/NAME=VALUE/);
+    expect(() => parseArgs(['--price-memory-per-gb-hour', 'cheap'])).toThrow(/--price-memory-per-gb-hour must be a price/);
+  });
+
   it('--help gives undefined', () => {
     expect(parseArgs(['--help'])).toBeUndefined();
   });

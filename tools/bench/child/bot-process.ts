@@ -31,7 +31,11 @@ const send = (message: ChildMessage): void => {
 
 let handler: Handler;
 if (mode === 'floor') handler = floorHandler;
-else if (mode === 'optimized') handler = (await import('../../../api/telegram.js')).default;
+else if (mode === 'optimized') {
+  // The shipped function directory when given (as Vercel starts it), else the sources compiled per file.
+  const funcDir = processEnv().BENCH_FUNC_DIR;
+  handler = funcDir ? await (await import('../cold/function-dir.js')).loadFunctionDir(funcDir) : (await import('../../../api/telegram.js')).default;
+}
 else handler = (await import('./naive-webhook.js')).createNaiveWebhook();
 
 const server = createTrackedServer(handler, (timing) => {

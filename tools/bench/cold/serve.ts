@@ -43,7 +43,11 @@ export function serveOneUpdate(handler: Handler): void {
       cpuMs: (cpu.user + cpu.system) / 1000,
       maxRssKb: process.resourceUsage().maxRSS,
     });
-    process.exit(0);
+    // The parent now sends SIGTERM, as Vercel does when it retires an instance, and counts what
+    // the instance writes on its way out; without a listener the signal ends the process at once.
+    // Until then the process stays up, as an idle instance does (the timer is the safety net).
+    server.close();
+    setTimeout(() => process.exit(0), 10_000);
   });
   server.listen(0, '127.0.0.1', () => {
     listening = performance.now();
