@@ -1,6 +1,5 @@
 import { Telegram, type Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
-import * as v from 'valibot';
 import type { BackendClient } from './backend/backend-client.js';
 import { lazyBackendClient } from './backend/lazy-backend-client.js';
 import { lazyBotInfo, namesTheBot, provisionalBotInfo } from './bot-info.js';
@@ -19,7 +18,7 @@ import { createMetricsRecorder } from './metrics/metrics-recorder.js';
 import { createTimed } from './metrics/timed.js';
 import { createSubmissionLimiter } from './rate-limit/submission-limiter.js';
 import { emptyCounters, withUpdateCounters } from './metrics/update-scope.js';
-import { NotificationEventSchema, type NotificationEventInput } from './backend/schemas.js';
+import type { NotificationEvent } from './backend/schemas.js';
 import { createNotificationDelivery, type NotifyOptions } from './notify/deliver-notification.js';
 import type { NotifyOutcome } from './notify/notify-outcome.js';
 import type { KvStore } from './store/kv-store.js';
@@ -41,10 +40,10 @@ export interface App {
    */
   handleUpdate(update: Update, options?: { readonly webhook?: boolean }): Promise<UpdateOutcome>;
   /**
-   * Tells a person about a backend event (validated here; the endpoint has answered 400 before),
-   * at most once per `event_id`. Telegram's and the store's failures come back as an outcome.
+   * Tells a person about a backend event, validated by the caller (the endpoint answers 400
+   * before), at most once per `event_id`. Telegram's and the store's failures come back as an outcome.
    */
-  notify(event: NotificationEventInput): Promise<NotifyOutcome>;
+  notify(event: NotificationEvent): Promise<NotifyOutcome>;
   /** Resolves the bot's full identity (getMe, cached in the store) on first call; retries a failure. */
   identityResolved(): Promise<void>;
   /** Work to finish after the response: metrics when due. */
@@ -128,7 +127,6 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     statePolicy: options.statePolicy,
     updateLeaseSeconds: config.updateLeaseSeconds,
     floodLimit: options.floodLimit,
-    identity: () => identity(),
   });
   /** The bot's full identity once resolved (getMe, cached in the store); the provisional one before. */
   async function identity() {
@@ -162,7 +160,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
           await bot.handleUpdate(update);
         }),
       ),
-    notify: (event) => deliverNotification(v.parse(NotificationEventSchema, event)),
+    notify: (event) => deliverNotification(event),
     identityResolved,
     async afterResponse() {
       await metrics.flushIfDue();

@@ -16,7 +16,7 @@ import { askReopen, confirmSolved, receiveReopenReason } from './handlers/resolu
 import { endPendingOnCommand } from './middleware/end-pending-on-command.js';
 import { activePending } from '../session/session.js';
 import { currentStep, editDraft, receiveMessage, skipStep, startDraft, stepBack } from './draft/draft-flow.js';
-import { SUMMARY_STEP } from './draft/steps.js';
+import { findStep, SUMMARY_STEP } from './draft/steps.js';
 import { confirmDraft } from './handlers/confirm.js';
 import { chooseLanguage, setLanguage } from './handlers/language.js';
 import { showMyRequests, showRequest } from './handlers/my-requests.js';
@@ -40,8 +40,6 @@ export interface CreateBotOptions {
   /** Telegraf's limit for one update; keep it under the function's maxDuration. */
   readonly handlerTimeoutMs?: number;
   readonly statePolicy?: Partial<UpdateStatePolicy>;
-  /** The bot's full identity once known (group commands naming a bot compare its username). */
-  readonly identity?: () => Promise<UserFromGetMe>;
   /** How long a delivery holds its update before a resend may take it over (see update-state.ts). */
   readonly updateLeaseSeconds?: number;
   readonly floodLimit?: FloodLimitOptions;
@@ -61,10 +59,10 @@ export const BOT_COMMANDS = [
 export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 
 /** Named handler: records which one took the update, for the log line and metrics. */
-function as(name: string, fn: (ctx: BotContext) => Promise<void>) {
-  return (ctx: BotContext) => {
+function as(name: string, fn: (ctx: BotContext) => Promise<unknown>) {
+  return async (ctx: BotContext): Promise<void> => {
     ctx.handler = name;
-    return fn(ctx);
+    await fn(ctx);
   };
 }
 
@@ -81,7 +79,7 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
 
   bot.use(observeUpdate({ logger: options.logger, metrics: deps.metrics, counters: currentCounters }));
   bot.use(telegramCalls());
-  bot.use(privateChatsOnly({ identity: options.identity }));
+  bot.use(privateChatsOnly());
   bot.use(floodLimit(options.floodLimit));
   bot.use(updateState({ store: deps.store, logger: options.logger, policy: options.statePolicy, leaseSeconds: options.updateLeaseSeconds, prefetch: replyLookupKey }));
   bot.use(endPendingOnCommand());
@@ -136,9 +134,9 @@ function onButton(ctx: BotContext): Promise<void> {
     case 'my-requests':
       return as('my-requests', showMyRequests)(ctx);
     case 'request':
-      return as('request-details', async (c) => void (await showRequest(c, action.requestId, { page: action.page ?? 0 })))(ctx);
+      return as('request-details', (c) => showRequest(c, action.requestId, { page: action.page ?? 0 }))(ctx);
     case 'open-request':
-      return as('request-details', async (c) => void (await showRequest(c, action.requestId, { newMessage: true })))(ctx);
+      return as('request-details', (c) => showRequest(c, action.requestId, { newMessage: true }))(ctx);
     case 'comment':
       return as('comment', (c) => startComment(c, action.requestId))(ctx);
     case 'reply':
@@ -221,5 +219,5 @@ function onMessage(ctx: BotContext): Promise<void> {
 }
 
 function handlerOfStep(step: string): string {
-  return currentStep({ step } as Parameters<typeof currentStep>[0])?.handler ?? 'draft';
+  return findStep(step)?.handler ?? 'draft';
 }

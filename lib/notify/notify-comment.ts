@@ -1,7 +1,7 @@
 import type { Telegram } from 'telegraf';
 import type { AgentFile, CommentNotification } from '../backend/schemas.js';
 import { encodeCallback } from '../bot/callback-data.js';
-import { escapeHtml } from '../bot/views/html.js';
+import { escapeHtml, escapeHtmlWithin } from '../bot/views/html.js';
 import { MESSAGE_LIMIT } from '../bot/views/request-thread.js';
 import type { SendAttachmentResult } from '../files/send-attachment.js';
 import { messages, type Lang } from '../i18n/index.js';
@@ -32,7 +32,7 @@ export async function sendCommentNotification(
   const head = t.agentComment(number, escapeHtml(event.comment.author_name ?? t.threadAgent));
   const hint = `<i>${t.agentCommentReplyHint}</i>`;
   const room = MESSAGE_LIMIT - head.length - hint.length - 4;
-  const body = event.comment.text?.trim() ? fit(escapeHtml(event.comment.text.trim()), room, t.threadShortened) : '';
+  const body = event.comment.text?.trim() ? escapeHtmlWithin(event.comment.text.trim(), room, t.threadShortened) : '';
   const message = await deps.telegram.callApi(
     'sendMessage',
     {
@@ -73,13 +73,4 @@ export async function sendCommentNotification(
     });
   }
   return sent;
-}
-
-/** Escaped text cut to `room` characters at a character boundary outside any HTML entity. */
-function fit(escaped: string, room: number, shortened: string): string {
-  if (escaped.length <= room) return escaped;
-  let cut = Math.max(0, room - shortened.length);
-  const entity = escaped.lastIndexOf('&', cut);
-  if (entity !== -1 && escaped.indexOf(';', entity) >= cut) cut = entity;
-  return escaped.slice(0, cut) + shortened;
 }

@@ -271,6 +271,7 @@ describe('status notifications', () => {
     await p.tap('Русский');
     const [stored] = harness.backend.requests().filter((r) => r.telegram.user_id === p.userId);
     const delivered = await bot.app.notify({
+      kind: 'status',
       request_id: stored?.id ?? '',
       number: stored?.number ?? '',
       status: 'in_progress',

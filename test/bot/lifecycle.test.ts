@@ -194,7 +194,7 @@ describe('rating', () => {
     expect(p.screen().text).toBe(`⭐ Спасибо! Ваша оценка заявки ${request.number}: ⭐⭐⭐⭐`);
     expect(current(harness.backend, request.id)?.rating).toEqual({ score: 4, comment: undefined, at: expect.any(String) });
 
-    await bot.app.notify({ request_id: request.id, number: request.number, status: 'closed', telegram_user_id: p.userId, comment: undefined });
+    await bot.app.notify({ kind: 'status', request_id: request.id, number: request.number, status: 'closed', telegram_user_id: p.userId, comment: undefined });
     expect(p.labels()).toEqual([`🔎 Открыть ${request.number}`, '1⭐', '2⭐', '3⭐', '4⭐', '5⭐']);
     await p.tap('1⭐');
     expect(p.screen().text).toBe(`Вы уже оценили заявку ${request.number}. Спасибо, одной оценки достаточно!`);

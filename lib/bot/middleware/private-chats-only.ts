@@ -2,14 +2,6 @@ import type { Message, MessageEntity, UserFromGetMe } from 'telegraf/types';
 import { langFromCode, messages } from '../../i18n/index.js';
 import type { BotContext } from '../context.js';
 
-export interface PrivateChatsOnlyOptions {
-  /**
-   * The bot's full identity once known (getMe, cached in the store). A cold instance starts with
-   * the id its token gives; only a group command naming a bot waits for the name, to compare it.
-   */
-  readonly identity?: () => Promise<UserFromGetMe>;
-}
-
 /**
  * Service requests are personal: the bot talks in private chats only, before any store round
  * trip is spent on anything else. In a group (privacy mode still delivers every /command, also
@@ -17,32 +9,36 @@ export interface PrivateChatsOnlyOptions {
  * reply to its own message, with a way to the private chat, in the same forum topic. Everything
  * else, and anything in a channel, gets silence.
  */
-export function privateChatsOnly(options: PrivateChatsOnlyOptions = {}) {
+export function privateChatsOnly() {
   return async (ctx: BotContext, next: () => Promise<void>) => {
     // Updates with no chat (inline queries, polls, buttons of inline messages) have no one to answer.
     if (ctx.chat?.type === 'private') return next();
     ctx.handler = 'ignored';
     const message = ctx.message as Message | undefined;
     if (!message || (ctx.chat?.type !== 'group' && ctx.chat?.type !== 'supergroup')) return;
-    if (!(await addressedToThisBot(ctx, message, options))) return;
+    if (!(await addressedToThisBot(ctx, message))) return;
     ctx.handler = 'group';
-    const username = (await identityOf(ctx, options)).username;
+    const username = (await identityOf(ctx)).username;
     await ctx.reply(messages(langFromCode(ctx.from?.language_code)).privateOnly, {
       ...(username && { reply_markup: { inline_keyboard: [[{ text: `@${username}`, url: `https://t.me/${username}?start` }]] } }),
     });
   };
 }
 
-async function addressedToThisBot(ctx: BotContext, message: Message, options: PrivateChatsOnlyOptions): Promise<boolean> {
+async function addressedToThisBot(ctx: BotContext, message: Message): Promise<boolean> {
   if ('reply_to_message' in message && message.reply_to_message?.from?.id === ctx.botInfo.id) return true;
   const mention = commandMention(message);
   if (mention === undefined) return false;
-  const { username } = await identityOf(ctx, options);
+  const { username } = await identityOf(ctx);
   return username !== '' && mention.toLowerCase() === username.toLowerCase();
 }
 
-async function identityOf(ctx: BotContext, options: PrivateChatsOnlyOptions): Promise<UserFromGetMe> {
-  return ctx.botInfo.username || !options.identity ? ctx.botInfo : options.identity();
+/**
+ * The bot's full identity: a cold instance starts with the id its token gives, so only a group
+ * message addressed to the bot waits for the name (to compare it, and for the link to the chat).
+ */
+async function identityOf(ctx: BotContext): Promise<UserFromGetMe> {
+  return ctx.botInfo.username || !ctx.deps.identity ? ctx.botInfo : ctx.deps.identity();
 }
 
 /** `bot` of a leading `/command@bot`; undefined for text, or a command naming no bot. */

@@ -11,7 +11,7 @@ import { currentOutcome } from '../update-outcome.js';
 const DONE_TTL_SECONDS = 86_400;
 const PROCESSING = 'processing';
 const DONE = 'done';
-const IN_PROGRESS = 'in-progress';
+const LEASED_ELSEWHERE = 'leased-elsewhere';
 
 export interface UpdateStateOptions {
   readonly store: KvStore;
@@ -88,17 +88,19 @@ export function updateState(options: UpdateStateOptions) {
     }
     if (seen === PROCESSING) return retryLater(ctx, leaseSeconds);
     seenUpdates.set(updateId, PROCESSING);
+    let leasedElsewhere = false;
     try {
       if (stateless) await next();
-      else await withSession(ctx, userId, next);
+      else leasedElsewhere = (await withSession(ctx, userId, next)) === LEASED_ELSEWHERE;
     } finally {
       // A delivery that found another one's lease leaves no trace: this instance takes the resend.
-      if (ctx.handler === IN_PROGRESS) seenUpdates.delete(updateId);
+      if (leasedElsewhere) seenUpdates.delete(updateId);
       else seenUpdates.set(updateId, DONE);
     }
   };
 
-  async function withSession(ctx: BotContext, userId: number, next: () => Promise<void>): Promise<void> {
+  /** Runs the update with its session; says so when another delivery holds the update's lease. */
+  async function withSession(ctx: BotContext, userId: number, next: () => Promise<void>): Promise<typeof LEASED_ELSEWHERE | undefined> {
     const key = sessionKey(userId);
     const markerKey = `update:${ctx.update.update_id}`;
     let before: string | null;
@@ -119,7 +121,10 @@ export function updateState(options: UpdateStateOptions) {
         const [marker] = await options.store.exec([{ op: 'get', key: markerKey }]);
         // Another delivery took this update and has not finished it (or died): let Telegram
         // deliver it again later instead of acknowledging work nobody finished.
-        if (marker === PROCESSING) return retryLater(ctx, leaseSeconds);
+        if (marker === PROCESSING) {
+          retryLater(ctx, leaseSeconds);
+          return LEASED_ELSEWHERE;
+        }
         ctx.handler = 'duplicate';
         ctx.log.info('duplicate update dropped');
         return;
@@ -168,7 +173,7 @@ export function updateState(options: UpdateStateOptions) {
 
 /** The update is leased by another delivery: nothing runs, and the webhook asks Telegram to come back. */
 function retryLater(ctx: BotContext, leaseSeconds: number): void {
-  ctx.handler = IN_PROGRESS;
+  ctx.handler = 'in-progress';
   ctx.log.warn('update is leased by another delivery; asking Telegram to deliver it again later');
   const outcome = currentOutcome();
   if (outcome) outcome.retryAfterSeconds = Math.min(leaseSeconds, 60);

@@ -1,7 +1,7 @@
 import type { Comment, RequestDetails } from '../../backend/schemas.js';
 import type { Lang, Messages } from '../../i18n/index.js';
 import { formatDate, statusLabel } from './format.js';
-import { escapeHtml } from './html.js';
+import { escapeHtml, escapeHtmlWithin } from './html.js';
 import { ratingLine } from './request-actions.js';
 
 /** Telegram's limit for one message's text. Measured on the HTML we send, which is never shorter. */
@@ -88,23 +88,8 @@ function commentEntry(t: Messages, lang: Lang, comment: Comment, commentIndex: n
   const files = comment.attachments.map((file, fileIndex): ThreadFileRef => ({ commentIndex, fileIndex, name: fileName(file, fileIndex) }));
   const fileLines = files.map((file) => `📎 ${escapeHtml(file.name)}`).join('\n');
   const fixed = head.length + fileLines.length + 2;
-  const text = comment.text === undefined ? '' : fitted(comment.text, budget - fixed, t.threadShortened);
+  const text = comment.text === undefined ? '' : escapeHtmlWithin(comment.text, budget - fixed, t.threadShortened);
   return { html: [head, text, fileLines].filter((part) => part !== '').join('\n'), files };
-}
-
-/** The escaped text, shortened (never inside an HTML entity) until it fits `room` characters. */
-function fitted(text: string, room: number, shortened: string): string {
-  const escaped = escapeHtml(text);
-  if (escaped.length <= room) return escaped;
-  const chars = [...text];
-  let low = 0;
-  let high = chars.length;
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (escapeHtml(chars.slice(0, mid).join('')).length + shortened.length <= room) low = mid;
-    else high = mid - 1;
-  }
-  return escapeHtml(chars.slice(0, low).join('')) + shortened;
 }
 
 function fileName(file: Comment['attachments'][number], index: number): string {

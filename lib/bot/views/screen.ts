@@ -85,7 +85,7 @@ export async function answerCallbackLast(ctx: BotContext): Promise<void> {
   const query = ctx.callbackQuery;
   if (!query || ctx.callbackAnswered || !ctx.callbackAnswer) return;
   ctx.callbackAnswered = true;
-  const text = ctx.callbackAnswer?.text;
+  const { text } = ctx.callbackAnswer;
   const outcome = replyableOutcome();
   if (outcome) {
     outcome.reply = { method: 'answerCallbackQuery', callback_query_id: query.id, ...(text !== undefined && { text }) };
