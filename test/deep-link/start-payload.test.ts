@@ -30,7 +30,7 @@ describe('start payload', () => {
     );
   });
 
-  test('the examples of the README', () => {
+  test('the examples of docs/deep-links.md', () => {
     expect(encodeStartPayload({ typeId: 1, sideId: 10, categoryId: 100 })).toBe('n1-10-100');
     expect(encodeStartPayload({ typeId: 1, sideId: 10, categoryId: 100, location: '  Building 3,   lift B ' })).toBe('n1-10-100-QnVpbGRpbmcgMywgbGlmdCBC');
     expect(decodeStartPayload('n1-10-100-yu7w7_PxIDMsIOvo9PIgwQ')).toEqual({ typeId: 1, sideId: 10, categoryId: 100, location: 'Корпус 3, лифт Б' });

@@ -1,6 +1,6 @@
 // The build that ships: every function in api/ bundled on its own with esbuild and written as a
 // Vercel Build Output API v3 directory (`.vercel/output`). `vercel build` runs it through the
-// `builds` entry of vercel.json (see README, "Deploy"), so `vercel deploy` (remote build) and
+// `builds` entry of vercel.json (see docs/architecture.md, "What ships"), so `vercel deploy` (remote build) and
 // `vercel deploy --prebuilt` ship the same files. `npm start`, `npm test` and the dev server still
 // run the TypeScript sources.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -31,7 +31,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
 /**
  * - `esm-split`: ES modules with code splitting: what the app imports lazily (the backend client
  *   with ky and undici, @upstash/ratelimit) sits in chunks that are read on first use. What ships:
- *   it loads fastest (README, "Performance": how the way was chosen).
+ *   it loads fastest (docs/performance.md: how the way was chosen).
  * - `cjs`: one CommonJS file per function; lazily imported modules stay unevaluated until first
  *   use (esbuild wraps them), but their source is parsed with the rest.
  * - `esm`: one ES module per function, the same lazy wrapping.
@@ -57,7 +57,7 @@ export interface BuildOutputOptions {
  * Environment of every function (`.vc-config.json` `environment`). V8 lets the young generation
  * grow to 2 × 64 MB semi-spaces on Node 24 under the bot's allocation churn, though the live heap
  * stays near 15 MB: the 10k-update soak peaked at 225 MB RSS, and 120 MB with 2 MB semi-spaces,
- * at the same CPU per update (README, "Memory"). Only NODE_OPTIONS reaches V8 before the heap is
+ * at the same CPU per update (docs/performance.md, "Memory"). Only NODE_OPTIONS reaches V8 before the heap is
  * set up (v8.setFlagsFromString at run time changes nothing).
  */
 export const FUNCTION_ENVIRONMENT: Readonly<Record<string, string>> = { NODE_OPTIONS: '--max-semi-space-size=2' };
