@@ -260,6 +260,15 @@ export const StatusNotificationSchema = v.object({
 });
 export type StatusNotification = v.InferOutput<typeof StatusNotificationSchema>;
 
+/**
+ * The backend's id of a comment in a notify event: numbers or strings, compared as strings. It
+ * lets a later `comment_edited` find the message that carried the comment.
+ */
+export const CommentIdSchema = v.pipe(
+  v.union([v.pipe(v.string(), v.nonEmpty(), v.maxLength(128)), v.pipe(v.number(), v.integer())]),
+  v.transform(String),
+);
+
 /** An agent commented on a person's request: its text and files reach the person, with Reply. */
 export const CommentNotificationSchema = v.object({
   event_id: v.optional(EventIdSchema),
@@ -269,6 +278,8 @@ export const CommentNotificationSchema = v.object({
   telegram_user_id: PositiveId,
   comment: v.pipe(
     v.object({
+      /** Without it the comment is told as before, but an edit of it cannot be matched to its message. */
+      id: v.optional(CommentIdSchema),
       author_name: OptionalText,
       text: v.optional(v.pipe(v.string(), v.maxLength(MAX_COMMENT_LENGTH))),
       attachments: v.optional(v.pipe(v.array(AgentFileSchema), v.maxLength(10)), []),
@@ -278,8 +289,27 @@ export const CommentNotificationSchema = v.object({
 });
 export type CommentNotification = v.InferOutput<typeof CommentNotificationSchema>;
 
+/** An agent changed the text of a comment the person was told about (`comment.id` names it). */
+export const CommentEditedNotificationSchema = v.object({
+  event_id: v.optional(EventIdSchema),
+  kind: v.literal('comment_edited'),
+  request_id: Name,
+  number: Name,
+  telegram_user_id: PositiveId,
+  comment: v.object({
+    id: CommentIdSchema,
+    author_name: OptionalText,
+    text: v.pipe(
+      v.string(),
+      v.maxLength(MAX_COMMENT_LENGTH),
+      v.check((text) => text.trim() !== '', 'an edited comment needs its new text'),
+    ),
+  }),
+});
+export type CommentEditedNotification = v.InferOutput<typeof CommentEditedNotificationSchema>;
+
 /** Every event `/api/notify` accepts, told apart by `kind` (each kind is one more schema here). */
-export const NotificationEventSchema = v.variant('kind', [StatusNotificationSchema, CommentNotificationSchema]);
+export const NotificationEventSchema = v.variant('kind', [StatusNotificationSchema, CommentNotificationSchema, CommentEditedNotificationSchema]);
 export type NotificationEvent = v.InferOutput<typeof NotificationEventSchema>;
 /** An event as the backend writes it (`kind` may be left out for a status change). */
 export type NotificationEventInput = v.InferInput<typeof NotificationEventSchema>;

@@ -8,7 +8,9 @@ import type { KvCommand, KvStore } from '../store/kv-store.js';
 import { claimCommands, parseEventMarker, releaseCommand, settleCommand, type EventMarker } from './event-marker.js';
 import { retryLater, type NotifyOutcome } from './notify-outcome.js';
 import { rememberNotice } from '../bot/reply-target.js';
+import { commentMessageKey, parseCommentMessage, rememberCommentMessage } from './comment-message.js';
 import { sendCommentNotification, type CommentNotificationDeps } from './notify-comment.js';
+import { COMMENT_EDIT_WINDOW_SECONDS, sendCommentEdit } from './notify-comment-edited.js';
 import { sendStatusChange } from './notify-status-change.js';
 import { classifySendFailure } from './send-failure.js';
 import { createSendPacer, type SendPacer } from './send-pacer.js';
@@ -32,6 +34,8 @@ export interface NotifyOptions {
   readonly inFlightRetryAfterSeconds: number;
   /** Wait between attempts to record that an event was sent, while its lease lasts (ms). */
   readonly recordRetryMs: number;
+  /** An agent's edit is made in place this long after the comment was sent (Telegram allows 48 h); later it is answered. */
+  readonly commentEditWindowSeconds: number;
 }
 
 export const DEFAULT_NOTIFY_OPTIONS: NotifyOptions = {
@@ -42,6 +46,7 @@ export const DEFAULT_NOTIFY_OPTIONS: NotifyOptions = {
   unavailableRetryAfterSeconds: 3,
   inFlightRetryAfterSeconds: 1,
   recordRetryMs: 250,
+  commentEditWindowSeconds: COMMENT_EDIT_WINDOW_SECONDS,
 };
 
 /** The last attempt to record a send must start this long before the lease ends (the store's own timeout is 1 s). */
@@ -95,9 +100,9 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
       return paced(fields);
     }
 
-    let messageIds: readonly [number, ...number[]];
+    let sent: Sent;
     try {
-      messageIds = await dispatch(event, claim.lang, AbortSignal.timeout(options.sendTimeoutMs), leaseEndsAt - RECORD_MARGIN_MS - options.sendTimeoutMs);
+      sent = await dispatch(event, claim, AbortSignal.timeout(options.sendTimeoutMs), leaseEndsAt - RECORD_MARGIN_MS - options.sendTimeoutMs);
     } catch (error) {
       const failure = classifySendFailure(error);
       if (failure.kind === 'blocked') {
@@ -114,9 +119,9 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
       logger.error({ ...fields, err: error }, 'notification not sent: Telegram failed or is unreachable; answered 503');
       return retryLater('unavailable', options.unavailableRetryAfterSeconds);
     }
-    await recordSent(event, messageIds, leaseEndsAt - RECORD_MARGIN_MS);
+    await recordSent(event, sent, leaseEndsAt - RECORD_MARGIN_MS);
     logger.info(fields, `${event.kind} notification sent`);
-    return { delivered: true, messageId: messageIds[0] };
+    return { delivered: true, messageId: sent.messageId };
   };
 
   function paced(fields: Record<string, unknown>): NotifyOutcome {
@@ -125,44 +130,62 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
     return retryLater('rate-limited', delayMs / 1000);
   }
 
-  /** The one dispatch by kind: each kind renders and sends its own message. */
-  async function dispatch(event: NotificationEvent, lang: Lang, signal: AbortSignal, deadline: number): Promise<readonly [number, ...number[]]> {
+  /**
+   * The one dispatch by kind: each kind renders and sends its own message(s) and says what the
+   * store should remember about them (written with the event's outcome, in one round trip).
+   */
+  async function dispatch(event: NotificationEvent, claim: Claim, signal: AbortSignal, deadline: number): Promise<Sent> {
+    const chatId = event.telegram_user_id;
+    const notice = (messageId: number) => rememberNotice(chatId, messageId, { requestId: event.request_id, number: event.number });
     switch (event.kind) {
-      case 'status':
-        return [await sendStatusChange(deps.telegram, event, lang, signal)];
-      case 'comment':
-        return sendCommentNotification(deps, event, lang, { signal, deadline });
+      case 'status': {
+        const messageId = await sendStatusChange(deps.telegram, event, claim.lang, signal);
+        return { messageId, records: [notice(messageId)] };
+      }
+      case 'comment': {
+        const messageIds = await sendCommentNotification(deps, event, claim.lang, { signal, deadline });
+        const commentId = event.comment.id;
+        const carried = commentId === undefined ? [] : [rememberCommentMessage(chatId, event.request_id, commentId, { messageId: messageIds[0], sentAt: nowSeconds() })];
+        return { messageId: messageIds[0], records: [...messageIds.map(notice), ...carried] };
+      }
+      case 'comment_edited': {
+        const original = parseCommentMessage(claim.reads[0]);
+        const edit = await sendCommentEdit(deps.telegram, event, claim.lang, original, {
+          signal,
+          editWindowSeconds: options.commentEditWindowSeconds,
+          nowSeconds: nowSeconds(),
+        });
+        return { messageId: edit.messageId, records: edit.newMessage ? [notice(edit.messageId)] : [] };
+      }
     }
   }
 
   /**
-   * One round trip: the lease on the event (when it has an id) and the person's session, for the
-   * language. `marker` is set when another call owns or settled the event; `storeDown` when the
-   * store could not be asked.
+   * One round trip: the lease on the event (when it has an id), the person's session (for the
+   * language) and what the event's kind needs to read (`reads`). `marker` is set when another
+   * call owns or settled the event; `storeDown` when the store could not be asked.
    */
-  async function claimEvent(
-    event: NotificationEvent,
-    leaseSeconds: number,
-  ): Promise<{ readonly lang: Lang; readonly owned: boolean; readonly marker?: EventMarker; readonly storeDown?: true }> {
+  async function claimEvent(event: NotificationEvent, leaseSeconds: number): Promise<Claim> {
     const session = { op: 'get', key: sessionKey(event.telegram_user_id) } as const;
+    const reads: KvCommand[] = readsOf(event).map((key) => ({ op: 'get', key }));
     try {
       if (event.event_id === undefined) {
-        const [raw] = await store.exec([session]);
-        return { lang: languageOf(raw), owned: false };
+        const [raw, ...read] = (await store.exec([session, ...reads])) as (string | null)[];
+        return { lang: languageOf(raw ?? null), owned: false, reads: read };
       }
-      const [claimed, marker, raw] = await store.exec([...claimCommands(event.event_id, leaseSeconds), session]);
-      if (claimed) return { lang: languageOf(raw), owned: true };
-      return { lang: DEFAULT_LANG, owned: false, marker: parseEventMarker(marker) };
+      const [claimed, marker, raw, ...read] = (await store.exec([...claimCommands(event.event_id, leaseSeconds), session, ...reads])) as [boolean, string | null, string | null, ...(string | null)[]];
+      if (claimed) return { lang: languageOf(raw), owned: true, reads: read };
+      return { lang: DEFAULT_LANG, owned: false, reads: [], marker: parseEventMarker(marker) };
     } catch (error) {
       if (event.event_id === undefined) {
         logger.warn({ err: error }, '[store] session unreadable for a notification, using the default language');
-        return { lang: DEFAULT_LANG, owned: false };
+        return { lang: DEFAULT_LANG, owned: false, reads: [] };
       }
       logger.error(
         { event_id: event.event_id, err: error },
         '[store] unreachable: cannot tell whether this event was sent; answered 503 so the backend retries. Check UPSTASH_REDIS_REST_URL/TOKEN and Upstash status',
       );
-      return { lang: DEFAULT_LANG, owned: false, storeDown: true };
+      return { lang: DEFAULT_LANG, owned: false, reads: [], storeDown: true };
     }
   }
 
@@ -179,15 +202,16 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
   /**
    * Records a send, trying again while the lease lasts: until it is recorded, a copy is told to
    * come back later, and once the lease ends unrecorded, a copy would send a second message. The
-   * same round trip remembers which request the message was about, so a swipe-reply to it
-   * answers on that request.
+   * same round trip writes what the kind remembers about its messages (e.g. which request a
+   * message was about, so a swipe-reply to it answers on that request).
    */
-  async function recordSent(event: NotificationEvent, messageIds: readonly [number, ...number[]], lastAttemptBy: number): Promise<void> {
+  async function recordSent(event: NotificationEvent, sent: Sent, lastAttemptBy: number): Promise<void> {
     const eventId = event.event_id;
-    const notices = messageIds.map((id) => rememberNotice(event.telegram_user_id, id, { requestId: event.request_id, number: event.number }));
+    const commands = eventId === undefined ? sent.records : [settleCommand(eventId, { state: 'sent', messageId: sent.messageId }), ...sent.records];
+    if (commands.length === 0) return;
     for (let attempt = 1; ; attempt++) {
       try {
-        await store.exec(eventId === undefined ? notices : [settleCommand(eventId, { state: 'sent', messageId: messageIds[0] }), ...notices]);
+        await store.exec(commands);
         if (attempt > 1) logger.warn({ event_id: eventId, attempts: attempt }, '[store] recorded a sent notification after retrying');
         return;
       } catch (error) {
@@ -221,6 +245,31 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
         return retryLater('in-flight', options.inFlightRetryAfterSeconds);
     }
   }
+}
+
+/** What claiming an event found out, in its one round trip. */
+interface Claim {
+  readonly lang: Lang;
+  readonly owned: boolean;
+  /** The values of `readsOf(event)`, in order (empty when the event is not this call's). */
+  readonly reads: readonly (string | null)[];
+  readonly marker?: EventMarker;
+  readonly storeDown?: true;
+}
+
+/** What one kind's send did: the message the answer names, and what to remember about the messages. */
+interface Sent {
+  readonly messageId: number;
+  readonly records: readonly KvCommand[];
+}
+
+/** Keys a kind reads before sending, in the claim's round trip: an edit needs the comment's message. */
+function readsOf(event: NotificationEvent): string[] {
+  return event.kind === 'comment_edited' ? [commentMessageKey(event.telegram_user_id, event.request_id, event.comment.id)] : [];
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
 }
 
 function languageOf(raw: string | null): Lang {

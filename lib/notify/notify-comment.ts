@@ -1,4 +1,5 @@
 import type { Telegram } from 'telegraf';
+import type { InlineKeyboardMarkup } from 'telegraf/types';
 import type { AgentFile, CommentNotification } from '../backend/schemas.js';
 import { encodeCallback } from '../bot/callback-data.js';
 import { escapeHtml, escapeHtmlWithin } from '../bot/views/html.js';
@@ -15,9 +16,40 @@ export interface CommentNotificationDeps {
 }
 
 /**
- * An agent's comment, as the person reads it: who wrote on which request, the text, Reply (or a
- * swipe) to answer and a way to the request; then each file, under the text. The text goes first
- * and always arrives: a file the bot cannot fetch is told as such in one line of its own.
+ * An agent's comment as one message: who wrote on which request (or, for an update, that it
+ * changed), the text, the hint, and Reply (or a swipe) and View. The comment's notification, its
+ * in-place edit and an "Updated" message are all rendered here, so they never drift apart.
+ */
+export function commentMessage(
+  lang: Lang,
+  event: Pick<CommentNotification, 'request_id' | 'number'>,
+  comment: { readonly author_name?: string; readonly text?: string },
+  form: 'comment' | 'update' = 'comment',
+): { readonly text: string; readonly reply_markup: InlineKeyboardMarkup } {
+  const t = messages(lang);
+  const number = escapeHtml(event.number);
+  const author = escapeHtml(comment.author_name ?? t.threadAgent);
+  const head = form === 'update' ? t.agentCommentUpdated(number, author) : t.agentComment(number, author);
+  const hint = `<i>${t.agentCommentReplyHint}</i>`;
+  const room = MESSAGE_LIMIT - head.length - hint.length - 4;
+  const body = comment.text?.trim() ? escapeHtmlWithin(comment.text.trim(), room, t.threadShortened) : '';
+  return {
+    text: [head, body, hint].filter((part) => part !== '').join('\n\n'),
+    reply_markup: {
+      inline_keyboard: [
+        [
+          { text: t.buttonReply, callback_data: encodeCallback({ kind: 'reply', requestId: event.request_id }) },
+          { text: t.buttonViewRequest(event.number), callback_data: encodeCallback({ kind: 'open-request', lang, requestId: event.request_id }) },
+        ],
+      ],
+    },
+  };
+}
+
+/**
+ * An agent's comment, as the person reads it (`commentMessage`); then each file, under the text.
+ * The text goes first and always arrives: a file the bot cannot fetch is told as such in one line
+ * of its own.
  * @returns the ids of the text message and of each file sent: a swipe-reply to any of them answers the agent.
  */
 export async function sendCommentNotification(
@@ -28,26 +60,9 @@ export async function sendCommentNotification(
 ): Promise<readonly [number, ...number[]]> {
   const t = messages(lang);
   const chatId = event.telegram_user_id;
-  const number = escapeHtml(event.number);
-  const head = t.agentComment(number, escapeHtml(event.comment.author_name ?? t.threadAgent));
-  const hint = `<i>${t.agentCommentReplyHint}</i>`;
-  const room = MESSAGE_LIMIT - head.length - hint.length - 4;
-  const body = event.comment.text?.trim() ? escapeHtmlWithin(event.comment.text.trim(), room, t.threadShortened) : '';
   const message = await deps.telegram.callApi(
     'sendMessage',
-    {
-      chat_id: chatId,
-      text: [head, body, hint].filter((part) => part !== '').join('\n\n'),
-      parse_mode: 'HTML',
-      reply_markup: {
-        inline_keyboard: [
-          [
-            { text: t.buttonReply, callback_data: encodeCallback({ kind: 'reply', requestId: event.request_id }) },
-            { text: t.buttonViewRequest(event.number), callback_data: encodeCallback({ kind: 'open-request', lang, requestId: event.request_id }) },
-          ],
-        ],
-      },
-    },
+    { chat_id: chatId, ...commentMessage(lang, event, event.comment), parse_mode: 'HTML' },
     { signal: options.signal as TelegrafSignal },
   );
 
