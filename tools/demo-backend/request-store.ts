@@ -101,6 +101,8 @@ export interface RequestStore {
   addCustomerComment(requestId: string, body: NewComment, idempotencyKey: string): CommentOutcome;
   /** An agent's comment (the demo's stand-in for the service desk's staff). */
   addAgentComment(requestId: string, comment: { readonly text?: string; readonly author_name?: string; readonly attachments?: readonly CommentFile[] }): Comment | undefined;
+  /** An agent changes the text of one of their comments; undefined for an unknown request or comment. */
+  editAgentComment(requestId: string, commentId: string, text: string): Comment | undefined;
   /** Creates a request, or returns the one created earlier with the same idempotency key. */
   create(body: NewRequest, idempotencyKey: string, names: CatalogueNames): CreateOutcome;
   get(id: string): StoredRequest | undefined;
@@ -238,6 +240,14 @@ export function createRequestStore(options: RequestStoreOptions = {}): RequestSt
       const request = byId.get(requestId);
       if (request === undefined) return undefined;
       return appendComment(request, { author: 'agent', author_name: comment.author_name, text: comment.text, attachments: [...(comment.attachments ?? [])] });
+    },
+    editAgentComment(requestId, commentId, text) {
+      const request = byId.get(requestId);
+      const comment = request?.comments.find((c) => c.id === commentId && c.author === 'agent');
+      if (request === undefined || comment === undefined) return undefined;
+      const edited: Comment = { ...comment, text };
+      byId.set(request.id, { ...request, updated_at: now().toISOString(), comments: request.comments.map((c) => (c === comment ? edited : c)) });
+      return edited;
     },
     get: (id) => byId.get(id),
     listByUser(telegramUserId, limit) {

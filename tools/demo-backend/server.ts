@@ -101,6 +101,8 @@ export interface DemoBackend {
   requests(): readonly StoredRequest[];
   /** An agent answers on a request (the thread's other side); undefined for an unknown request. */
   addAgentComment(requestId: string, comment: { readonly text?: string; readonly author_name?: string; readonly attachments?: readonly CommentFile[] }): Comment | undefined;
+  /** An agent changes the text of one of their comments (the backend then sends `comment_edited`); undefined when unknown. */
+  editAgentComment(requestId: string, commentId: string, text: string): Comment | undefined;
   /** Serves `bytes` at `GET /files/<name>` (agents' attachments point there). */
   serveFile(name: string, bytes: Buffer, mimeType: string): string;
   /** The URL of a served file; `sample.pdf` and `photo.png` are there from the start. */
@@ -379,6 +381,7 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
     },
     requests: () => store.all(),
     addAgentComment: (requestId, comment) => store.addAgentComment(requestId, comment),
+    editAgentComment: (requestId, commentId, text) => store.editAgentComment(requestId, commentId, text),
     serveFile(name, bytes, mimeType) {
       files.set(name, { bytes, mimeType });
       return fileUrlOf(name);

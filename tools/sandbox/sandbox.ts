@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { InlineKeyboardMarkup, Update } from 'telegraf/types';
 import { createApp, type App } from '../../lib/app.js';
-import type { CommentNotification, StatusNotification } from '../../lib/backend/schemas.js';
+import type { NotificationEvent } from '../../lib/backend/schemas.js';
 import { loadConfig, type Config, type Env, type LogLevel } from '../../lib/config.js';
 import { createNotifySender, type NotifySender } from '../demo-backend/notify-sender.js';
 import { startDemoBackend, type DemoBackend } from '../demo-backend/server.js';
@@ -78,6 +78,7 @@ export interface Sandbox {
    * - text is a message (a `/command` carries the bot_command entity);
    * - a bare number presses that inline button of the newest message with inline buttons;
    * - `/contact` shares the person's own phone, `/photo` sends a sample photo;
+   * - `/agent <text>` has an agent comment on the newest request, `/agentedit <text>` changes that comment;
    * - `/advance` moves every open request of the demo backend on now;
    * - `/resolve` resolves the person's newest request that is being worked on (the demo backend
    *   tells the bot, which asks Solved or Still a problem);
@@ -168,10 +169,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   /** What the organisation's backend does on a status change or an agent's comment: POST it to the bot's /api/notify. */
-  async function deliverNotification(notification: StatusNotification | CommentNotification): Promise<void> {
+  async function deliverNotification(notification: NotificationEvent): Promise<void> {
     if (closed) return;
     // Shown before the message it causes; listeners hear of both once the bot has answered.
-    const what = notification.kind === 'comment' ? 'has a new comment from an agent' : `is now ${notification.status}`;
+    const what =
+      notification.kind === 'comment'
+        ? 'has a new comment from an agent'
+        : notification.kind === 'comment_edited'
+          ? 'has a comment the agent changed'
+          : `is now ${notification.status}`;
     record({ kind: 'notice', text: `demo backend: ${notification.number} ${what}` }, { quiet: true });
     // Built on first use: the bot's URL is known only once its server listens.
     notifier ??= createNotifySender({ url: `${botUrl}/api/notify`, secret: notifySecret, maxAttempts: 3 });
@@ -378,6 +384,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (trimmed === '/contact') return { update: contact(), entries: [{ kind: 'you', text: `you shared your phone number ${person.phone}` }] };
     if (trimmed === '/photo') return { update: photoUpdate({ ...sender }), entries: [{ kind: 'you', text: 'you sent a photo' }] };
     if (trimmed === '/document') return { update: documentUpdate({ ...sender }), entries: [{ kind: 'you', text: 'you sent a document (report.pdf)' }] };
+    const agentEdit = /^\/agentedit(?:\s+(.+))?$/s.exec(trimmed);
+    if (agentEdit) return agentEditsComment(agentEdit[1] ?? 'Could you tell us which floor and which room it is in?');
     const agent = /^\/agent(\s+--file)?(?:\s+(.+))?$/s.exec(trimmed);
     if (agent) return agentComment(agent[2] ?? 'Could you tell us which floor it is on?', agent[1] !== undefined);
     const swipe = /^\/swipe\s+(.+)$/s.exec(trimmed);
@@ -395,12 +403,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return { update: textUpdate({ ...sender, text: input }), entries: [] };
   }
 
-  /** `/agent [--file] <text>`: an agent comments on the person's newest request (with two sample files). */
-  async function agentComment(text: string, withFiles: boolean): Promise<{ entries: TranscriptEntry[] }> {
-    const newest = backend
+  /** The person's newest request at the demo backend. */
+  function newestRequest() {
+    return backend
       .requests()
       .filter((request) => request.telegram.user_id === person.id)
       .sort((a, b) => b.sequence - a.sequence)[0];
+  }
+
+  /** `/agent [--file] <text>`: an agent comments on the person's newest request (with two sample files). */
+  async function agentComment(text: string, withFiles: boolean): Promise<{ entries: TranscriptEntry[] }> {
+    const newest = newestRequest();
     if (!newest) return { entries: [{ kind: 'notice', text: 'demo backend: you have no request yet for an agent to comment on' }] };
     const attachments = withFiles
       ? [
@@ -417,7 +430,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       request_id: newest.id,
       number: newest.number,
       telegram_user_id: person.id,
-      comment: { author_name: author, text, attachments },
+      comment: { id: comment.id, author_name: author, text, attachments },
+    });
+    return { entries: [] };
+  }
+
+  /** `/agentedit <text>`: the agent changes the text of their newest comment on the person's newest request. */
+  async function agentEditsComment(text: string): Promise<{ entries: TranscriptEntry[] }> {
+    const newest = newestRequest();
+    const last = newest?.comments.filter((comment) => comment.author === 'agent').at(-1);
+    if (!newest || !last) return { entries: [{ kind: 'notice', text: 'demo backend: no agent comment to change yet (try /agent <text> first)' }] };
+    const edited = backend.editAgentComment(newest.id, last.id, text);
+    if (!edited) return { entries: [{ kind: 'error', text: `demo backend: ${newest.number} is gone` }] };
+    await deliverNotification({
+      event_id: `comment-edited:${newest.id}:${last.id}:${Date.now()}`,
+      kind: 'comment_edited',
+      request_id: newest.id,
+      number: newest.number,
+      telegram_user_id: person.id,
+      comment: { id: last.id, ...(last.author_name !== undefined && { author_name: last.author_name }), text },
     });
     return { entries: [] };
   }
