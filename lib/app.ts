@@ -19,7 +19,9 @@ import { createTimed } from './metrics/timed.js';
 import { createSubmissionLimiter } from './rate-limit/submission-limiter.js';
 import { emptyCounters, withUpdateCounters } from './metrics/update-scope.js';
 import type { NotificationEvent } from './backend/schemas.js';
-import { createNotificationDelivery, type NotifyOptions } from './notify/deliver-notification.js';
+import { createNotificationDelivery, DEFAULT_NOTIFY_OPTIONS, type NotifyOptions } from './notify/deliver-notification.js';
+import { createReminderDrain, type ReminderDrainOptions, type ReminderDrainReport } from './notify/drain-reminders.js';
+import { createSendPacer } from './notify/send-pacer.js';
 import type { NotifyOutcome } from './notify/notify-outcome.js';
 import type { KvStore } from './store/kv-store.js';
 import { keyNamespace } from './store/key-namespace.js';
@@ -44,6 +46,8 @@ export interface App {
    * before), at most once per `event_id`. Telegram's and the store's failures come back as an outcome.
    */
   notify(event: NotificationEvent): Promise<NotifyOutcome>;
+  /** Sends the reminders that are due (the cron endpoint's work); bounded, safe to run twice at once. */
+  drainReminders(): Promise<ReminderDrainReport>;
   /** Resolves the bot's full identity (getMe, cached in the store) on first call; retries a failure. */
   identityResolved(): Promise<void>;
   /** Work to finish after the response: metrics when due. */
@@ -66,6 +70,8 @@ export interface CreateAppOptions {
   readonly metricsFlushIntervalMs?: number;
   /** Notification leases, timeouts and pacing; tests make them short. */
   readonly notify?: Partial<NotifyOptions>;
+  /** The reminder drain's batches and bounds; tests make them small. */
+  readonly reminders?: Partial<ReminderDrainOptions>;
 }
 
 export async function createApp(options: CreateAppOptions): Promise<App> {
@@ -134,8 +140,15 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     return bot.botInfo ?? provisionalBotInfo(config.telegram.token);
   }
 
-  // One per instance: its send pace is shared by every notification the instance serves.
-  const deliverNotification = createNotificationDelivery({ telegram: bot.telegram, store, logger, sendAttachment: deps.sendAttachment }, options.notify);
+  const notifyOptions: NotifyOptions = {
+    ...DEFAULT_NOTIFY_OPTIONS,
+    remindAfterSeconds: config.remindAfterHours > 0 ? config.remindAfterHours * 3600 : undefined,
+    ...options.notify,
+  };
+  // One per instance: its send pace is shared by every notification and reminder the instance sends.
+  const pace = createSendPacer({ messagesPerSecond: notifyOptions.messagesPerSecond, maxWaitMs: notifyOptions.maxPacingWaitMs });
+  const deliverNotification = createNotificationDelivery({ telegram: bot.telegram, store, logger, sendAttachment: deps.sendAttachment, pace }, notifyOptions);
+  const drainReminders = createReminderDrain({ store, backend, telegram: bot.telegram, pace, logger }, options.reminders);
 
   const identityResolved = lazyBotInfo({
     store,
@@ -161,6 +174,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         }),
       ),
     notify: (event) => deliverNotification(event),
+    drainReminders: () => drainReminders(),
     identityResolved,
     async afterResponse() {
       await metrics.flushIfDue();

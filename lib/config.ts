@@ -38,6 +38,11 @@ export interface Config {
    */
   readonly filesSecret: string | undefined;
   readonly cronSecret: string | undefined;
+  /**
+   * Hours a request waits for the person (`waiting_for_customer`) before the bot reminds them,
+   * once per waiting period; 0 turns reminders off.
+   */
+  readonly remindAfterHours: number;
   readonly cache: {
     readonly maxEntries: number;
     readonly defaultTtlSeconds: number;
@@ -133,6 +138,7 @@ const EnvSchema = v.object({
   SLOW_CALL_MS: integer('SLOW_CALL_MS', 1000, 1, 300_000),
   // At least the telegram function's maxDuration (vercel.json), so a running update is never taken twice.
   UPDATE_LEASE_S: integer('UPDATE_LEASE_S', 70, 1, 3_600),
+  REMIND_AFTER_H: integer('REMIND_AFTER_H', 24, 0, 720),
   LOG_LEVEL: v.optional(
     v.picklist(LOG_LEVELS, `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`),
     'info',
@@ -198,6 +204,7 @@ export function loadConfig(env: Env): Config {
     notifySecret: e.NOTIFY_SECRET,
     filesSecret: e.FILES_SECRET ?? e.NOTIFY_SECRET,
     cronSecret: e.CRON_SECRET,
+    remindAfterHours: e.REMIND_AFTER_H,
     cache: {
       maxEntries: e.CACHE_MAX_ENTRIES,
       defaultTtlSeconds: e.CACHE_DEFAULT_TTL_S,

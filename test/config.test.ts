@@ -24,6 +24,14 @@ describe('loadConfig', () => {
     expect([...config.adminUserIds]).toEqual([]);
   });
 
+  test('REMIND_AFTER_H: 24 hours by default, 0 turns reminders off, up to 720', () => {
+    expect(loadConfig(VALID).remindAfterHours).toBe(24);
+    expect(loadConfig({ ...VALID, REMIND_AFTER_H: '0' }).remindAfterHours).toBe(0);
+    expect(loadConfig({ ...VALID, REMIND_AFTER_H: '48' }).remindAfterHours).toBe(48);
+    expect(problemsOf({ ...VALID, REMIND_AFTER_H: '1.5' })).toEqual(['REMIND_AFTER_H must be a whole number from 0 to 720']);
+    expect(problemsOf({ ...VALID, REMIND_AFTER_H: '721' })).toEqual(['REMIND_AFTER_H must be at most 720']);
+  });
+
   test('one error names every bad or missing variable', () => {
     const problems = problemsOf({
       HTTP_TIMEOUT_MS: 'soon',

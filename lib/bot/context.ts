@@ -9,7 +9,7 @@ import type { Logger } from '../logger.js';
 import type { MetricsRecorder } from '../metrics/metrics-recorder.js';
 import type { SubmissionLimiter } from '../rate-limit/submission-limiter.js';
 import type { Session } from '../session/session.js';
-import type { KvStore } from '../store/kv-store.js';
+import type { KvCommand, KvStore } from '../store/kv-store.js';
 import type { CallbackAction } from './callback-data.js';
 
 /** What handlers may use. Built once per instance by `createApp` and shared by every update. */
@@ -39,6 +39,12 @@ export interface BotContext extends Context {
   t: Messages;
   /** The value of `updateState`'s prefetched key (null: absent), when the update asked for one. */
   prefetched: string | null | undefined;
+  /**
+   * Store commands a handler adds to the update's last round trip (the session write and the
+   * "done" marker), so that remembering something costs no round trip of its own. Dropped for a
+   * stateless tap and while the store is down.
+   */
+  storeWrites: KvCommand[];
   /** The decoded button, for callback queries. */
   action: CallbackAction | undefined;
   /** Name of the handler that took the update, for the per-update log line and metrics. */

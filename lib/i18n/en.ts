@@ -122,6 +122,7 @@ export const en = {
   commentCancelled: 'OK, nothing was added.',
   agentComment: (number: string, author: string) => `💬 <b>${author}</b> on your request <b>${number}</b>:`,
   agentCommentReplyHint: 'Tap Reply, or swipe this message to answer.',
+  reminderWaiting: (number: string) => `⏳ <b>${number}</b> is waiting for your answer.`,
   agentCommentUpdated: (number: string, author: string) => `✏️ Updated: <b>${author}</b> on your request <b>${number}</b>:`,
   fileNotDelivered: (name: string) => `📎 ${name} could not be delivered. Ask for it in a reply, or try again later.`,
   // Issue 11: lifecycle (cancel, confirm or reopen, rating, paging, deep links, /link)

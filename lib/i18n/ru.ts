@@ -117,6 +117,7 @@ export const ru: Messages = {
   commentCancelled: 'Хорошо, ничего не добавлено.',
   agentComment: (number, author) => `💬 <b>${author}</b> по вашей заявке <b>${number}</b>:`,
   agentCommentReplyHint: 'Нажмите «Ответить» или смахните это сообщение, чтобы ответить.',
+  reminderWaiting: (number) => `⏳ Заявка <b>${number}</b> ждёт вашего ответа.`,
   agentCommentUpdated: (number, author) => `✏️ Изменено: <b>${author}</b> по вашей заявке <b>${number}</b>:`,
   fileNotDelivered: (name) => `📎 Не удалось доставить файл ${name}. Попросите его в ответе или попробуйте позже.`,
   // Issue 11: lifecycle (cancel, confirm or reopen, rating, paging, deep links, /link)

@@ -12,6 +12,7 @@ import { commentMessageKey, parseCommentMessage, rememberCommentMessage } from '
 import { sendCommentNotification, type CommentNotificationDeps } from './notify-comment.js';
 import { COMMENT_EDIT_WINDOW_SECONDS, sendCommentEdit } from './notify-comment-edited.js';
 import { sendStatusChange } from './notify-status-change.js';
+import { reminderCommandsFor } from './reminders.js';
 import { classifySendFailure } from './send-failure.js';
 import { createSendPacer, type SendPacer } from './send-pacer.js';
 
@@ -36,6 +37,11 @@ export interface NotifyOptions {
   readonly recordRetryMs: number;
   /** An agent's edit is made in place this long after the comment was sent (Telegram allows 48 h); later it is answered. */
   readonly commentEditWindowSeconds: number;
+  /**
+   * A request set `waiting_for_customer` gets a reminder this long after (REMIND_AFTER_H); any
+   * other status ends the wait. Undefined: no reminders are scheduled.
+   */
+  readonly remindAfterSeconds: number | undefined;
 }
 
 export const DEFAULT_NOTIFY_OPTIONS: NotifyOptions = {
@@ -47,6 +53,7 @@ export const DEFAULT_NOTIFY_OPTIONS: NotifyOptions = {
   inFlightRetryAfterSeconds: 1,
   recordRetryMs: 250,
   commentEditWindowSeconds: COMMENT_EDIT_WINDOW_SECONDS,
+  remindAfterSeconds: 24 * 3600,
 };
 
 /** The last attempt to record a send must start this long before the lease ends (the store's own timeout is 1 s). */
@@ -56,6 +63,8 @@ export interface NotifyDeps extends CommentNotificationDeps {
   readonly telegram: Telegram;
   readonly store: KvStore;
   readonly logger: Logger;
+  /** The send pace shared with everything else this instance sends in bulk (reminders); one from `options` when omitted. */
+  readonly pace?: SendPacer;
 }
 
 /** Tells the person about one event; never throws for Telegram's or the store's failures. */
@@ -83,7 +92,7 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
     );
   }
   const { store, logger } = deps;
-  const pacer: SendPacer = createSendPacer({ messagesPerSecond: options.messagesPerSecond, maxWaitMs: options.maxPacingWaitMs });
+  const pacer: SendPacer = deps.pace ?? createSendPacer({ messagesPerSecond: options.messagesPerSecond, maxWaitMs: options.maxPacingWaitMs });
 
   return async (event) => {
     const fields = { event_id: event.event_id, kind: event.kind, request_id: event.request_id };
@@ -140,7 +149,8 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
     switch (event.kind) {
       case 'status': {
         const messageId = await sendStatusChange(deps.telegram, event, claim.lang, signal);
-        return { messageId, records: [notice(messageId)] };
+        const reminder = options.remindAfterSeconds === undefined ? [] : reminderCommandsFor(event, options.remindAfterSeconds, Date.now());
+        return { messageId, records: [notice(messageId), ...reminder] };
       }
       case 'comment': {
         const messageIds = await sendCommentNotification(deps, event, claim.lang, { signal, deadline });

@@ -19,7 +19,13 @@ export type KvCommand =
   | { readonly op: 'incrby'; readonly key: string; readonly by: number }
   | { readonly op: 'hincrby'; readonly key: string; readonly field: string; readonly by: number }
   | { readonly op: 'hgetall'; readonly key: string }
-  | { readonly op: 'expire'; readonly key: string; readonly ttlSeconds: number };
+  | { readonly op: 'expire'; readonly key: string; readonly ttlSeconds: number }
+  /** ZADD (NX with `onlyIfAbsent`): answers how many members were added. */
+  | { readonly op: 'zadd'; readonly key: string; readonly score: number; readonly member: string; readonly onlyIfAbsent?: boolean }
+  /** ZREM: answers 1 when this call removed the member, 0 when it was not there (so a claim is atomic). */
+  | { readonly op: 'zrem'; readonly key: string; readonly member: string }
+  /** ZRANGE BYSCORE -inf..max LIMIT 0 count: the members due by `max`, lowest score first. */
+  | { readonly op: 'zrangebyscore'; readonly key: string; readonly max: number; readonly count: number };
 
 type ResultOf<C extends KvCommand> = C extends { op: 'get' }
   ? string | null
@@ -29,7 +35,9 @@ type ResultOf<C extends KvCommand> = C extends { op: 'get' }
       ? Record<string, string> | null
       : C extends { op: 'expire' }
         ? boolean
-        : number;
+        : C extends { op: 'zrangebyscore' }
+          ? string[]
+          : number;
 
 export type KvResults<T extends readonly KvCommand[]> = { -readonly [K in keyof T]: ResultOf<T[K]> };
 

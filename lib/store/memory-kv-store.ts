@@ -1,7 +1,10 @@
 import type { KvCommand, KvResults, KvStore } from './kv-store.js';
 
+/** A sorted set: member → score. */
+class SortedSet extends Map<string, number> {}
+
 interface Entry {
-  value: string | Map<string, string>;
+  value: string | Map<string, string> | SortedSet;
   expiresAt: number | undefined;
 }
 
@@ -22,9 +25,17 @@ export function createMemoryKvStore(options: { now?: () => number } = {}): KvSto
     return entry;
   }
 
+  function sortedSet(key: string): SortedSet {
+    const entry = live(key);
+    if (entry && entry.value instanceof SortedSet) return entry.value;
+    const set = new SortedSet();
+    entries.set(key, { value: set, expiresAt: entry?.expiresAt });
+    return set;
+  }
+
   function hash(key: string): Map<string, string> {
     const entry = live(key);
-    if (entry && entry.value instanceof Map) return entry.value;
+    if (entry && entry.value instanceof Map && !(entry.value instanceof SortedSet)) return entry.value as Map<string, string>;
     const map = new Map<string, string>();
     entries.set(key, { value: map, expiresAt: entry?.expiresAt });
     return map;
@@ -58,7 +69,26 @@ export function createMemoryKvStore(options: { now?: () => number } = {}): KvSto
       }
       case 'hgetall': {
         const value = live(command.key)?.value;
-        return value instanceof Map && value.size > 0 ? Object.fromEntries(value) : null;
+        return value instanceof Map && !(value instanceof SortedSet) && value.size > 0 ? Object.fromEntries(value) : null;
+      }
+      case 'zadd': {
+        const set = sortedSet(command.key);
+        const added = !set.has(command.member);
+        if (added || !command.onlyIfAbsent) set.set(command.member, command.score);
+        return added ? 1 : 0;
+      }
+      case 'zrem': {
+        const value = live(command.key)?.value;
+        return value instanceof SortedSet && value.delete(command.member) ? 1 : 0;
+      }
+      case 'zrangebyscore': {
+        const value = live(command.key)?.value;
+        if (!(value instanceof SortedSet)) return [];
+        return [...value.entries()]
+          .filter(([, score]) => score <= command.max)
+          .sort(([a, scoreA], [b, scoreB]) => scoreA - scoreB || (a < b ? -1 : a > b ? 1 : 0))
+          .slice(0, command.count)
+          .map(([member]) => member);
       }
       case 'expire': {
         const entry = live(command.key);

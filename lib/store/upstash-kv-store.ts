@@ -85,6 +85,16 @@ function addCommand(pipeline: Pipeline, command: KvCommand): void {
     case 'expire':
       pipeline.expire(command.key, command.ttlSeconds);
       return;
+    case 'zadd':
+      if (command.onlyIfAbsent) pipeline.zadd(command.key, { nx: true }, { score: command.score, member: command.member });
+      else pipeline.zadd(command.key, { score: command.score, member: command.member });
+      return;
+    case 'zrem':
+      pipeline.zrem(command.key, command.member);
+      return;
+    case 'zrangebyscore':
+      pipeline.zrange(command.key, '-inf', command.max, { byScore: true, offset: 0, count: command.count });
+      return;
   }
 }
 
@@ -98,6 +108,8 @@ function normalize(command: KvCommand, value: unknown): unknown {
       return hashRecord(value);
     case 'expire':
       return value === 1 || value === true;
+    case 'zrangebyscore':
+      return Array.isArray(value) ? value.map(String) : [];
     default:
       return Number(value);
   }

@@ -42,6 +42,24 @@ describe.each(stores)('%s store', (_kind, make) => {
     expect(results).toEqual([2, 5, 1, true, { a: '5', b: '1' }, 7]);
   });
 
+  test('sorted sets: ZADD (NX keeps the first score), due members in score order, ZREM claims once', async () => {
+    const store = make();
+    const key = `z-${randomBytes(4).toString('hex')}`;
+    expect(await store.exec([{ op: 'zrangebyscore', key, max: 1e15, count: 10 }])).toEqual([[]]);
+    const added = await store.exec([
+      { op: 'zadd', key, score: 300, member: 'c' },
+      { op: 'zadd', key, score: 100, member: '42:req-a' },
+      { op: 'zadd', key, score: 200, member: 'b' },
+      { op: 'zadd', key, score: 50, member: 'b', onlyIfAbsent: true },
+      { op: 'zadd', key, score: 250, member: 'c' },
+    ]);
+    expect(added).toEqual([1, 1, 1, 0, 0]);
+    expect(await store.exec([{ op: 'zrangebyscore', key, max: 250, count: 10 }])).toEqual([['42:req-a', 'b', 'c']]);
+    expect(await store.exec([{ op: 'zrangebyscore', key, max: 250, count: 2 }, { op: 'zrangebyscore', key, max: 99, count: 2 }])).toEqual([['42:req-a', 'b'], []]);
+    expect(await store.exec([{ op: 'zrem', key, member: 'b' }, { op: 'zrem', key, member: 'b' }])).toEqual([1, 0]);
+    expect(await store.exec([{ op: 'zrangebyscore', key, max: 1e15, count: 10 }])).toEqual([['42:req-a', 'c']]);
+  });
+
   test('unicode values come back intact', async () => {
     const store = make();
     const key = `u-${randomBytes(4).toString('hex')}`;

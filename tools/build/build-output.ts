@@ -26,6 +26,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   { entry: 'api/files/[id].ts', route: 'api/files/[id]', maxDuration: 60, streaming: true },
   { entry: 'api/health.ts', route: 'api/health', maxDuration: 10 },
   { entry: 'api/cron/report.ts', route: 'api/cron/report', maxDuration: 60 },
+  // Drains due reminders in bounded batches, stopping after 40 s (lib/notify/drain-reminders.ts).
+  { entry: 'api/cron/remind.ts', route: 'api/cron/remind', maxDuration: 60 },
 ];
 
 /**

@@ -80,7 +80,8 @@ function banner(sandbox: Sandbox, logs: LogSetup, tokenSet: boolean): string {
     ...(tokenSet ? ['  TELEGRAM_BOT_TOKEN is set but not used here: `npm run dev` runs the bot on the real Telegram.'] : []),
     `Type a message. A number presses that button · /contact shares your phone · /photo sends a photo · /document sends a PDF · /advance moves statuses on now`,
     `/agent <text> has an agent comment on your newest request (/agent --file <text> attaches a PDF and a picture) · /agentedit <text> changes that comment · /swipe <text> replies to the bot's last message`,
-    `/resolve resolves your newest request · /start <payload> opens a deep link · /link makes a QR poster · ${QUIT}`,
+    `/wait sets your newest request waiting for you · /remind runs the reminder cron now · /resolve resolves your newest request`,
+    `/start <payload> opens a deep link · /link makes a QR poster · ${QUIT}`,
     '',
   ].join('\n');
 }

@@ -16,6 +16,7 @@ import { createLogger, type Logger } from '../../lib/logger.js';
 import { createMemoryKvStore } from '../../lib/store/memory-kv-store.js';
 import { createHealthEndpoint } from '../../lib/webhook/health-endpoint.js';
 import { createNotifyEndpoint } from '../../lib/webhook/notify-endpoint.js';
+import { createCronRemindEndpoint } from '../../lib/webhook/cron-remind-endpoint.js';
 import { createTelegramWebhook } from '../../lib/webhook/telegram-webhook.js';
 import { startBotApiServer, type ApiCall, type BotApiServer } from './bot-api-server.js';
 import { closeServer, listen, sendJson } from './http.js';
@@ -80,6 +81,7 @@ export interface Sandbox {
    * - `/contact` shares the person's own phone, `/photo` sends a sample photo;
    * - `/agent <text>` has an agent comment on the newest request, `/agentedit <text>` changes that comment;
    * - `/advance` moves every open request of the demo backend on now;
+   * - `/wait` has the agent set the newest request waiting for the person, `/remind` runs the reminder cron now;
    * - `/resolve` resolves the person's newest request that is being worked on (the demo backend
    *   tells the bot, which asks Solved or Still a problem);
    * - `/start <payload>` is sent as typed: the deep link `t.me/<bot>?start=<payload>` does the same;
@@ -141,6 +143,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const loggerLevel: LogLevel = PINO_LEVELS[displayLevel] < PINO_LEVELS.error ? displayLevel : 'error';
   const webhookSecret = randomBytes(24).toString('base64url');
   const notifySecret = randomBytes(24).toString('base64url');
+  const cronSecret = randomBytes(24).toString('base64url');
 
   const events: PendingEvent[] = [];
   const listeners = new Set<() => void>();
@@ -199,6 +202,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       TELEGRAM_API_ROOT: botApi.apiRoot,
       BACKEND_URL: backend.url,
       NOTIFY_SECRET: notifySecret,
+      CRON_SECRET: cronSecret,
       // The person may try the debug commands (/stats, /cache_stats, /cache_clear).
       ADMIN_USER_IDS: String(person.id),
       LOG_LEVEL: loggerLevel,
@@ -210,10 +214,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     logger = createLogger({
       level: loggerLevel,
       destination: { write: (line: string) => onLogLine(line) },
-      secrets: [webhookSecret, notifySecret, config.redis?.token],
+      secrets: [webhookSecret, notifySecret, cronSecret, config.redis?.token],
     });
     // One person types fast in a script; the flood limit is for crowds, not for the sandbox.
-    app = await createApp({ config, logger, floodLimit: { limit: 10_000 }, ...(config.redis === undefined && { store: createMemoryKvStore() }) });
+    // A reminder is due as soon as a request waits (REMIND_AFTER_H would be a day): `/remind` runs the cron.
+    app = await createApp({
+      config,
+      logger,
+      floodLimit: { limit: 10_000 },
+      notify: { remindAfterSeconds: 0 },
+      ...(config.redis === undefined && { store: createMemoryKvStore() }),
+    });
     await app.identityResolved();
   } catch (error) {
     await Promise.allSettled([backend.close(), botApi.close()]);
@@ -243,11 +254,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     '/api/telegram': createTelegramWebhook({ ...endpointDeps, getConfig: () => config, waitUntil }),
     '/api/notify': createNotifyEndpoint(endpointDeps),
     '/api/health': createHealthEndpoint(endpointDeps),
+    '/api/cron/remind': createCronRemindEndpoint(endpointDeps),
   };
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://sandbox.invalid').pathname.replace(/\/+$/, '');
     const route = routes[path];
-    if (route === undefined) return sendJson(res, 404, { error: `no route ${path}: use /api/telegram, /api/notify or /api/health` });
+    if (route === undefined) return sendJson(res, 404, { error: `no route ${path}: use /api/telegram, /api/notify, /api/health or /api/cron/remind` });
     route(req, res).catch((error: unknown) => {
       record({ kind: 'error', text: `${path} failed: ${describe(error)}` });
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
@@ -394,6 +406,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const moved = await backend.advanceStatuses();
       return { entries: moved.length === 0 ? [{ kind: 'notice', text: 'demo backend: no open request to move on' }] : [] };
     }
+    if (trimmed === '/wait') {
+      const newest = newestRequest();
+      if (!newest) return { entries: [{ kind: 'notice', text: 'demo backend: you have no request yet to wait on' }] };
+      await backend.setStatus(newest.id, 'waiting_for_customer', 'Could you send us a photo of the meter?');
+      return { entries: [] };
+    }
+    if (trimmed === '/remind') return runReminderCron();
     if (trimmed === '/resolve') {
       const resolved = await backend.resolveNewest(person.id);
       return { entries: resolved === undefined ? [{ kind: 'notice', text: 'demo backend: no request in progress to resolve' }] : [] };
@@ -433,6 +452,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       comment: { id: comment.id, author_name: author, text, attachments },
     });
     return { entries: [] };
+  }
+
+  /** `/remind`: what Vercel Cron (or an Upstash QStash schedule) does: GET /api/cron/remind with CRON_SECRET. */
+  async function runReminderCron(): Promise<{ entries: TranscriptEntry[] }> {
+    const response = await fetch(`${botUrl}/api/cron/remind`, { headers: { authorization: `Bearer ${cronSecret}` } });
+    const body = (await response.json()) as { reminded?: number };
+    if (!response.ok) return { entries: [{ kind: 'error', text: `GET /api/cron/remind answered ${response.status}: ${JSON.stringify(body)}` }] };
+    return { entries: [{ kind: 'notice', text: `cron: /api/cron/remind sent ${body.reminded ?? 0} reminder(s)` }] };
   }
 
   /** `/agentedit <text>`: the agent changes the text of their newest comment on the person's newest request. */

@@ -1,6 +1,7 @@
 import type { Message } from 'telegraf/types';
 import { BackendError } from '../../backend/backend-error.js';
 import { isOpenStatus, type NewComment } from '../../backend/schemas.js';
+import { endWaiting } from '../../notify/reminders.js';
 import type { CommentTarget } from '../../session/session.js';
 import { commentContent, isProblem, MAX_BOT_FILE_BYTES, type CommentContent } from '../comments/comment-content.js';
 import type { BotContext } from '../context.js';
@@ -97,6 +98,8 @@ async function postComment(ctx: BotContext, target: CommentTarget, content: Comm
     return;
   }
   delete ctx.session.reply;
+  // The person answered: a reminder that the request waits for them is no longer due.
+  ctx.storeWrites.push(...endWaiting({ userId, requestId: target.requestId }));
   await confirmAdded(ctx, target, mediaGroupId);
 }
 

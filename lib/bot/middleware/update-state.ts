@@ -77,6 +77,7 @@ export function updateState(options: UpdateStateOptions) {
     const stateless = userId === undefined || (policy.statelessNavigation && ctx.action !== undefined && isStateless(ctx.action));
     ctx.session = {};
     ctx.prefetched = undefined;
+    ctx.storeWrites = [];
     setLanguage(ctx);
 
     const seen = seenUpdates.get(updateId);
@@ -159,8 +160,8 @@ export function updateState(options: UpdateStateOptions) {
       if (changed) unsynced.set(key, true);
       return;
     }
-    // The session and "done" in one round trip: a resend after this sees a finished update.
-    const writes: KvCommand[] = changed ? [{ op: 'set', key, value: after, ttlSeconds: SESSION_TTL_SECONDS }, done] : [done];
+    // The session, "done" and what the handlers remember in one round trip: a resend after this sees a finished update.
+    const writes: KvCommand[] = [...(changed ? [{ op: 'set', key, value: after, ttlSeconds: SESSION_TTL_SECONDS } as const] : []), done, ...ctx.storeWrites];
     try {
       await options.store.exec(writes);
       unsynced.delete(key);

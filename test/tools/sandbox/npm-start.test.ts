@@ -51,6 +51,38 @@ describe('npm start', () => {
     expect(run.stdout).not.toContain('\u001b[');
   });
 
+  test("an agent's edit and a reminder, in English then in Russian: /agent, /agentedit, /wait, /remind, /swipe", async () => {
+    const script = [
+      '/start', '1', '1', '1', '1', 'The kitchen tap drips all night long', '1', '/contact', '1',
+      '/agent Which floor is it on?', '/agentedit Which floor and which flat is it?', '/wait', '/remind', '/remind',
+      '/swipe Third floor, flat 12', '/language', '2', '/agent Спасибо! Во сколько удобно?', '/agentedit Спасибо! Во сколько вам удобно завтра?', '/wait', '/remind', '',
+    ].join('\n');
+    const run = await runSandbox(script);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const number = /Your request (SR-\d+) has been created/.exec(run.stdout)?.[1] ?? 'SR-?';
+    const step = (input: string) => {
+      const from = run.stdout.indexOf(`> ${input}\n`);
+      expect(from, input).toBeGreaterThanOrEqual(0);
+      const next = run.stdout.indexOf('\n> ', from + 1);
+      return run.stdout.slice(from, next === -1 ? undefined : next);
+    };
+    expect(step('/agentedit Which floor and which flat is it?')).toContain('bot (edited): 💬 Sam (service desk) on your request');
+    expect(step('/agentedit Which floor and which flat is it?')).toContain('Which floor and which flat is it?');
+    expect(step('/wait')).toContain('Waiting for you');
+    const reminded = step('/remind');
+    expect(reminded).toContain('sent 1 reminder(s)');
+    expect(reminded).toContain(`⏳ ${number} is waiting for your answer.`);
+    expect(reminded).toContain('[1] ↩️ Reply  [2] 🔎 View');
+    expect(run.stdout.match(/waiting for your answer/g)).toHaveLength(1);
+    expect(step('/swipe Third floor, flat 12')).toContain(`Added to ${number}`);
+    const russian = run.stdout.slice(run.stdout.indexOf('> /language'));
+    expect(russian).toContain('bot (edited): 💬 Sam (service desk) по вашей заявке');
+    expect(russian).toContain('Спасибо! Во сколько вам удобно завтра?');
+    expect(russian).toContain(`⏳ Заявка ${number} ждёт вашего ответа.`);
+    expect(russian).toContain('[1] ↩️ Ответить  [2] 🔎 Открыть');
+  });
+
   test('a button number that does not exist stops the script with exit code 1', async () => {
     const run = await runSandbox('/start\n9\n/my\n');
     expect(run.code).toBe(1);
