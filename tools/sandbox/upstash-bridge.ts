@@ -38,6 +38,8 @@ export interface UpstashBridgeStats {
   commandNames: string[];
   /** TCP connections accepted (each is a TLS handshake against the real service). */
   connections: number;
+  /** The most HTTP requests in flight at once: 2 when a client sent two round trips side by side. */
+  maxInFlight: number;
 }
 
 export interface UpstashBridge {
@@ -102,7 +104,8 @@ export async function startUpstashBridge(opts: UpstashBridgeOptions): Promise<Up
   // sha1 of a script as the client computed it -> sha1 of the script Redis actually holds.
   const shaAlias = new Map<string, string>();
 
-  const stats: UpstashBridgeStats = { requests: 0, commands: 0, byPath: {}, commandNames: [], connections: 0 };
+  const stats: UpstashBridgeStats = { requests: 0, commands: 0, byPath: {}, commandNames: [], connections: 0, maxInFlight: 0 };
+  let inFlight = 0;
 
   function prepare(raw: unknown): Prepared {
     if (!Array.isArray(raw) || raw.length === 0) throw new CommandError('ERR command must be a non-empty JSON array');
@@ -255,6 +258,9 @@ export async function startUpstashBridge(opts: UpstashBridgeOptions): Promise<Up
   }
 
   const server = createServer((req, res) => {
+    inFlight++;
+    stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
+    res.once('close', () => inFlight--);
     handle(req, res).catch((error: unknown) => {
       console.error('upstash bridge: request failed', error);
       if (!res.headersSent) sendJson(res, 500, { error: errorText(error) });
@@ -286,6 +292,7 @@ export async function startUpstashBridge(opts: UpstashBridgeOptions): Promise<Up
       stats.requests = 0;
       stats.commands = 0;
       stats.connections = 0;
+      stats.maxInFlight = inFlight;
       for (const key of Object.keys(stats.byPath)) delete stats.byPath[key];
       stats.commandNames.length = 0;
     },
