@@ -22,6 +22,7 @@ import type { NotificationEvent } from './backend/schemas.js';
 import { createNotificationDelivery, DEFAULT_NOTIFY_OPTIONS, type NotifyOptions } from './notify/deliver-notification.js';
 import { createReminderDrain, type ReminderDrainOptions, type ReminderDrainReport } from './notify/drain-reminders.js';
 import { createSendPacer } from './notify/send-pacer.js';
+import { createSharedSendPace } from './notify/shared-send-pace.js';
 import type { NotifyOutcome } from './notify/notify-outcome.js';
 import type { KvStore } from './store/kv-store.js';
 import { keyNamespace } from './store/key-namespace.js';
@@ -145,8 +146,21 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     remindAfterSeconds: config.remindAfterHours > 0 ? config.remindAfterHours * 3600 : undefined,
     ...options.notify,
   };
-  // One per instance: its send pace is shared by every notification and reminder the instance sends.
-  const pace = createSendPacer({ messagesPerSecond: notifyOptions.messagesPerSecond, maxWaitMs: notifyOptions.maxPacingWaitMs });
+  // One per instance, shared by every notification and reminder it sends; with Upstash, also by
+  // every instance of the bot (one token bucket under the bot's namespace).
+  const localPace = createSendPacer({ messagesPerSecond: notifyOptions.messagesPerSecond, maxWaitMs: notifyOptions.maxPacingWaitMs });
+  const pace =
+    upstash && notifyOptions.sharedMessagesPerSecond > 0
+      ? createSharedSendPace({
+          redis: upstash.redis,
+          prefix: `${namespace}:ratelimit:telegram`,
+          messagesPerSecond: notifyOptions.sharedMessagesPerSecond,
+          burst: notifyOptions.sharedBurst,
+          maxWaitMs: notifyOptions.maxPacingWaitMs,
+          local: localPace,
+          logger,
+        })
+      : localPace;
   const deliverNotification = createNotificationDelivery({ telegram: bot.telegram, store, logger, sendAttachment: deps.sendAttachment, pace }, notifyOptions);
   const drainReminders = createReminderDrain({ store, backend, telegram: bot.telegram, pace, logger }, options.reminders);
 

@@ -27,6 +27,13 @@ export interface NotifyOptions {
   readonly sendTimeoutMs: number;
   /** Messages per second one instance sends (0: no spacing); Telegram takes about 30 per bot. */
   readonly messagesPerSecond: number;
+  /**
+   * Messages per second all instances of the bot send together, through one token bucket in
+   * Upstash (0, or no Upstash: each instance keeps only its own pace).
+   */
+  readonly sharedMessagesPerSecond: number;
+  /** Sends the shared bucket lets go at once after a quiet moment. */
+  readonly sharedBurst: number;
   /** Wait at most this long for a send slot here; longer is answered 429 at once. */
   readonly maxPacingWaitMs: number;
   /** Retry-After when Telegram failed or could not be reached (s). */
@@ -48,6 +55,8 @@ export const DEFAULT_NOTIFY_OPTIONS: NotifyOptions = {
   leaseSeconds: 30,
   sendTimeoutMs: 10_000,
   messagesPerSecond: 25,
+  sharedMessagesPerSecond: 25,
+  sharedBurst: 3,
   maxPacingWaitMs: 2_000,
   unavailableRetryAfterSeconds: 3,
   inFlightRetryAfterSeconds: 1,
@@ -73,11 +82,13 @@ export type DeliverNotification = (event: NotificationEvent) => Promise<NotifyOu
 /**
  * Delivers notification events at most once per `event_id`, at a pace Telegram accepts.
  *
- * In front of the dispatch by kind sit what every kind shares: this instance's send pace (a full
- * pace is a 429 at once, costing nothing), one store round trip that claims the event and reads
- * the person's language, and one after the send that records what came of it (or frees the event
- * when the send failed, so the backend's retry can send it); recording a send is retried while the
- * lease lasts. An event without `event_id` is sent on every call, as before ids existed.
+ * In front of the dispatch by kind sit what every kind shares: the send pace (this instance's,
+ * and with Upstash the one all instances share; a pace known to be full is a 429 at once, costing
+ * nothing), one store round trip that claims the event and reads the person's language (the
+ * shared pace's round trip runs beside it), and one after the send that records what came of it
+ * (or frees the event when the send failed, so the backend's retry can send it); recording a send
+ * is retried while the lease lasts. An event without `event_id` is sent on every call, as before
+ * ids existed.
  *
  * When the store cannot be asked whether an event was sent, the answer is 503: sending anyway
  * would tell the person twice whenever the backend retries an event whose answer it lost (the
@@ -100,11 +111,14 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
     if (pacer.delayMs() > options.maxPacingWaitMs) return paced(fields);
 
     const leaseEndsAt = Date.now() + options.leaseSeconds * 1000;
+    // The send slot is asked for beside the claim: a shared pace's round trip costs no time of its own
+    // (a copy of an event found sent has then taken a slot it does not use).
+    const slot = pacer.acquire();
     const claim = await claimEvent(event, options.leaseSeconds);
     if (claim.storeDown) return retryLater('unavailable', options.unavailableRetryAfterSeconds);
     if (claim.marker !== undefined) return answerCopy(claim.marker, fields);
 
-    if (!(await pacer.acquire())) {
+    if (!(await slot)) {
       await settle(event, claim.owned ? releaseCommand : undefined);
       return paced(fields);
     }

@@ -130,13 +130,15 @@ describe('one reminder per waiting period', () => {
     expect(score).toBeLessThanOrEqual(Date.now() + 3_600_000);
   });
 
-  test('scheduled in the notification’s own write: still 2 round trips, 1 more command', async () => {
+  test('scheduled in the notification’s own write: still 2 store round trips (+ the send pace’s), 1 more command', async () => {
     const userId = ++nextUser;
     harness.bridge?.resetStats();
     const answer = await notify(due, { request_id: `req-${userId}`, number: `SR-${userId}`, status: 'waiting_for_customer', telegram_user_id: userId });
     expect(answer.status).toBe(200);
-    expect(harness.bridge?.stats.requests).toBe(2);
-    expect(harness.bridge?.stats.commandNames).toEqual(['SET', 'GET', 'GET', 'SET', 'SET', 'ZADD']);
+    expect(harness.bridge?.stats.requests).toBe(3);
+    const names = harness.bridge?.stats.commandNames ?? [];
+    expect(names.filter((name) => name.startsWith('EVAL'))).toHaveLength(1);
+    expect(names.filter((name) => !name.startsWith('EVAL'))).toEqual(['SET', 'GET', 'GET', 'SET', 'SET', 'ZADD']);
   });
 
   test('the same waiting period told again (a new event) does not remind twice; a new period after the status moved on does', async () => {
@@ -222,8 +224,9 @@ describe('the drain', () => {
     harness.bridge?.resetStats();
     const first = await cron(bounded);
     expect(first).toMatchObject({ status: 200, body: { reminded: 6, more: true } });
-    // Per batch: the due members, the claims (with each person's session), the records of what was sent.
-    expect(harness.bridge?.stats.requests).toBe(2 * 3);
+    // Per batch: the due members, the claims (with each person's session), the records of what was
+    // sent; and one token of the shared send pace per reminder.
+    expect(harness.bridge?.stats.requests).toBe(2 * 3 + 6);
     expect(await cron(bounded)).toMatchObject({ status: 200, body: { reminded: 1, more: false } });
     for (const on of people) expect(remindersTo(on.userId)).toHaveLength(1);
   });

@@ -217,20 +217,21 @@ describe('de-duplication on event_id', () => {
 describe('store round trips', () => {
   const bridgeRequests = () => harness.bridge?.stats.requests ?? Number.NaN;
 
-  test('with event_id: one before sending, one after; a duplicate costs one', async () => {
+  // The shared send pace (a token from Upstash) is one more round trip, sent beside the claim.
+  test('with event_id: one before sending (the pace’s beside it), one after; a duplicate costs the claim (and the pace’s)', async () => {
     const event = statusEvent({ event_id: eventId() });
     let before = bridgeRequests();
     await post(event);
-    expect(bridgeRequests() - before).toBe(2);
+    expect(bridgeRequests() - before).toBe(3);
     before = bridgeRequests();
     await post(event);
-    expect(bridgeRequests() - before).toBe(1);
+    expect(bridgeRequests() - before).toBe(2);
   });
 
-  test('without event_id: the language read before, the swipe-reply record after', async () => {
+  test('without event_id: the language read before (the pace’s beside it), the swipe-reply record after', async () => {
     const before = bridgeRequests();
     await post(statusEvent());
-    expect(bridgeRequests() - before).toBe(2);
+    expect(bridgeRequests() - before).toBe(3);
   });
 
   test('store down: an event is not sent blind (503, then delivered once); without event_id it is sent', async () => {

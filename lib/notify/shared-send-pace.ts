@@ -1,0 +1,93 @@
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import type { Ratelimit } from '@upstash/ratelimit';
+import type { Redis } from '@upstash/redis';
+import type { Logger } from '../logger.js';
+import type { SendPacer } from './send-pacer.js';
+
+export interface SharedSendPaceOptions {
+  readonly redis: Redis;
+  /** Key prefix under the bot's namespace (`tg<id>:ratelimit:telegram`); the bucket is `<prefix>:send`. */
+  readonly prefix: string;
+  /** Messages per second every instance of the bot together may send (Telegram takes about 30). */
+  readonly messagesPerSecond: number;
+  /** Tokens the bucket holds: how many sends may go out at once after a quiet moment. */
+  readonly burst: number;
+  /** A send whose shared slot is further away than this is not waited for (the caller answers 429). */
+  readonly maxWaitMs: number;
+  /** This instance's own pacer: the spacing between its sends, and Telegram's pause after a 429. */
+  readonly local: SendPacer;
+  readonly logger: Logger;
+  /** Give up on Upstash after this long and send at the local pace (fail open). */
+  readonly timeoutMs?: number;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * The bot's send pace shared by all its instances: a token bucket in Upstash (@upstash/ratelimit,
+ * one key per bot) that refills at `messagesPerSecond`, one token at a time, holding at most
+ * `burst`. Each send takes a token (one round trip, which the caller can run beside its own);
+ * the local pacer still spaces this instance's sends and holds them after Telegram's 429.
+ *
+ * A refused token says when the bucket refills: this instance waits for it when that is within
+ * `maxWaitMs` (and remembers it, so sends asked for meanwhile wait without asking Upstash),
+ * otherwise the send is refused at once. Upstash slow or unreachable: the send goes at the local
+ * pace (fail open): a notification is worth more than a perfect pace, and Telegram's 429 still
+ * has the last word.
+ */
+export function createSharedSendPace(options: SharedSendPaceOptions): SendPacer {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => sleepFor(ms));
+  const { local, logger } = options;
+  // When the bucket refills, as the last refusal said: no token before then.
+  let emptyUntil = 0;
+  let limiter: Promise<Ratelimit> | undefined;
+  // Loaded on the first send: a cold start that sends nothing does not pay for it.
+  const load = () =>
+    import('@upstash/ratelimit').then(
+      ({ Ratelimit: RatelimitClass }) =>
+        new RatelimitClass({
+          redis: options.redis,
+          limiter: RatelimitClass.tokenBucket(1, `${1000 / options.messagesPerSecond} ms`, options.burst),
+          prefix: options.prefix,
+          timeout: options.timeoutMs ?? 1000,
+          analytics: false,
+          // Refusals are remembered here (emptyUntil), where acquire() can wait on them.
+          ephemeralCache: false,
+        }),
+    );
+
+  /** One token from the shared bucket: true, or when the bucket refills. */
+  async function take(): Promise<true | { readonly refillAt: number }> {
+    try {
+      limiter ??= load();
+      const result = await (await limiter).limit('send');
+      if (result.reason === 'timeout') logger.warn('[ratelimit] Upstash did not answer in time; sending at this instance\'s own pace');
+      return result.success ? true : { refillAt: result.reset };
+    } catch (error) {
+      limiter = undefined;
+      logger.warn({ err: error }, '[ratelimit] Upstash unreachable; sending at this instance\'s own pace. Check UPSTASH_REDIS_REST_URL/TOKEN and Upstash status');
+      return true;
+    }
+  }
+
+  return {
+    delayMs() {
+      return Math.max(local.delayMs(), emptyUntil - now());
+    },
+    async acquire() {
+      const giveUpAt = now() + options.maxWaitMs;
+      for (;;) {
+        if (emptyUntil > giveUpAt) return false;
+        if (emptyUntil > now()) await sleep(emptyUntil - now());
+        if (!(await local.acquire())) return false;
+        const token = await take();
+        if (token === true) return true;
+        emptyUntil = Math.max(emptyUntil, token.refillAt);
+      }
+    },
+    pauseFor(ms) {
+      local.pauseFor(ms);
+    },
+  };
+}
