@@ -29,9 +29,10 @@ export interface SharedSendPaceOptions {
  * `burst`. Each send takes a token (one round trip, which the caller can run beside its own);
  * the local pacer still spaces this instance's sends and holds them after Telegram's 429.
  *
- * A refused token says when the bucket refills: this instance waits for it when that is within
- * `maxWaitMs` (and remembers it, so sends asked for meanwhile wait without asking Upstash),
- * otherwise the send is refused at once. Upstash slow or unreachable: the send goes at the local
+ * A refused token says when the bucket refills: this instance's refused sends then ask again one
+ * per refill interval (not all at once: each ask is a round trip), as long as that is within
+ * `maxWaitMs`, otherwise the send is refused and the caller answers 429; sends asked for meanwhile
+ * queue behind them without asking Upstash. Upstash slow or unreachable: the send goes at the local
  * pace (fail open): a notification is worth more than a perfect pace, and Telegram's 429 still
  * has the last word.
  */
@@ -39,8 +40,11 @@ export function createSharedSendPace(options: SharedSendPaceOptions): SendPacer 
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => sleepFor(ms));
   const { local, logger } = options;
+  const intervalMs = 1000 / options.messagesPerSecond;
   // When the bucket refills, as the last refusal said: no token before then.
   let emptyUntil = 0;
+  // The next time a send of this instance refused a token may ask again.
+  let retryAt = 0;
   let limiter: Promise<Ratelimit> | undefined;
   // Loaded on the first send: a cold start that sends nothing does not pay for it.
   const load = () =>
@@ -48,7 +52,7 @@ export function createSharedSendPace(options: SharedSendPaceOptions): SendPacer 
       ({ Ratelimit: RatelimitClass }) =>
         new RatelimitClass({
           redis: options.redis,
-          limiter: RatelimitClass.tokenBucket(1, `${1000 / options.messagesPerSecond} ms`, options.burst),
+          limiter: RatelimitClass.tokenBucket(1, `${intervalMs} ms`, options.burst),
           prefix: options.prefix,
           timeout: options.timeoutMs ?? 1000,
           analytics: false,
@@ -73,14 +77,22 @@ export function createSharedSendPace(options: SharedSendPaceOptions): SendPacer 
 
   return {
     delayMs() {
-      return Math.max(local.delayMs(), emptyUntil - now());
+      const at = now();
+      return Math.max(local.delayMs(), emptyUntil > at ? Math.max(retryAt, emptyUntil) - at : 0);
     },
     async acquire() {
       const giveUpAt = now() + options.maxWaitMs;
+      // One local slot per send: the spacing between this instance's sends, whatever the bucket says.
+      if (!(await local.acquire())) return false;
       for (;;) {
-        if (emptyUntil > giveUpAt) return false;
-        if (emptyUntil > now()) await sleep(emptyUntil - now());
-        if (!(await local.acquire())) return false;
+        // The bucket is known to be empty: this instance's waiting sends ask again one per refill,
+        // not all at once when it refills (each ask is a round trip).
+        if (emptyUntil > now()) {
+          const at = Math.max(retryAt, emptyUntil);
+          if (at > giveUpAt) return false;
+          retryAt = at + intervalMs;
+          await sleep(at - now());
+        }
         const token = await take();
         if (token === true) return true;
         emptyUntil = Math.max(emptyUntil, token.refillAt);

@@ -2,8 +2,10 @@ import { DEFAULT_LATENCIES, type Latencies } from './fakes.js';
 import { WORKLOADS, type WarmWorkload } from './journeys.js';
 import { DEFAULT_PRICES, type Prices } from './cost.js';
 
-export const ALL_WORKLOADS = [...WORKLOADS, 'cold'] as const;
+export const ALL_WORKLOADS = [...WORKLOADS, 'cold', 'notify-burst'] as const;
 export type Workload = (typeof ALL_WORKLOADS)[number];
+/** What a run without --workloads measures: notify-burst (minutes of Telegram's pace) only when asked for. */
+export const DEFAULT_WORKLOADS: readonly Workload[] = [...WORKLOADS, 'cold'];
 
 export interface BenchOptions {
   readonly workloads: readonly Workload[];
@@ -24,6 +26,9 @@ export interface BenchOptions {
   readonly coldExperiments: boolean;
   readonly soak: boolean;
   readonly soakUpdates: number;
+  /** Events per run of notify-burst, and the instance counts it runs (each with and without the shared pace). */
+  readonly notifyEvents: number;
+  readonly notifyInstances: readonly number[];
   /** Node 24 binary (`--node24`); else $BENCH_NODE24 or the npm cache folder (see node-binaries.ts). */
   readonly node24: string | undefined;
   /** Install node@24 into the cache folder when no Node 24 is found (default on; `--no-install-node24`). */
@@ -44,7 +49,9 @@ export interface BenchOptions {
 export const USAGE = `npm run bench -- [options]
 
   --quick                     small run (under a minute): fewer people, rounds and samples, no soak
-  --workloads LIST            comma-separated: ${ALL_WORKLOADS.join(',')} (default: all)
+  --workloads LIST            comma-separated: ${ALL_WORKLOADS.join(',')} (default: all but notify-burst)
+  --notify-events N           events per notify-burst run (default 1000)
+  --notify-instances LIST     instance counts notify-burst runs, each with the per-instance and the shared pace (default 1,2,3)
   --json FILE                 also write the rows as a JSON array
   --out FILE                  Markdown report (default bench-results/latest.md)
   --rounds N                  interleaved rounds per warm workload (default 3, quick 2)
@@ -127,7 +134,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions | undefined {
     return out;
   };
 
-  let workloads: Workload[] = [...ALL_WORKLOADS];
+  let workloads: Workload[] = [...DEFAULT_WORKLOADS];
   const list = text('workloads');
   if (list !== undefined) {
     workloads = [];
@@ -157,6 +164,8 @@ export function parseArgs(argv: readonly string[]): BenchOptions | undefined {
     // The soak belongs to the complete run; a run of chosen workloads or --quick adds it with --soak.
     soak: flags.has('soak') || (!quick && !flags.has('no-soak') && list === undefined),
     soakUpdates: int('soak-updates', 10_000, 100, 1_000_000),
+    notifyEvents: int('notify-events', 1000, 10, 100_000),
+    notifyInstances: instanceCounts(text('notify-instances') ?? '1,2,3'),
     node24: text('node24'),
     installNode24: !flags.has('no-install-node24'),
     artifact: text('artifact'),
@@ -176,6 +185,14 @@ export function parseArgs(argv: readonly string[]): BenchOptions | undefined {
     markdownFile: text('out') ?? 'bench-results/latest.md',
     quick,
   };
+}
+
+function instanceCounts(list: string): number[] {
+  const counts = list.split(',').map((item) => item.trim()).filter(Boolean);
+  if (counts.length === 0 || counts.some((item) => !/^\d+$/.test(item) || Number(item) < 1 || Number(item) > 10)) {
+    throw new UsageError(`--notify-instances takes instance counts from 1 to 10, e.g. 1,2,3; got ${list}`);
+  }
+  return counts.map(Number);
 }
 
 const PRICE_FLAGS: readonly (readonly [string, keyof Prices])[] = [
@@ -202,6 +219,8 @@ const VALUE_FLAGS = new Set([
   'cold-samples',
   'import-samples',
   'soak-updates',
+  'notify-events',
+  'notify-instances',
   'backend-latency',
   'backend-connect-latency',
   'redis-latency',
@@ -209,5 +228,5 @@ const VALUE_FLAGS = new Set([
 ]);
 
 export function isWarmWorkload(workload: Workload): workload is WarmWorkload {
-  return workload !== 'cold';
+  return workload !== 'cold' && workload !== 'notify-burst';
 }

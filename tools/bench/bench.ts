@@ -23,9 +23,12 @@ import {
 import { runSoak, type SoakResult } from './soak.js';
 import { costRows, DEFAULT_PRICES } from './cost.js';
 import { runWarmWorkload } from './warm.js';
+import { notifyBurstMarkdown, runNotifyBurstWorkload, type NotifyBurstRow } from './notify-burst-workload.js';
 
 export interface BenchResult {
   readonly rows: BenchRow[];
+  /** notify-burst: one row per instance count and pace. */
+  readonly notifyBurst: NotifyBurstRow[];
   readonly coldStart: ColdStartSummary[];
   readonly imports: ImportResult[];
   readonly soak: SoakResult | undefined;
@@ -40,6 +43,8 @@ export async function runBench(
   context: { readonly root: string; readonly command: string; readonly progress: (line: string) => void },
 ): Promise<BenchResult> {
   const { progress } = context;
+  // notify-burst alone needs neither the build nor the bot processes.
+  if (options.workloads.every((workload) => workload === 'notify-burst') && !options.soak) return runNotifyBurstOnly(options, context);
   const startedAt = new Date();
   const loadAtStart = loadavg()[0] ?? 0;
   const t0 = performance.now();
@@ -147,6 +152,7 @@ export async function runBench(
     await fakes?.close();
     await build.cleanup();
   }
+  const notifyBurst = options.workloads.includes('notify-burst') ? await runNotifyBurstWorkload(notifyBurstOptions(options, progress)) : [];
 
   const targets = checkTargets({ rows, latencies: options.latencies, coldStart, soaks });
   const prices = { ...DEFAULT_PRICES, ...options.prices };
@@ -173,7 +179,35 @@ export async function runBench(
     targets,
     errors,
   });
-  return { rows, coldStart, imports, soak, targets, errors, markdown };
+  const withNotify = notifyBurst.length > 0 ? `${markdown}\n\n${notifyBurstMarkdown(notifyBurst, notifyBurstOptions(options, progress))}` : markdown;
+  return { rows, notifyBurst, coldStart, imports, soak, targets, errors, markdown: withNotify };
+}
+
+function notifyBurstOptions(options: BenchOptions, progress: (line: string) => void) {
+  return { events: options.notifyEvents, instanceCounts: options.notifyInstances, latencies: options.latencies, progress };
+}
+
+/** `--workloads notify-burst`: the notification burst alone, with its own short report. */
+async function runNotifyBurstOnly(
+  options: BenchOptions,
+  context: { readonly command: string; readonly progress: (line: string) => void },
+): Promise<BenchResult> {
+  const startedAt = new Date();
+  const loadAtStart = loadavg()[0] ?? 0;
+  const t0 = performance.now();
+  const notifyBurst = await runNotifyBurstWorkload(notifyBurstOptions(options, context.progress));
+  const errors = notifyBurst
+    .filter(({ figures }) => figures.twice.length > 0 || figures.never.length > 0 || figures.unacknowledged > 0)
+    .map(({ instances, pace, figures }) => `notify-burst ${instances} instance(s), ${pace} pace: twice ${figures.twice.length}, never ${figures.never.length}, unacknowledged ${figures.unacknowledged}`);
+  const markdown = [
+    '## Benchmark results',
+    '',
+    `Command: \`${context.command}\` · ${startedAt.toISOString()} · ${((performance.now() - t0) / 1000).toFixed(0)} s · ${machine()} · load average ${loadAtStart.toFixed(2)} at start, ${(loadavg()[0] ?? 0).toFixed(2)} at end`,
+    '',
+    notifyBurstMarkdown(notifyBurst, notifyBurstOptions(options, context.progress)),
+    ...(errors.length > 0 ? ['', ...errors.map((error) => `- ${error}`)] : []),
+  ].join('\n');
+  return { rows: [], notifyBurst, coldStart: [], imports: [], soak: undefined, targets: [], errors, markdown };
 }
 
 function launchOf(build: BenchBuild, artifact: FunctionArtifact, node: NodeBinary): ColdLaunch {

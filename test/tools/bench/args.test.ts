@@ -41,6 +41,17 @@ describe('bench command line', () => {
     expect(() => parseArgs(['--price-memory-per-gb-hour', 'cheap'])).toThrow(/--price-memory-per-gb-hour must be a price/);
   });
 
+  it('notify-burst only when asked for, with its events and instance counts', () => {
+    expect(parseArgs([])).toMatchObject({ notifyEvents: 1000, notifyInstances: [1, 2, 3] });
+    expect(parseArgs(['--workloads', 'notify-burst', '--notify-events', '200', '--notify-instances', '2,3'])).toMatchObject({
+      workloads: ['notify-burst'],
+      soak: false,
+      notifyEvents: 200,
+      notifyInstances: [2, 3],
+    });
+    expect(() => parseArgs(['--notify-instances', '0,2'])).toThrow(/--notify-instances takes instance counts from 1 to 10/);
+  });
+
   it('--help gives undefined', () => {
     expect(parseArgs(['--help'])).toBeUndefined();
   });
