@@ -111,12 +111,14 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
     if (pacer.delayMs() > options.maxPacingWaitMs) return paced(fields);
 
     const leaseEndsAt = Date.now() + options.leaseSeconds * 1000;
-    // The send slot is asked for beside the claim: a shared pace's round trip costs no time of its own
-    // (a copy of an event found sent has then taken a slot it does not use).
+    // The send slot is asked for beside the claim: a shared pace's round trip costs no time of its own.
     const slot = pacer.acquire();
     const claim = await claimEvent(event, options.leaseSeconds);
-    if (claim.storeDown) return retryLater('unavailable', options.unavailableRetryAfterSeconds);
-    if (claim.marker !== undefined) return answerCopy(claim.marker, fields);
+    if (claim.storeDown || claim.marker !== undefined) {
+      // Nothing is sent: a slot granted meanwhile goes to this instance's next send.
+      void slot.then((granted) => granted && pacer.giveBack());
+      return claim.marker === undefined ? retryLater('unavailable', options.unavailableRetryAfterSeconds) : answerCopy(claim.marker, fields);
+    }
 
     if (!(await slot)) {
       await settle(event, claim.owned ? releaseCommand : undefined);

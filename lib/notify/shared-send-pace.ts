@@ -4,6 +4,9 @@ import type { Redis } from '@upstash/redis';
 import type { Logger } from '../logger.js';
 import type { SendPacer } from './send-pacer.js';
 
+/** How long a token granted for a send that did not happen may be spent by the next one. */
+const KEEP_TOKEN_MS = 500;
+
 export interface SharedSendPaceOptions {
   readonly redis: Redis;
   /** Key prefix under the bot's namespace (`tg<id>:ratelimit:telegram`); the bucket is `<prefix>:send`. */
@@ -32,7 +35,8 @@ export interface SharedSendPaceOptions {
  * A refused token says when the bucket refills: this instance's refused sends then ask again one
  * per refill interval (not all at once: each ask is a round trip), as long as that is within
  * `maxWaitMs`, otherwise the send is refused and the caller answers 429; sends asked for meanwhile
- * queue behind them without asking Upstash. Upstash slow or unreachable: the send goes at the local
+ * queue behind them without asking Upstash. A token taken for a send that then did not happen
+ * (the event had been sent) is kept for this instance's next send, for half a second. Upstash slow or unreachable: the send goes at the local
  * pace (fail open): a notification is worth more than a perfect pace, and Telegram's 429 still
  * has the last word.
  */
@@ -45,6 +49,9 @@ export function createSharedSendPace(options: SharedSendPaceOptions): SendPacer 
   let emptyUntil = 0;
   // The next time a send of this instance refused a token may ask again.
   let retryAt = 0;
+  // Tokens granted for sends that did not happen (the event was sent already), until when each may
+  // still be spent: the next send here takes one instead of asking Upstash.
+  const kept: number[] = [];
   let limiter: Promise<Ratelimit> | undefined;
   // Loaded on the first send: a cold start that sends nothing does not pay for it.
   const load = () =>
@@ -84,6 +91,7 @@ export function createSharedSendPace(options: SharedSendPaceOptions): SendPacer 
       const giveUpAt = now() + options.maxWaitMs;
       // One local slot per send: the spacing between this instance's sends, whatever the bucket says.
       if (!(await local.acquire())) return false;
+      while (kept.length > 0) if ((kept.shift() as number) > now()) return true;
       for (;;) {
         // The bucket is known to be empty: this instance's waiting sends ask again one per refill,
         // not all at once when it refills (each ask is a round trip).
@@ -100,6 +108,10 @@ export function createSharedSendPace(options: SharedSendPaceOptions): SendPacer 
     },
     pauseFor(ms) {
       local.pauseFor(ms);
+    },
+    giveBack() {
+      // Spent soon or not at all: a token kept long would let a burst past the shared rate.
+      kept.push(now() + KEEP_TOKEN_MS);
     },
   };
 }

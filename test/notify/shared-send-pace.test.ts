@@ -104,6 +104,18 @@ describe('what it costs', () => {
     expect([...(harness.bridge?.stats.commandNames ?? [])].sort()).toEqual(['DEL', 'EVALSHA', 'GET', 'GET', 'SET', 'SET', 'SET', 'ZREM'].sort());
   });
 
+  test('a copy of an event sent already wastes no token: the next send here spends the one it took', async () => {
+    const a = await instance();
+    const event = { event_id: `pace-${process.pid}-${++nextEvent}` };
+    await post(a, event);
+    harness.bridge?.resetStats();
+    const paceCalls = () => (harness.bridge?.stats.commandNames ?? []).filter((name) => name.startsWith('EVAL')).length;
+    expect(await post(a, event)).toMatchObject({ status: 200, body: { duplicate: true } });
+    await expect.poll(paceCalls, { interval: 5 }).toBe(1);
+    expect((await post(a)).status).toBe(200);
+    expect(paceCalls()).toBe(1);
+  });
+
   test('the in-memory store (no Upstash): the per-instance pacer alone, nothing reaches Redis', async () => {
     const a = await instance({ store: createMemoryKvStore() });
     harness.bridge?.resetStats();
