@@ -148,7 +148,7 @@ describe('languages (Accept-Language)', () => {
     expect(v.parse(SideListSchema, (await call(backend, '/request-types/1/sides', { headers: ru })).json).map((side) => side.name)).toEqual(['Частное лицо', 'Организация']);
     const categories = v.parse(ServiceCategoryListSchema, (await call(backend, '/service-categories?request_type_id=1&side_id=10', { headers: ru })).json);
     expect(categories[0]).toEqual({ id: 100, name: 'Сантехника', description: expect.stringContaining('Протечки') });
-    for (const other of [{ 'accept-language': 'de-DE' }, {}, { 'accept-language': 'en;q=0.9, ru;q=0.1' }]) {
+    for (const other of [{ 'accept-language': 'de-DE' }, {}, { 'accept-language': 'en;q=0.9, ru;q=0.1' }] as Record<string, string>[]) {
       expect(v.parse(RequestTypeListSchema, (await call(backend, '/request-types', { headers: other })).json)[0]?.name).toBe('Repair');
     }
     const created = v.parse(CreatedRequestSchema, (await call(backend, '/requests', { body: body({ telegram: { user_id: 1001, chat_id: 1001, language_code: 'ru' } }), key: 'k' })).json);
