@@ -131,6 +131,10 @@ describe('what the session can know', () => {
 
   test('with a draft parked, the menu and the lists it leads to are stateful (at most 2 round trips), so a message typed there is never a description', async () => {
     const p = person();
+    // A warm instance: the catalogue is cached (a cold read adds the cache's own round trips).
+    await p.say('/new');
+    await p.tap('Installation');
+    await p.tap('Business');
     await toDescription(p);
     await p.say('/start');
     const before = updateLines(harness).length;
@@ -138,7 +142,7 @@ describe('what the session can know', () => {
     await p.tap('Installation');
     await p.tap('Business');
     const taps = updateLines(harness).slice(before);
-    expect(taps.every((line) => Number(line.redis_round_trips) <= 2)).toBe(true);
+    expect(taps.map((line) => [line.handler, Number(line.redis_round_trips)])).toEqual([["new-request", 2], ["new-request", 2], ["new-request", 2]]);
     await p.say(TEXT);
     expect(p.lastText()).not.toContain('add a photo');
     expect((await storedSession(redisOf(harness), p.userId))?.draft?.description).toBeUndefined();
