@@ -69,6 +69,11 @@ export const en = {
   contactAdded: '📞 Phone number added.',
   contactSkipped: 'OK, no phone number.',
 
+  // Where messages and taps go: a parked draft, search, the draft's own screens
+  draftInProgress: (what: string) => `You have a request in progress (${what}).\nContinue where you stopped, or discard it.`,
+  buttonContinue: '▶️ Continue',
+  buttonDiscard: '🗑 Discard',
+
   summary: (s: { type: string; side: string; category: string; description: string; photo: boolean; phone: boolean }) =>
     `<b>Type:</b> ${s.type}\n<b>For:</b> ${s.side}\n<b>Service:</b> ${s.category}\n` +
     `<b>Description:</b>\n${s.description}\n\n` +

@@ -65,6 +65,10 @@ export const ru: Messages = {
   contactAdded: '📞 Номер телефона добавлен.',
   contactSkipped: 'Хорошо, без номера телефона.',
 
+  draftInProgress: (what) => `У вас есть незаконченная заявка (${what}).\nПродолжите с того места, где остановились, или удалите её.`,
+  buttonContinue: '▶️ Продолжить',
+  buttonDiscard: '🗑 Удалить',
+
   summary: (s) =>
     `<b>Тип:</b> ${s.type}\n<b>Для кого:</b> ${s.side}\n<b>Услуга:</b> ${s.category}\n` +
     `<b>Описание:</b>\n${s.description}\n\n` +

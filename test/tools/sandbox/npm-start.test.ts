@@ -74,3 +74,28 @@ describe('npm start', () => {
     expect(run.stderr).toContain('stopped at the first error');
   });
 });
+
+/** The same script in Russian: `/language` and Русский first. */
+const inRussian = (script: string) => `/language\n2\n${script}`;
+
+/** What the bot answered to the script's last line. */
+function answerToLast(run: Run, lastLine: string): string {
+  return run.stdout.slice(run.stdout.lastIndexOf(`> ${lastLine}\n`));
+}
+
+describe('npm start: the issue\'s scripts end as a person expects', () => {
+  test.each([
+    ['en', 'You have a request in progress (Repair · Plumbing).', '▶️ Continue', '🗑 Discard'],
+    ['ru', 'У вас есть незаконченная заявка (', '▶️ Продолжить', '🗑 Удалить'],
+  ])('a message with the greeting on screen does not become the parked draft\'s description (%s)', async (lang, parked, go, drop) => {
+    const script = '/new\n1\n1\n1\n/start\nThe kitchen tap drips all night long\n';
+    const run = await runSandbox(lang === 'ru' ? inRussian(script) : script);
+    expect(run.code).toBe(0);
+    const answer = answerToLast(run, 'The kitchen tap drips all night long');
+    expect(answer).toContain(parked);
+    expect(answer).toContain(go);
+    expect(answer).toContain(drop);
+    expect(answer).not.toMatch(/photo|фото/);
+  });
+});
+
