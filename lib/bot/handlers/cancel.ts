@@ -1,5 +1,5 @@
 import type { BotContext } from '../context.js';
-import { currentStep } from '../draft/draft-flow.js';
+import { dropDraft } from '../draft/draft-flow.js';
 import { mainMenu } from '../views/menus.js';
 import { acknowledge, show } from '../views/screen.js';
 
@@ -19,13 +19,4 @@ export async function cancel(ctx: BotContext): Promise<void> {
     return;
   }
   await dropDraft(ctx);
-}
-
-/** The draft is dropped, nothing was sent: "Cancelled. Nothing was sent." and the menu (the contact keyboard removed). */
-export async function dropDraft(ctx: BotContext): Promise<void> {
-  await acknowledge(ctx);
-  const contactKeyboardShown = currentStep(ctx.session.draft)?.replyKeyboard === true;
-  delete ctx.session.draft;
-  if (contactKeyboardShown) await ctx.reply(ctx.t.cancelled, { reply_markup: { remove_keyboard: true } });
-  await show(ctx, mainMenu(ctx.t, ctx.lang, contactKeyboardShown ? ctx.t.mainMenu : ctx.t.cancelled));
 }
