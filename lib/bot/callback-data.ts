@@ -50,12 +50,12 @@ export type CallbackAction =
   /** Lifecycle of the person's own request (issue 11); the id is checked against its owner every time. */
   | { readonly kind: 'cancel-ask'; readonly lang: Lang; readonly requestId: string }
   | { readonly kind: 'cancel-yes'; readonly requestId: string }
-  /** Skip on the reason prompt: cancel without a reason. */
+  /** Skip on the prompt for a cancellation's reason (the request was cancelled at Yes). */
   | { readonly kind: 'cancel-send'; readonly requestId: string }
   | { readonly kind: 'solved'; readonly requestId: string }
   | { readonly kind: 'reopen'; readonly requestId: string }
   | { readonly kind: 'rate'; readonly requestId: string; readonly score: number }
-  /** Send rating on the comment prompt: the chosen score without a comment. */
+  /** Skip on the prompt for a rating's comment (the rating went at the star); Send rating before that. */
   | { readonly kind: 'rate-send'; readonly requestId: string }
   /** Never mind on a question the bot asked (a reason, a comment, a location). */
   | { readonly kind: 'drop-pending' }

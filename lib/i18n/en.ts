@@ -140,7 +140,6 @@ export const en = {
   buttonNeverMind: '✖️ Never mind',
   buttonSolved: '✅ Solved',
   buttonStillAProblem: '↩️ Still a problem',
-  buttonSendRating: '📨 Send rating',
   buttonOlder: 'Older ▶',
   buttonNewest: '⏮ Newest',
   buttonFilterOpen: 'Open',
@@ -152,7 +151,6 @@ export const en = {
   sending: '⏳ Sending…',
   actionFailed: '⚠️ That did not go through right now. Please try again in a minute.',
   cancelAsk: (number: string) => `Cancel request <b>${number}</b>? This cannot be undone.`,
-  cancelAskReason: (number: string) => `Why are you cancelling <b>${number}</b>? Send a short reason, or tap Skip.`,
   requestCancelled: (number: string) => `✖️ Request <b>${number}</b> is cancelled.`,
   cannotCancel: (number: string, status: string) => `<b>${number}</b> can no longer be cancelled: its status is ${status}.`,
   reasonNeedsText: 'Please send the reason as a text message.',
@@ -161,7 +159,6 @@ export const en = {
   confirmedSolved: (number: string) => `✅ Glad it is solved! Request <b>${number}</b> is closed.`,
   notAwaitingAnswer: (number: string, status: string) => `<b>${number}</b> is not waiting for your answer any more: its status is ${status}.`,
   askRating: 'How would you rate the service? Tap the stars.',
-  ratingChosen: (stars: string) => `Your rating: ${stars}\nAdd a comment in one message, or tap Send rating.`,
   ratingThanks: (number: string, stars: string) => `⭐ Thank you! Your rating of <b>${number}</b>: ${stars}`,
   alreadyRated: (number: string) => `You have already rated <b>${number}</b>. Thank you, once is enough!`,
   cannotRate: (number: string, status: string) => `<b>${number}</b> cannot be rated while its status is ${status}.`,
@@ -180,6 +177,13 @@ export const en = {
   linkLocationUnsupported: 'Please use Latin or Cyrillic letters, digits, spaces and simple punctuation only.',
   linkNoUsername: 'I do not know my own username yet. Please try again in a moment.',
   linkReady: (link: string, service: string) => `🔗 ${link}\n${service}\nPrint the QR code: scanning it opens a new request for this service.`,
+  // A confirmed action happens at the tap; what follows is optional
+  cancelledAskReason: (number: string, max: number) =>
+    `✖️ Request <b>${number}</b> is cancelled.\n\nIf you like, tell us why in one message (up to ${max} characters), or tap Skip.`,
+  reasonAttached: 'Your reason is attached.',
+  ratingAskComment: (max: number) => `If you like, add a comment in one message (up to ${max} characters), or tap Skip.`,
+  ratingCommentAttached: 'Your comment is attached.',
+  followUpNotAttached: (number: string) => `<b>${number}</b> takes no more comments, so your text could not be attached.`,
 } as const;
 
 type Widen<T> = T extends (...args: infer A) => string
