@@ -113,5 +113,15 @@ describe('npm start: the issue\'s scripts end as a person expects', () => {
       expect(answer).toContain(back);
     }
   });
+
+  test.each([
+    ['en', 'Cancelled. Nothing was sent.'],
+    ['ru', 'Отменено. Ничего не отправлено.'],
+  ])('Cancel on the side list cancels what was begun (%s)', async (lang, cancelled) => {
+    const script = '/new\n1\n4\n';
+    const run = await runSandbox(lang === 'ru' ? inRussian(script) : script);
+    expect(run.code).toBe(0);
+    expect(answerToLast(run, '4')).toContain(`bot (edited): ${cancelled}`);
+  });
 });
 
