@@ -73,6 +73,11 @@ export const en = {
   draftInProgress: (what: string) => `You have a request in progress (${what}).\nContinue where you stopped, or discard it.`,
   buttonContinue: '▶️ Continue',
   buttonDiscard: '🗑 Discard',
+  buttonOutdated: 'This button is out of date. Here is where you are.',
+  upToDate: 'Up to date',
+  wentBack: '⬅️ One step back.',
+  filterShowingAll: 'Already showing all requests',
+  filterShowingOpen: 'Already showing open requests',
 
   summary: (s: { type: string; side: string; category: string; description: string; photo: boolean; phone: boolean }) =>
     `<b>Type:</b> ${s.type}\n<b>For:</b> ${s.side}\n<b>Service:</b> ${s.category}\n` +

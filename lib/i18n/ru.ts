@@ -68,6 +68,11 @@ export const ru: Messages = {
   draftInProgress: (what) => `У вас есть незаконченная заявка (${what}).\nПродолжите с того места, где остановились, или удалите её.`,
   buttonContinue: '▶️ Продолжить',
   buttonDiscard: '🗑 Удалить',
+  buttonOutdated: 'Эта кнопка устарела. Вот где вы сейчас.',
+  upToDate: 'Новостей нет',
+  wentBack: '⬅️ Шаг назад.',
+  filterShowingAll: 'Уже показаны все заявки',
+  filterShowingOpen: 'Уже показаны открытые заявки',
 
   summary: (s) =>
     `<b>Тип:</b> ${s.type}\n<b>Для кого:</b> ${s.side}\n<b>Услуга:</b> ${s.category}\n` +

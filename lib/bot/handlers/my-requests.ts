@@ -65,7 +65,7 @@ export async function showMyRequests(ctx: BotContext, position: ListPosition = {
       ...(paging.length > 0 ? [paging] : []),
       [button(t.buttonNewRequest, { kind: 'types', lang }), menuButton(t, lang)],
     ],
-  });
+  }, first ? { unchanged: openOnly ? t.filterShowingOpen : t.filterShowingAll } : {});
 }
 
 /** Older ▶: the cursor itself when it fits in the button, else the name of a stored copy. */
