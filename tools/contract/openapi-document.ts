@@ -36,6 +36,7 @@ const ERROR_MESSAGES: Readonly<Record<string, string>> = {
   invalid_status: 'The request is not in a status that allows this',
   reopen_limit: 'The request has been reopened as often as allowed; open a new one',
   already_rated: 'The request has been rated already',
+  not_rated: 'The request has no rating to comment on yet',
   idempotency_conflict: 'This Idempotency-Key was used with a different body',
   request_closed: 'This request no longer takes comments',
 };

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { BackendRoute } from '../../lib/backend/backend-client.js';
 import {
+  CancelReasonSchema,
   CancelRequestSchema,
   CommentNotificationSchema,
   ConfirmResolutionSchema,
@@ -9,6 +10,7 @@ import {
   NewCommentSchema,
   NewRequestSchema,
   RateRequestSchema,
+  RatingCommentSchema,
   ReopenRequestSchema,
   RequestDetailsSchema,
   RequestPageSchema,
@@ -335,6 +337,37 @@ export const ROUTES: Readonly<Record<BackendRoute, RouteDoc>> = {
       NOT_OWNED,
       { status: 409, description: 'Rated already, not resolved or closed, or the key came with another body.', codes: ['already_rated', 'invalid_status', 'idempotency_conflict'] },
     ],
+  },
+  attachCancelReason: {
+    tag: 'lifecycle',
+    summary: 'The reason of a cancellation, afterwards',
+    description:
+      `The bot cancels at the person's tap (\`POST …/cancel\` without a reason) and asks for the reason afterwards; this attaches it to the cancellation's history entry (as its \`comment\`). Allowed while \`cancelled\`. A backend without follow-ups answers 404 or 405: the bot then sends the reason as an ordinary comment. ${KEY_RULES} ${OWNERSHIP}`,
+    idempotencyKey: '`tg-<user id>-cancel-reason-<request id>-u<update id>`: one per message.',
+    path: REQUEST_ID_PARAMETER,
+    body: body(CancelReasonSchema, 'Who, and the reason.', { summary: 'A reason', value: { telegram_user_id: USER, reason: 'Fixed it myself' } }),
+    answers: {
+      200: body(RequestDetailsSchema, 'The request, its `cancelled` entry carrying the reason.', {
+        summary: 'With its reason',
+        value: { ...details, status: 'cancelled', updated_at: LATER, status_history: [...details.status_history, { status: 'cancelled', at: LATER, comment: 'Fixed it myself' }] },
+      }),
+    },
+    errors: [INVALID, NOT_OWNED, { status: 409, description: 'The request is not cancelled, or the key came with another body.', codes: ['invalid_status', 'idempotency_conflict'] }],
+  },
+  attachRatingComment: {
+    tag: 'lifecycle',
+    summary: 'The comment of a rating, afterwards',
+    description: `The bot rates at the person's star (\`POST …/rating\` with the score alone) and asks for a comment afterwards; this sets \`rating.comment\`. A backend without follow-ups answers 404 or 405: the bot then sends the comment as an ordinary comment. ${KEY_RULES} ${OWNERSHIP}`,
+    idempotencyKey: '`tg-<user id>-rating-comment-<request id>-u<update id>`: one per message.',
+    path: REQUEST_ID_PARAMETER,
+    body: body(RatingCommentSchema, 'Who, and the comment.', { summary: 'A comment', value: { telegram_user_id: USER, comment: 'Quick and tidy' } }),
+    answers: {
+      200: body(RequestDetailsSchema, 'The request, `rating.comment` set.', {
+        summary: 'With its comment',
+        value: { ...resolved, status: 'closed', rating: { score: 5, comment: 'Quick and tidy', at: LATER } },
+      }),
+    },
+    errors: [INVALID, NOT_OWNED, { status: 409, description: 'Not rated yet, or the key came with another body.', codes: ['not_rated', 'idempotency_conflict'] }],
   },
 };
 

@@ -60,6 +60,7 @@ const ALL_CHECKS = [
   'lifecycle.cancel-same-key',
   'lifecycle.cancel-key-conflict',
   'lifecycle.cancel-twice',
+  'followup.cancel-reason',
   'comments.closed',
   'list.open-filter',
   'ownership.list',
@@ -69,6 +70,7 @@ const ALL_CHECKS = [
   'lifecycle.confirm',
   'lifecycle.rating',
   'lifecycle.rating-twice',
+  'followup.rating-comment',
   'lifecycle.closed-refuses',
   'lifecycle.reopen',
   'lifecycle.reopen-limit',
@@ -97,7 +99,17 @@ describe('against the demo backend', () => {
     const demo = await target();
     const { report, lines } = await check(demo.url, undefined);
     expect(report.failed).toEqual([]);
-    expect(report.skipped).toEqual(['auth.api-key', 'agent.resolve', 'lifecycle.confirm', 'lifecycle.rating', 'lifecycle.rating-twice', 'lifecycle.closed-refuses', 'lifecycle.reopen', 'lifecycle.reopen-limit']);
+    expect(report.skipped).toEqual([
+      'auth.api-key',
+      'agent.resolve',
+      'lifecycle.confirm',
+      'lifecycle.rating',
+      'lifecycle.rating-twice',
+      'followup.rating-comment',
+      'lifecycle.closed-refuses',
+      'lifecycle.reopen',
+      'lifecycle.reopen-limit',
+    ]);
     expect(lines).toContain('SKIP auth.api-key                   no --api-key given');
     expect(lines.find((line) => line.startsWith('SKIP agent.resolve'))).toContain('needs the request resolved by an agent (give --agent-hook URL)');
     expect(lines.find((line) => line.startsWith('SKIP lifecycle.confirm'))).toContain('needs agent.resolve (skipped)');
@@ -109,6 +121,14 @@ describe('against the demo backend', () => {
     expect(report.failed).toEqual([]);
     expect(report.skipped).toEqual(['auth.api-key', 'list.cursors', 'list.open-filter']);
     expect(lines.find((line) => line.startsWith('SKIP list.cursors'))).toContain('plain array');
+  });
+
+  test('a backend without the follow-ups (405): they are skipped, not failed, and say what the bot does instead', async () => {
+    const demo = await target({ followUps: false });
+    const { report, lines } = await check(demo.url, demo.agentHook);
+    expect(report.failed).toEqual([]);
+    expect(report.skipped).toEqual(['auth.api-key', 'followup.cancel-reason', 'followup.rating-comment']);
+    expect(lines.find((line) => line.startsWith('SKIP followup.cancel-reason'))).toContain('the backend takes no follow-ups (405): the bot sends the reason as an ordinary comment instead');
   });
 
   test('a backend that allows any number of reopenings: the limit is skipped, not failed', async () => {
@@ -343,6 +363,26 @@ const VARIANTS: readonly Variant[] = [
     }),
     failed: ['lifecycle.cancel-twice'],
     says: /expected 409 invalid_status, got 200/,
+  },
+  {
+    rule: 'follow-ups: the reason is not kept',
+    breakage: () => ({
+      answer: (req, answer) =>
+        req.method === 'PATCH' && /\/cancel$/.test(req.path) && answer.status === 200
+          ? { ...answer, body: { ...(answer.body as object), status_history: (answer.body as { status_history: object[] }).status_history.map((entry) => ({ ...entry, comment: null })) } }
+          : answer,
+    }),
+    failed: ['followup.cancel-reason'],
+    says: /the cancelled entry's comment is null, not the reason sent/,
+  },
+  {
+    rule: 'follow-ups: a comment on a rating that does not exist is taken',
+    breakage: () => ({
+      answer: async (req, answer, upstream) =>
+        req.method === 'PATCH' && errorOf(answer.body) === 'not_rated' ? { status: 200, body: (await currentDetails(req, upstream)).body } : answer,
+    }),
+    failed: ['followup.rating-comment'],
+    says: /a rating comment before a rating: expected 409 not_rated, got 200/,
   },
   {
     rule: 'ownership: another user’s list shows this user’s requests',
