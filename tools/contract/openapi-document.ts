@@ -111,7 +111,7 @@ export function buildOpenApiDocument(options: DocumentOptions): Json {
         RetryLater: {
           ...errorResponse(
             schemas,
-            'Busy or briefly unavailable. The bot retries GETs and keyed POSTs twice with backoff, honouring `Retry-After` up to 3 s; longer, it tells the person to try later.',
+            'Busy or briefly unavailable. The bot retries GETs and keyed POSTs and PATCHes twice with backoff, honouring `Retry-After` up to 3 s; longer, it tells the person to try later.',
             { $ref: '#/components/schemas/ErrorBody' },
             [{ summary: 'unavailable', value: { error: { code: 'unavailable', message: 'Try again in a moment' } } }],
           ),
