@@ -313,7 +313,7 @@ export const CommentEditedNotificationSchema = v.object({
     text: v.pipe(
       v.string(),
       v.maxLength(MAX_COMMENT_LENGTH),
-      v.check((text) => text.trim() !== '', 'an edited comment needs its new text'),
+      v.regex(/\S/, 'an edited comment needs its new text'),
     ),
   }),
 });

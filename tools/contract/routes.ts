@@ -3,6 +3,7 @@ import type { BackendRoute } from '../../lib/backend/backend-client.js';
 import {
   CancelReasonSchema,
   CancelRequestSchema,
+  CommentEditedNotificationSchema,
   CommentNotificationSchema,
   ConfirmResolutionSchema,
   CreatedCommentSchema,
@@ -387,7 +388,7 @@ export const EVENTS: Readonly<Record<NotificationEvent['kind'], EventDoc>> = {
   comment: {
     summary: 'An agent commented',
     description:
-      'The person gets the text with Reply and View, then each file under it, downloaded by the bot from `url` (with `Authorization: Bearer <BACKEND_API_KEY>` only when the URL is on `BACKEND_URL`’s origin) and uploaded to Telegram. Swiping to reply on that message adds a comment to the request.',
+      'The person gets the text with Reply and View, then each file under it, downloaded by the bot from `url` (with `Authorization: Bearer <BACKEND_API_KEY>` only when the URL is on `BACKEND_URL`’s origin) and uploaded to Telegram. Swiping to reply on that message adds a comment to the request. `comment.id` (the comment’s id in the thread) lets a later `comment_edited` find the message; without it the comment still arrives, but its edits cannot be matched.',
     body: body(CommentNotificationSchema, 'The comment: text, files, or both.', {
       summary: 'Text and a file',
       value: {
@@ -396,8 +397,17 @@ export const EVENTS: Readonly<Record<NotificationEvent['kind'], EventDoc>> = {
         request_id: REQUEST_ID,
         number: 'SR-1042',
         telegram_user_id: USER,
-        comment: { author_name: 'Anna', text: 'Here is the invoice.', attachments: [{ url: 'https://backend.example.com/files/invoice.pdf', file_name: 'invoice.pdf', mime_type: 'application/pdf' }] },
+        comment: { id: 'c-311', author_name: 'Anna', text: 'Here is the invoice.', attachments: [{ url: 'https://backend.example.com/files/invoice.pdf', file_name: 'invoice.pdf', mime_type: 'application/pdf' }] },
       },
+    }),
+  },
+  comment_edited: {
+    summary: 'An agent changed a comment',
+    description:
+      'The whole new text of a comment the person was told about, named by the `comment.id` of its `comment` event. The bot edits the message that carried it while Telegram allows (48 h), else answers that message with “Updated: …”; a comment it cannot match (sent without `comment.id`, over 30 days ago) arrives as a message of its own marked as an update. Send the same `author_name` as before.',
+    body: body(CommentEditedNotificationSchema, 'The comment’s id and its new text.', {
+      summary: 'A corrected question',
+      value: { event_id: 'evt-7f3a-3', kind: 'comment_edited', request_id: REQUEST_ID, number: 'SR-1042', telegram_user_id: USER, comment: { id: 'c-311', author_name: 'Anna', text: 'Here is the corrected invoice.' } },
     }),
   },
 };

@@ -39,7 +39,9 @@ async function notify(args: string[], sleep?: (ms: number) => Promise<void>): Pr
   return { code, lines };
 }
 
-const sentTo = (user: number) => harness.telegram.callsOf('sendMessage').filter((call) => call.payload.chat_id === user);
+// A comment_edited event edits the message of the comment event sent before it (same comment id).
+const sentTo = (user: number) =>
+  harness.telegram.calls.filter((call) => ['sendmessage', 'editmessagetext'].includes(call.method.toLowerCase()) && call.payload.chat_id === user);
 const line = (lines: string[], id: string) => lines.find((text) => new RegExp(`^(PASS|FAIL) ${id.replace(/\./g, '\\.')} `).test(text));
 
 describe('against the bot’s /api/notify', () => {
