@@ -82,13 +82,12 @@ export type DeliverNotification = (event: NotificationEvent) => Promise<NotifyOu
 /**
  * Delivers notification events at most once per `event_id`, at a pace Telegram accepts.
  *
- * In front of the dispatch by kind sit what every kind shares: the send pace (this instance's,
- * and with Upstash the one all instances share; a pace known to be full is a 429 at once, costing
- * nothing), one store round trip that claims the event and reads the person's language (the
- * shared pace's round trip runs beside it), and one after the send that records what came of it
- * (or frees the event when the send failed, so the backend's retry can send it); recording a send
- * is retried while the lease lasts. An event without `event_id` is sent on every call, as before
- * ids existed.
+ * In front of the dispatch by kind sit what every kind shares: one store round trip that claims
+ * the event and reads the person's language, the send pace (this instance's, and with Upstash the
+ * one all instances share: at most one more round trip; a pace known to be full is a 429 at once,
+ * costing nothing), and one round trip after the send that records what came of it (or frees the
+ * event when the send failed, so the backend's retry can send it); recording a send is retried
+ * while the lease lasts. An event without `event_id` is sent on every call, as before ids existed.
  *
  * When the store cannot be asked whether an event was sent, the answer is 503: sending anyway
  * would tell the person twice whenever the backend retries an event whose answer it lost (the
@@ -111,16 +110,13 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
     if (pacer.delayMs() > options.maxPacingWaitMs) return paced(fields);
 
     const leaseEndsAt = Date.now() + options.leaseSeconds * 1000;
-    // The send slot is asked for beside the claim: a shared pace's round trip costs no time of its own.
-    const slot = pacer.acquire();
     const claim = await claimEvent(event, options.leaseSeconds);
-    if (claim.storeDown || claim.marker !== undefined) {
-      // Nothing is sent: a slot granted meanwhile goes to this instance's next send.
-      void slot.then((granted) => granted && pacer.giveBack());
-      return claim.marker === undefined ? retryLater('unavailable', options.unavailableRetryAfterSeconds) : answerCopy(claim.marker, fields);
-    }
+    if (claim.storeDown) return retryLater('unavailable', options.unavailableRetryAfterSeconds);
+    if (claim.marker !== undefined) return answerCopy(claim.marker, fields);
 
-    if (!(await slot)) {
+    // After the claim, not beside it: a copy answered above takes no slot, so a burst of retries
+    // (lost answers, a slow store) does not spend the shared pace on sends that never happen.
+    if (!(await pacer.acquire())) {
       await settle(event, claim.owned ? releaseCommand : undefined);
       return paced(fields);
     }

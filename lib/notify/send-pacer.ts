@@ -22,11 +22,6 @@ export interface SendPacer {
   acquire(): Promise<boolean>;
   /** Telegram answered 429 with `retry_after`: no send of this instance before then. */
   pauseFor(ms: number): void;
-  /**
-   * A slot `acquire()` granted went unused (the event turned out to be sent already): a pace that
-   * paid for it elsewhere (a shared token) keeps it for this instance's next send.
-   */
-  giveBack(): void;
 }
 
 /**
@@ -62,7 +57,5 @@ export function createSendPacer(options: SendPacerOptions): SendPacer {
     pauseFor(ms) {
       pausedUntil = Math.max(pausedUntil, now() + ms);
     },
-    // A local slot is only time: the next send takes the next one anyway.
-    giveBack() {},
   };
 }
