@@ -35,10 +35,11 @@ interface Waiter {
  * them after Telegram's 429.
  *
  * What it costs: one instance asks Upstash one request at a time, whatever the number of sends
- * waiting here, and asks for as many tokens as it has sends waiting and the bucket is likely to
- * hold (known from its last answer), so a burst on a quiet bot costs less than a round trip per
- * send. A refusal says when the bucket refills: the instance asks again then, and later after each
- * further refusal (other instances are taking the tokens), instead of polling. A send that cannot
+ * waiting here. Every answer says what the bucket holds and when it refills next, so the instance
+ * asks only when a token is likely there, for as many as it has sends waiting and the bucket
+ * likely holds: a burst on a quiet bot costs less than a round trip per send, a steady stream one.
+ * A refusal means other instances took the tokens: after each refusal in a row the instance lets
+ * one more refill go to them before asking again, instead of polling. A send that cannot
  * get a token within `maxWaitMs` is refused (the caller answers 429). Upstash slow or unreachable:
  * the send goes at the local pace (fail open): a notification is worth more than a perfect pace,
  * and Telegram's 429 still has the last word.
@@ -50,11 +51,12 @@ export function createSharedSendPace(options: SharedSendPaceOptions): SendPacer 
   const intervalMs = 1000 / options.messagesPerSecond;
   const waiting: Waiter[] = [];
   let asking = false;
-  // No token before this time, as the last refusal (and the ones before it) said.
-  let emptyUntil = 0;
+  // After refusals in a row (other instances take the refills), not before this time.
+  let backOffUntil = 0;
   let refusalsInARow = 0;
-  // What the bucket held at the last answer, and when: the next ask takes no more than it can have.
-  let lastSeen = { tokens: options.burst, at: 0 };
+  // What the bucket held at the last answer and when it refills next (every answer says both):
+  // the next ask waits for a token that can be there and takes no more than can be there.
+  let bucket = { left: options.burst, nextRefillAt: 0 };
   let limiter: Promise<Ratelimit> | undefined;
   // Loaded on the first send: a cold start that sends nothing does not pay for it.
   const load = () =>
@@ -66,31 +68,38 @@ export function createSharedSendPace(options: SharedSendPaceOptions): SendPacer 
           prefix: options.prefix,
           timeout: options.timeoutMs ?? 1000,
           analytics: false,
-          // Refusals are remembered here (emptyUntil), where the waiting sends can wait on them.
+          // What the bucket holds is remembered here (bucket), where the waiting sends can wait on it.
           ephemeralCache: false,
         }),
     );
 
-  /** `count` tokens from the shared bucket: granted (with what is left), or when it refills. */
-  async function take(count: number): Promise<{ readonly granted: true; readonly left: number } | { readonly granted: false; readonly refillAt: number }> {
+  /** `count` tokens from the shared bucket: granted or not, and what it holds now and when it refills next. */
+  async function take(count: number): Promise<{ readonly granted: boolean; readonly left: number; readonly nextRefillAt: number }> {
+    const failOpen = { granted: true, left: 0, nextRefillAt: now() + intervalMs };
     try {
       limiter ??= load();
       const result = await (await limiter).limit('send', { rate: count });
       if (result.reason === 'timeout') {
         logger.warn('[ratelimit] Upstash did not answer in time; sending at this instance\'s own pace');
-        return { granted: true, left: 0 };
+        return failOpen;
       }
-      return result.success ? { granted: true, left: result.remaining } : { granted: false, refillAt: result.reset };
+      return { granted: result.success, left: result.success ? result.remaining : 0, nextRefillAt: result.reset };
     } catch (error) {
       limiter = undefined;
       logger.warn({ err: error }, '[ratelimit] Upstash unreachable; sending at this instance\'s own pace. Check UPSTASH_REDIS_REST_URL/TOKEN and Upstash status');
-      return { granted: true, left: 0 };
+      return failOpen;
     }
   }
 
-  /** Tokens the bucket may hold now, by what it held at the last answer and the refills since. */
+  /** Tokens the bucket may hold at `at`: what it held at the last answer and the refills since. */
   function likelyTokens(at: number): number {
-    return Math.min(options.burst, lastSeen.tokens + Math.floor((at - lastSeen.at) / intervalMs));
+    if (at < bucket.nextRefillAt) return bucket.left;
+    return Math.min(options.burst, bucket.left + 1 + Math.floor((at - bucket.nextRefillAt) / intervalMs));
+  }
+
+  /** When an ask can find a token: now if one is likely there, else at the next refill; never before a back-off ends. */
+  function readyAt(at: number): number {
+    return Math.max(backOffUntil, likelyTokens(at) > 0 ? at : bucket.nextRefillAt);
   }
 
   /** Refuses the sends that would wait past their time; true while some are left. */
@@ -109,19 +118,19 @@ export function createSharedSendPace(options: SharedSendPaceOptions): SendPacer 
   async function ask(): Promise<void> {
     asking = true;
     try {
-      while (dropLate(Math.max(now(), emptyUntil))) {
-        if (emptyUntil > now()) await sleep(emptyUntil - now());
+      while (dropLate(readyAt(now()))) {
+        const ready = readyAt(now());
+        if (ready > now()) await sleep(ready - now());
         const count = Math.max(1, Math.min(waiting.length, likelyTokens(now())));
         const answer = await take(count);
+        bucket = { left: answer.left, nextRefillAt: answer.nextRefillAt };
         if (answer.granted) {
           refusalsInARow = 0;
-          lastSeen = { tokens: answer.left, at: now() };
           for (const waiter of waiting.splice(0, count)) waiter.resolve(true);
         } else {
+          // Others took the tokens: after each refusal in a row, let one more refill go to them (up to the burst).
           refusalsInARow++;
-          lastSeen = { tokens: 0, at: answer.refillAt - intervalMs };
-          // Others are taking the refills: ask after one more refill per refusal in a row (up to the burst).
-          emptyUntil = answer.refillAt + Math.min(refusalsInARow - 1, options.burst) * intervalMs;
+          backOffUntil = answer.nextRefillAt + Math.min(refusalsInARow - 1, options.burst) * intervalMs;
         }
       }
     } finally {
@@ -132,7 +141,7 @@ export function createSharedSendPace(options: SharedSendPaceOptions): SendPacer 
   return {
     delayMs() {
       const at = now();
-      return Math.max(local.delayMs(), emptyUntil - at, waiting.length * intervalMs);
+      return Math.max(local.delayMs(), readyAt(at) - at, waiting.length * intervalMs);
     },
     async acquire() {
       // The spacing between this instance's sends first, whatever the bucket says.
