@@ -107,7 +107,7 @@ export async function runNotifyBurstWorkload(options: NotifyBurstWorkloadOptions
 export function notifyBurstMarkdown(rows: readonly NotifyBurstRow[], options: Pick<NotifyBurstWorkloadOptions, 'events' | 'latencies'>): string {
   const per = (total: number, figures: NotifyBurstFigures) => (total / figures.events).toFixed(2);
   const table = markdownTable(
-    ['instances', 'pace', 'took', 'Telegram 429s', 'backend retries on 429 / 503', 'POSTs', 'told exactly once', 'Upstash round trips / commands per event', 'pace calls per event'],
+    ['instances', 'pace', 'took', 'Telegram 429s', 'backend retries on 429 / 503', 'POSTs', 'told exactly once', 'Upstash round trips / commands per event', 'token calls per event'],
     rows.map(({ instances, pace, figures }) => [
       String(instances),
       pace === 'shared' ? 'shared (25/s for the bot) + 25/s each' : '25/s each',
