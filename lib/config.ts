@@ -21,6 +21,12 @@ export interface Config {
     readonly maxConnections: number;
     readonly slowCallMs: number;
   };
+  /**
+   * Where agents' files may be downloaded from besides BACKEND_URL's origin (FILE_ORIGINS): listed
+   * origins are trusted like the backend (they may be on a private network); `anyPublic` (`*`)
+   * also admits any other https origin whose addresses are public.
+   */
+  readonly fileOrigins: { readonly origins: readonly string[]; readonly anyPublic: boolean };
   /** Upstash Redis REST endpoint; undefined means the in-memory store (one instance only). */
   readonly redis: { readonly url: string; readonly token: string } | undefined;
   /** Put before the bot's id in every Redis key (see lib/store/key-namespace.ts). */
@@ -107,6 +113,7 @@ const EnvSchema = v.object({
   TELEGRAM_API_ROOT: v.optional(httpUrl('TELEGRAM_API_ROOT', 'https://api.telegram.org'), 'https://api.telegram.org'),
   BACKEND_URL: httpUrl('BACKEND_URL', 'https://backend.example.com/v1'),
   BACKEND_API_KEY: optionalText,
+  FILE_ORIGINS: optionalText,
   UPSTASH_REDIS_REST_URL: v.optional(httpUrl('UPSTASH_REDIS_REST_URL', 'https://eu1-example.upstash.io')),
   UPSTASH_REDIS_REST_TOKEN: optionalText,
   REDIS_KEY_PREFIX: v.optional(
@@ -141,6 +148,48 @@ const EnvSchema = v.object({
   npm_package_version: optionalText,
 });
 
+/**
+ * FILE_ORIGINS: `https://cdn.example.com, http://10.0.0.5:9000, *`. Each entry an origin alone (a
+ * path, query or credentials would suggest a narrower rule than the one applied); `*` for any public
+ * https origin.
+ */
+function parseFileOrigins(list: string | undefined): Config['fileOrigins'] | { readonly bad: readonly number[] } {
+  const entries = (list ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const origins: string[] = [];
+  // Positions, not values: an entry with credentials in it must not reach a log.
+  const bad: number[] = [];
+  let anyPublic = false;
+  for (const [index, entry] of entries.entries()) {
+    if (entry === '*') {
+      anyPublic = true;
+      continue;
+    }
+    const origin = originAlone(entry);
+    if (origin === undefined) bad.push(index + 1);
+    else origins.push(origin);
+  }
+  return bad.length > 0 ? { bad } : { origins, anyPublic };
+}
+
+/** The origin an entry names, when it names nothing more (no path, query, fragment or credentials). */
+function originAlone(entry: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(entry);
+  } catch {
+    return undefined;
+  }
+  const alone =
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.username === '' &&
+    url.password === '' &&
+    url.pathname === '/' &&
+    url.search === '' &&
+    url.hash === '' &&
+    !/[?#]$/.test(entry);
+  return alone ? url.origin : undefined;
+}
+
 /** Empty strings mean "not set": Vercel and .env files often carry `NAME=`. */
 function withoutEmpty(env: Env): Record<string, string> {
   const out: Record<string, string> = {};
@@ -170,10 +219,17 @@ export function loadConfig(env: Env): Config {
       'TELEGRAM_WEBHOOK_SECRET is required in production: generate one (openssl rand -hex 32) and run npm run webhook:set',
     );
   }
+  const fileOrigins = parseFileOrigins(input.FILE_ORIGINS);
+  if ('bad' in fileOrigins) {
+    problems.push(
+      `FILE_ORIGINS must be comma-separated origins such as https://files.example.com,https://cdn.example.net ` +
+        `(scheme, host and port only; * admits any public https origin); not one: entry ${fileOrigins.bad.join(', ')}`,
+    );
+  }
   if ((input.UPSTASH_REDIS_REST_URL === undefined) !== (input.UPSTASH_REDIS_REST_TOKEN === undefined)) {
     problems.push('UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN must be set together (or KV_REST_API_URL/_TOKEN)');
   }
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  if (!parsed.success || problems.length > 0 || 'bad' in fileOrigins) throw new ConfigError(problems);
 
   const e = parsed.output;
   return {
@@ -188,6 +244,7 @@ export function loadConfig(env: Env): Config {
       maxConnections: e.HTTP_MAX_CONNECTIONS,
       slowCallMs: e.SLOW_CALL_MS,
     },
+    fileOrigins,
     redis:
       e.UPSTASH_REDIS_REST_URL !== undefined && e.UPSTASH_REDIS_REST_TOKEN !== undefined
         ? { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN }

@@ -60,6 +60,20 @@ describe('loadConfig', () => {
     }
   });
 
+  test('FILE_ORIGINS: origins alone, or * for any public https origin; a bad entry is named by position, never echoed', () => {
+    expect(loadConfig(VALID).fileOrigins).toEqual({ origins: [], anyPublic: false });
+    expect(loadConfig({ ...VALID, FILE_ORIGINS: ' https://CDN.example.com/ , http://10.0.0.5:9000,https://files.example.net:443 ' }).fileOrigins).toEqual({
+      origins: ['https://cdn.example.com', 'http://10.0.0.5:9000', 'https://files.example.net'],
+      anyPublic: false,
+    });
+    expect(loadConfig({ ...VALID, FILE_ORIGINS: 'https://cdn.example.com,*' }).fileOrigins).toEqual({ origins: ['https://cdn.example.com'], anyPublic: true });
+    const problems = problemsOf({ ...VALID, FILE_ORIGINS: 'https://cdn.example.com,https://user:hunter2@files.example.com,ftp://x.example,https://cdn.example.com/bucket,cdn.example.com' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('FILE_ORIGINS must be comma-separated origins');
+    expect(problems[0]).toContain('entry 2, 3, 4, 5');
+    expect(problems[0]).not.toContain('hunter2');
+  });
+
   test('the webhook secret is required in production', () => {
     expect(problemsOf({ ...VALID, VERCEL_ENV: 'production' }).join()).toContain('TELEGRAM_WEBHOOK_SECRET is required in production');
     expect(loadConfig({ ...VALID, VERCEL_ENV: 'production', TELEGRAM_WEBHOOK_SECRET: 'abc_DEF-123' }).telegram.webhookSecret).toBe('abc_DEF-123');
