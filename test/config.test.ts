@@ -74,6 +74,16 @@ describe('loadConfig', () => {
     expect(problems[0]).not.toContain('hunter2');
   });
 
+  test('the opt-out from the webhook secret is for local runs only: refused on a Vercel deployment', () => {
+    expect(loadConfig(VALID).telegram.insecureWithoutSecret).toBe(false);
+    expect(loadConfig({ ...VALID, TELEGRAM_WEBHOOK_INSECURE_NO_SECRET: '1' }).telegram.insecureWithoutSecret).toBe(true);
+    for (const vercelEnv of ['production', 'preview']) {
+      const problems = problemsOf({ ...VALID, VERCEL_ENV: vercelEnv, TELEGRAM_WEBHOOK_SECRET: 'abc_DEF-123', TELEGRAM_WEBHOOK_INSECURE_NO_SECRET: '1' });
+      expect(problems.join(), vercelEnv).toContain('TELEGRAM_WEBHOOK_INSECURE_NO_SECRET');
+    }
+    expect(problemsOf({ ...VALID, TELEGRAM_WEBHOOK_INSECURE_NO_SECRET: 'yes' }).join()).toContain('TELEGRAM_WEBHOOK_INSECURE_NO_SECRET');
+  });
+
   test('the webhook secret is required in production', () => {
     expect(problemsOf({ ...VALID, VERCEL_ENV: 'production' }).join()).toContain('TELEGRAM_WEBHOOK_SECRET is required in production');
     expect(loadConfig({ ...VALID, VERCEL_ENV: 'production', TELEGRAM_WEBHOOK_SECRET: 'abc_DEF-123' }).telegram.webhookSecret).toBe('abc_DEF-123');
