@@ -12,6 +12,11 @@ export interface Config {
   readonly telegram: {
     readonly token: string;
     readonly webhookSecret: string | undefined;
+    /**
+     * TELEGRAM_WEBHOOK_INSECURE_NO_SECRET=1: a local run accepts updates without a secret. Refused on
+     * a Vercel deployment; without it and without a secret the webhook refuses every update (503).
+     */
+    readonly insecureWithoutSecret: boolean;
     readonly apiRoot: string;
   };
   readonly backend: {
@@ -108,6 +113,13 @@ const EnvSchema = v.object({
       v.string(),
       v.trim(),
       v.regex(SECRET_TOKEN_PATTERN, 'TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -'),
+    ),
+  ),
+  TELEGRAM_WEBHOOK_INSECURE_NO_SECRET: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.literal('1', 'TELEGRAM_WEBHOOK_INSECURE_NO_SECRET must be 1 or unset (it lets a local run accept updates without a webhook secret)'),
     ),
   ),
   TELEGRAM_API_ROOT: v.optional(httpUrl('TELEGRAM_API_ROOT', 'https://api.telegram.org'), 'https://api.telegram.org'),
@@ -226,6 +238,12 @@ export function loadConfig(env: Env): Config {
         `(scheme, host and port only; * admits any public https origin); not one: entry ${fileOrigins.bad.join(', ')}`,
     );
   }
+  if (input.TELEGRAM_WEBHOOK_INSECURE_NO_SECRET !== undefined && (input.VERCEL_ENV === 'production' || input.VERCEL_ENV === 'preview')) {
+    problems.push(
+      'TELEGRAM_WEBHOOK_INSECURE_NO_SECRET is for local runs only: a deployment must check TELEGRAM_WEBHOOK_SECRET. ' +
+        'Remove it, generate a secret (openssl rand -hex 32) and run npm run webhook:set',
+    );
+  }
   if ((input.UPSTASH_REDIS_REST_URL === undefined) !== (input.UPSTASH_REDIS_REST_TOKEN === undefined)) {
     problems.push('UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN must be set together (or KV_REST_API_URL/_TOKEN)');
   }
@@ -236,7 +254,7 @@ export function loadConfig(env: Env): Config {
     version: e.npm_package_version ?? '0.1.0',
     vercelEnv: e.VERCEL_ENV,
     logLevel: e.LOG_LEVEL,
-    telegram: { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT },
+    telegram: telegramOf(e),
     backend: {
       url: e.BACKEND_URL,
       apiKey: e.BACKEND_API_KEY,
@@ -269,11 +287,24 @@ export function loadConfig(env: Env): Config {
  * @throws ConfigError listing every problem of those variables.
  */
 export function loadTelegramConfig(env: Env): Config['telegram'] {
-  const TelegramSchema = v.pick(EnvSchema, ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'TELEGRAM_API_ROOT']);
+  const TelegramSchema = v.pick(EnvSchema, ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'TELEGRAM_WEBHOOK_INSECURE_NO_SECRET', 'TELEGRAM_API_ROOT']);
   const parsed = v.safeParse(TelegramSchema, withoutEmpty(env), { abortPipeEarly: true });
   if (!parsed.success) throw new ConfigError(parsed.issues.map((issue) => issue.message));
-  const e = parsed.output;
-  return { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT };
+  return telegramOf(parsed.output);
+}
+
+function telegramOf(e: {
+  readonly TELEGRAM_BOT_TOKEN: string;
+  readonly TELEGRAM_WEBHOOK_SECRET?: string;
+  readonly TELEGRAM_WEBHOOK_INSECURE_NO_SECRET?: string;
+  readonly TELEGRAM_API_ROOT: string;
+}): Config['telegram'] {
+  return {
+    token: e.TELEGRAM_BOT_TOKEN,
+    webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+    insecureWithoutSecret: e.TELEGRAM_WEBHOOK_INSECURE_NO_SECRET === '1',
+    apiRoot: e.TELEGRAM_API_ROOT,
+  };
 }
 
 /** The environment of this process. The only place `process.env` is read. */

@@ -8,11 +8,20 @@ import type { BotContext } from '../context.js';
  * those meant for other bots) it answers only what is addressed to it, a `/command@this_bot` or a
  * reply to its own message, with a way to the private chat, in the same forum topic. Everything
  * else, and anything in a channel, gets silence.
+ *
+ * A private chat's id is its person's: an update whose chat is not its sender is forged (one with
+ * `from` = a victim and `chat` = the attacker would show the victim's requests to the attacker). It
+ * is dropped before any handler, store or backend call, and answered 200 so it is not resent.
  */
 export function privateChatsOnly() {
   return async (ctx: BotContext, next: () => Promise<void>) => {
+    if (ctx.chat?.type === 'private') {
+      if (ctx.from?.id === ctx.chat.id) return next();
+      ctx.handler = 'refused';
+      ctx.log.warn({ has_sender: ctx.from !== undefined }, 'update refused: a private chat whose id is not its sender\'s');
+      return;
+    }
     // Updates with no chat (inline queries, polls, buttons of inline messages) have no one to answer.
-    if (ctx.chat?.type === 'private') return next();
     ctx.handler = 'ignored';
     const message = ctx.message as Message | undefined;
     if (!message || (ctx.chat?.type !== 'group' && ctx.chat?.type !== 'supergroup')) return;
