@@ -349,13 +349,14 @@ describe('what a caller can make the bot do', () => {
   });
 
   test('any other 400 is the bot’s own error: 422 with Telegram’s description, an error line, and the event freed for a retry', async () => {
-    const event = statusEvent({ event_id: eventId() });
+    const id = eventId();
+    const event = statusEvent({ event_id: id });
     const before = harness.logs.length;
     harness.telegram.failNext('sendMessage', { status: 400, description: "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 3" });
     const refused = await post(event);
     expect(refused).toMatchObject({ status: 422, body: { delivered: false, reason: 'rejected', telegram: { code: 400, description: expect.stringContaining("can't parse entities") } } });
     const errors = harness.logs.slice(before).filter((line) => line.level === 'error');
-    expect(errors).toEqual([expect.objectContaining({ event_id: event.event_id, msg: expect.stringContaining('422') })]);
+    expect(errors).toEqual([expect.objectContaining({ event_id: id, msg: expect.stringContaining('422') })]);
     expect(await post(event)).toMatchObject({ status: 200, body: { delivered: true } });
     expect(delivered(event.telegram_user_id)).toHaveLength(1);
   });
