@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { ConfigError, loadConfig } from '../lib/config.js';
 
+const NOTIFY_1 = 'notify-1_0123456789abcdef0123456789';
+const FILES_2 = 'files-2_0123456789abcdef0123456789';
 const VALID = { TELEGRAM_BOT_TOKEN: '123456:abcdefghijklmnopqrstuvwxyz-_0123', BACKEND_URL: 'https://backend.example.com/v1/' };
 
 function problemsOf(env: Record<string, string>): readonly string[] {
@@ -101,11 +103,23 @@ describe('loadConfig', () => {
     expect([...config.adminUserIds]).toEqual([1, 2]);
   });
 
+  test('NOTIFY_SECRET and FILES_SECRET at least 32 characters, CRON_SECRET at least 16: one problem for each short one, none echoed', () => {
+    const short = { NOTIFY_SECRET: 'n'.repeat(31), FILES_SECRET: 'f'.repeat(31), CRON_SECRET: 'c'.repeat(15) };
+    const problems = problemsOf({ ...VALID, ...short });
+    expect(problems).toHaveLength(3);
+    for (const [name, value] of Object.entries(short)) {
+      expect(problems.filter((problem) => problem.startsWith(name))).toHaveLength(1);
+      expect(problems.join('\n')).not.toContain(value);
+    }
+    const long = { NOTIFY_SECRET: 'n'.repeat(32), FILES_SECRET: 'f'.repeat(32), CRON_SECRET: 'c'.repeat(16) };
+    expect(loadConfig({ ...VALID, ...long })).toMatchObject({ notifySecret: long.NOTIFY_SECRET, filesSecret: long.FILES_SECRET, cronSecret: long.CRON_SECRET });
+  });
+
   test('the files secret is FILES_SECRET, else NOTIFY_SECRET, else unset', () => {
     expect(loadConfig(VALID).filesSecret).toBeUndefined();
-    expect(loadConfig({ ...VALID, NOTIFY_SECRET: 'notify-1' }).filesSecret).toBe('notify-1');
-    const both = loadConfig({ ...VALID, NOTIFY_SECRET: 'notify-1', FILES_SECRET: ' files-2 ' });
-    expect([both.filesSecret, both.notifySecret]).toEqual(['files-2', 'notify-1']);
-    expect(loadConfig({ ...VALID, NOTIFY_SECRET: 'notify-1', FILES_SECRET: '' }).filesSecret).toBe('notify-1');
+    expect(loadConfig({ ...VALID, NOTIFY_SECRET: NOTIFY_1 }).filesSecret).toBe(NOTIFY_1);
+    const both = loadConfig({ ...VALID, NOTIFY_SECRET: NOTIFY_1, FILES_SECRET: ` ${FILES_2} ` });
+    expect([both.filesSecret, both.notifySecret]).toEqual([FILES_2, NOTIFY_1]);
+    expect(loadConfig({ ...VALID, NOTIFY_SECRET: NOTIFY_1, FILES_SECRET: '' }).filesSecret).toBe(NOTIFY_1);
   });
 });

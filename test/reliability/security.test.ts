@@ -311,6 +311,30 @@ describe('logs of a whole conversation', () => {
     }
   });
 
+  test('a failed upload logs the Bot API error without the file name or the upload', async () => {
+    const url = await serve(createNotifyEndpoint);
+    const fileName = 'Patient Ivanova, scan of passport.pdf';
+    const fileUrl = harness.backend.serveFile('scan-1.pdf', Buffer.from('%PDF-1.4 a scan'), 'application/pdf');
+    const from = harness.rawLogs.length;
+    harness.telegram.failNext('sendDocument', { status: 500, description: 'Internal Server Error' });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${NOTIFY_SECRET}` },
+      body: JSON.stringify({
+        kind: 'comment',
+        request_id: 'req-1',
+        number: 'SR-1',
+        telegram_user_id: ++nextUser,
+        comment: { text: 'Your scan', attachments: [{ url: fileUrl, file_name: fileName, mime_type: 'application/pdf' }] },
+      }),
+    });
+    expect(response.status).toBe(503);
+    const lines = harness.rawLogs.slice(from);
+    const failure = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.level === 'error');
+    expect(failure?.err).toEqual({ type: 'TelegramError', method: 'sendDocument', code: 500, description: 'Internal Server Error' });
+    for (const leaked of ['Ivanova', 'passport', '_readableState', 'source', 'Your scan']) expect(lines.filter((line) => line.includes(leaked)), leaked).toEqual([]);
+  });
+
   test('no unhandled rejection', () => {
     expect(rejections.seen).toEqual([]);
   });

@@ -18,8 +18,8 @@ import { TEST_BOT_TOKEN } from './updates.js';
 import { startUpstashBridge, type UpstashBridge } from './upstash-bridge.js';
 
 export const WEBHOOK_SECRET = 'test-webhook-secret_0123456789';
-export const NOTIFY_SECRET = 'test-notify-secret';
-export const CRON_SECRET = 'test-cron-secret';
+export const NOTIFY_SECRET = 'test-notify-secret_0123456789abcdef';
+export const CRON_SECRET = 'test-cron-secret_0123456789';
 export const ADMIN_ID = 900_001;
 
 export interface HarnessOptions {
