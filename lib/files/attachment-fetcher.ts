@@ -34,6 +34,8 @@ export interface OpenFailure {
 }
 
 export interface AttachmentFetcher {
+  /** Loads what fetching needs (undici, the address tables) once; a caller's timeouts start after it. */
+  prepare(): Promise<void>;
   /** GETs an agent's file, following up to 5 redirects, each hop checked; a Response is 2xx with a body. */
   open(url: string, signal: AbortSignal): Promise<Response | OpenFailure>;
   /** Closes the connection pools (at the end of the instance). */
@@ -85,6 +87,9 @@ export function createAttachmentFetcher(options: AttachmentFetcherOptions): Atta
   };
 
   return {
+    async prepare() {
+      await loadPools();
+    },
     async open(raw, signal) {
       let url: URL;
       try {

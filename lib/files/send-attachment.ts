@@ -36,7 +36,7 @@ export interface SendAttachmentDeps {
    * second: a server that drips a byte at a time is cut (16 KiB/s by default).
    */
   readonly minBytesPerSecond?: number;
-  /** The window that throughput is counted over; `timeoutMs` by default. */
+  /** The window that throughput is counted over (10 s by default: long enough for a slow start). */
   readonly throughputWindowMs?: number;
   /** A download and its upload end after this long whatever the caller asks (40 s by default, within the function's limit). */
   readonly maxDurationMs?: number;
@@ -51,6 +51,7 @@ export interface SendAttachmentOptions {
 
 export const DEFAULT_MIN_BYTES_PER_SECOND = 16 * 1024;
 export const DEFAULT_MAX_DURATION_MS = 40_000;
+export const DEFAULT_THROUGHPUT_WINDOW_MS = 10_000;
 
 /** What goes with the file; the caption is the caller's to keep within Telegram's 1024 characters. */
 export interface SendAttachmentExtra {
@@ -130,6 +131,7 @@ async function sendFromUrl(
   extra: SendAttachmentExtra,
   options: SendAttachmentOptions,
 ): Promise<SendAttachmentResult> {
+  await deps.files.prepare();
   // One deadline for every download and upload of this file, the photo attempt and the document one.
   const overall = AbortSignal.timeout(deps.maxDurationMs ?? DEFAULT_MAX_DURATION_MS);
   const deadline = options.signal ? AbortSignal.any([options.signal, overall]) : overall;
@@ -180,7 +182,7 @@ async function uploadOnce(
     let counted = 0;
     // Every window must bring its share: a server that drips a byte now and then never trips the
     // idle timer above, and would hold the send (and the event's lease) for as long as it likes.
-    const windowMs = deps.throughputWindowMs ?? deps.timeoutMs;
+    const windowMs = deps.throughputWindowMs ?? DEFAULT_THROUGHPUT_WINDOW_MS;
     const minBytes = ((deps.minBytesPerSecond ?? DEFAULT_MIN_BYTES_PER_SECOND) * windowMs) / 1000;
     let countedAtWindowStart = 0;
     throughput = setInterval(() => {
