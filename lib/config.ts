@@ -77,6 +77,12 @@ const TOKEN_PATTERN = /^\d+:[A-Za-z0-9_-]{20,}$/;
 // Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and - as a webhook secret_token.
 const SECRET_TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
 
+/**
+ * Shortest bearer secrets accepted: the two the backend holds guard every person's notifications and
+ * files; CRON_SECRET as Vercel advises (at least 16 characters).
+ */
+const MIN_SECRET_LENGTHS: Readonly<Record<string, number>> = { NOTIFY_SECRET: 32, FILES_SECRET: 32, CRON_SECRET: 16 };
+
 const optionalText = v.optional(v.pipe(v.string(), v.trim(), v.transform((s) => (s === '' ? undefined : s))));
 
 function integer(name: string, fallback: number, min: number, max: number) {
@@ -231,6 +237,12 @@ export function loadConfig(env: Env): Config {
       'TELEGRAM_WEBHOOK_SECRET is required in production: generate one (openssl rand -hex 32) and run npm run webhook:set',
     );
   }
+  for (const [name, min] of Object.entries(MIN_SECRET_LENGTHS)) {
+    const value = input[name]?.trim();
+    if (value !== undefined && value !== '' && value.length < min) {
+      problems.push(`${name} must be at least ${min} characters: a shorter one can be guessed. Generate one with openssl rand -hex ${min}`);
+    }
+  }
   const fileOrigins = parseFileOrigins(input.FILE_ORIGINS);
   if ('bad' in fileOrigins) {
     problems.push(
@@ -305,6 +317,19 @@ function telegramOf(e: {
     insecureWithoutSecret: e.TELEGRAM_WEBHOOK_INSECURE_NO_SECRET === '1',
     apiRoot: e.TELEGRAM_API_ROOT,
   };
+}
+
+/** Every secret of a configuration, for the logger to scrub from any line. */
+export function secretsOf(config: Config): (string | undefined)[] {
+  return [
+    config.telegram.token,
+    config.telegram.webhookSecret,
+    config.notifySecret,
+    config.filesSecret,
+    config.cronSecret,
+    config.backend.apiKey,
+    config.redis?.token,
+  ];
 }
 
 /** The environment of this process. The only place `process.env` is read. */

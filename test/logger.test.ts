@@ -41,7 +41,7 @@ describe('logger', () => {
     logger.warn({ err: new Error('wrapped', { cause: error }) }, 'wrapped');
     const all = raw.join('\n');
     for (const leaked of ['Ivanova', 'source', '_readableState', 'payload']) expect(all).not.toContain(leaked);
-    expect(lines[0]?.err).toEqual({ type: 'TelegramError', method: 'sendDocument', code: 400, description: 'Bad Request: wrong file identifier' });
+    expect(lines[0]?.err).toEqual({ type: 'TelegramError', method: 'sendDocument', code: 400, message: 'Bad Request: wrong file identifier' });
     expect(JSON.stringify(lines[1]?.err)).toContain('wrong file identifier');
   });
 

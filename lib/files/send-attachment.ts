@@ -117,7 +117,7 @@ async function sendByFileId(deps: SendAttachmentDeps, chatId: number, file: Cust
     return { delivered: true, messageId: message.message_id, as: file.kind };
   } catch (error) {
     if (error instanceof TelegramError && error.code === 400) {
-      deps.logger.warn({ reason: 'rejected', kind: file.kind, description: error.description }, 'attachment not delivered');
+      deps.logger.warn({ reason: 'rejected', kind: file.kind, err: error }, 'attachment not delivered');
       return { delivered: false, reason: 'rejected', status: 400 };
     }
     throw error;

@@ -331,7 +331,7 @@ describe('logs of a whole conversation', () => {
     expect(response.status).toBe(503);
     const lines = harness.rawLogs.slice(from);
     const failure = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.level === 'error');
-    expect(failure?.err).toEqual({ type: 'TelegramError', method: 'sendDocument', code: 500, description: 'Internal Server Error' });
+    expect(failure?.err).toEqual({ type: 'TelegramError', method: 'sendDocument', code: 500, message: 'Internal Server Error' });
     for (const leaked of ['Ivanova', 'passport', '_readableState', 'source', 'Your scan']) expect(lines.filter((line) => line.includes(leaked)), leaked).toEqual([]);
   });
 
