@@ -16,12 +16,14 @@ import {
   ServiceCategoryListSchema,
   SideListSchema,
   type CreatedComment,
+  type CancelReason,
   type CancelRequest,
   type ConfirmResolution,
   type CreatedRequest,
   type NewComment,
   type NewRequest,
   type RateRequest,
+  type RatingComment,
   type ReopenRequest,
   type RequestDetails,
   type RequestPage,
@@ -96,6 +98,13 @@ export interface BackendClient {
   confirmResolution(id: string, body: ConfirmResolution, idempotencyKey: string): Promise<RequestDetails>;
   reopenRequest(id: string, body: ReopenRequest, idempotencyKey: string): Promise<RequestDetails>;
   rateRequest(id: string, body: RateRequest, idempotencyKey: string): Promise<RequestDetails>;
+  /**
+   * The follow-ups of an act done at the tap: the reason of a cancellation, the comment of a rating
+   * (PATCH, idempotent by key like the lifecycle calls). A backend written before them answers
+   * 404 or 405; the caller then adds the text as an ordinary comment.
+   */
+  attachCancelReason(id: string, body: CancelReason, idempotencyKey: string): Promise<RequestDetails>;
+  attachRatingComment(id: string, body: RatingComment, idempotencyKey: string): Promise<RequestDetails>;
   poolStats(): BackendPoolStats;
   /** Closes the pool's connections; later calls fail with kind `network`. */
   close(): Promise<void>;
@@ -129,6 +138,8 @@ export const backendRoutes = {
   confirmResolution: { method: 'POST', template: '/requests/:id/confirm', pattern: /^\/requests\/[^/]+\/confirm$/ },
   reopenRequest: { method: 'POST', template: '/requests/:id/reopen', pattern: /^\/requests\/[^/]+\/reopen$/ },
   rateRequest: { method: 'POST', template: '/requests/:id/rating', pattern: /^\/requests\/[^/]+\/rating$/ },
+  attachCancelReason: { method: 'PATCH', template: '/requests/:id/cancel', pattern: /^\/requests\/[^/]+\/cancel$/ },
+  attachRatingComment: { method: 'PATCH', template: '/requests/:id/rating', pattern: /^\/requests\/[^/]+\/rating$/ },
 } as const;
 
 export type BackendRoute = keyof typeof backendRoutes;
@@ -202,9 +213,11 @@ export function contractCalls(call: ContractCall): Omit<BackendClient, 'poolStat
     confirmResolution: (id, body, key) => lifecycle('confirmResolution', id, 'confirm', body, key),
     reopenRequest: (id, body, key) => lifecycle('reopenRequest', id, 'reopen', body, key),
     rateRequest: (id, body, key) => lifecycle('rateRequest', id, 'rating', body, key),
+    attachCancelReason: (id, body, key) => lifecycle('attachCancelReason', id, 'cancel', body, key),
+    attachRatingComment: (id, body, key) => lifecycle('attachRatingComment', id, 'rating', body, key),
   };
 
-  /** A lifecycle POST: idempotent thanks to its key, so retried like the submission. */
+  /** A lifecycle POST or PATCH: idempotent thanks to its key, so retried like the submission. */
   async function lifecycle(route: BackendRoute, id: string, action: string, body: object, idempotencyKey: string): Promise<RequestDetails> {
     const init = { json: body, headers: { 'idempotency-key': idempotencyKey } };
     return (await call(route, `requests/${encodeURIComponent(id)}/${action}`, RequestDetailsSchema, init)).data;
@@ -272,7 +285,8 @@ export function createBackendClient(options: BackendClientOptions): BackendClien
     dispatcher: agent as unknown as RequestInit['dispatcher'],
     retry: {
       limit: options.retry?.limit ?? 2,
-      methods: ['get', 'post'],
+      // POST and PATCH carry an Idempotency-Key: a retry never acts twice.
+      methods: ['get', 'post', 'patch'],
       statusCodes: RETRY_STATUS_CODES,
       afterStatusCodes: [429, 503],
       maxRetryAfter: MAX_RETRY_AFTER_MS,

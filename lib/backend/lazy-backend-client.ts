@@ -33,6 +33,8 @@ export function lazyBackendClient(load: () => Promise<BackendClient>, maxConnect
     confirmResolution: async (id, body, key) => (await client()).confirmResolution(id, body, key),
     reopenRequest: async (id, body, key) => (await client()).reopenRequest(id, body, key),
     rateRequest: async (id, body, key) => (await client()).rateRequest(id, body, key),
+    attachCancelReason: async (id, body, key) => (await client()).attachCancelReason(id, body, key),
+    attachRatingComment: async (id, body, key) => (await client()).attachRatingComment(id, body, key),
     poolStats: (): BackendPoolStats =>
       loaded?.poolStats() ?? { connected: 0, free: 0, pending: 0, running: 0, size: 0, maxConnections },
     close: async () => {

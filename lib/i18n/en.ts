@@ -62,6 +62,11 @@ export const en = {
   contactAdded: '📞 Phone number added.',
   contactSkipped: 'OK, no phone number.',
 
+  // Where messages and taps go: a parked draft, search, the draft's own screens
+  draftInProgress: (what: string) => `You have a request in progress (${what}).\nContinue where you stopped, or discard it.`,
+  buttonContinue: '▶️ Continue',
+  buttonDiscard: '🗑 Discard',
+
   summary: (s: { type: string; side: string; category: string; description: string; photo: boolean; phone: boolean }) =>
     `<b>Type:</b> ${s.type}\n<b>For:</b> ${s.side}\n<b>Service:</b> ${s.category}\n` +
     `<b>Description:</b>\n${s.description}\n\n` +
@@ -130,7 +135,6 @@ export const en = {
   buttonNeverMind: '✖️ Never mind',
   buttonSolved: '✅ Solved',
   buttonStillAProblem: '↩️ Still a problem',
-  buttonSendRating: '📨 Send rating',
   buttonOlder: 'Older ▶',
   buttonNewest: '⏮ Newest',
   buttonFilterOpen: 'Open',
@@ -142,7 +146,6 @@ export const en = {
   sending: '⏳ Sending…',
   actionFailed: '⚠️ That did not go through right now. Please try again in a minute.',
   cancelAsk: (number: string) => `Cancel request <b>${number}</b>? This cannot be undone.`,
-  cancelAskReason: (number: string) => `Why are you cancelling <b>${number}</b>? Send a short reason, or tap Skip.`,
   requestCancelled: (number: string) => `✖️ Request <b>${number}</b> is cancelled.`,
   cannotCancel: (number: string, status: string) => `<b>${number}</b> can no longer be cancelled: its status is ${status}.`,
   reasonNeedsText: 'Please send the reason as a text message.',
@@ -151,7 +154,6 @@ export const en = {
   confirmedSolved: (number: string) => `✅ Glad it is solved! Request <b>${number}</b> is closed.`,
   notAwaitingAnswer: (number: string, status: string) => `<b>${number}</b> is not waiting for your answer any more: its status is ${status}.`,
   askRating: 'How would you rate the service? Tap the stars.',
-  ratingChosen: (stars: string) => `Your rating: ${stars}\nAdd a comment in one message, or tap Send rating.`,
   ratingThanks: (number: string, stars: string) => `⭐ Thank you! Your rating of <b>${number}</b>: ${stars}`,
   alreadyRated: (number: string) => `You have already rated <b>${number}</b>. Thank you, once is enough!`,
   cannotRate: (number: string, status: string) => `<b>${number}</b> cannot be rated while its status is ${status}.`,
@@ -170,6 +172,13 @@ export const en = {
   linkLocationUnsupported: 'Please use Latin or Cyrillic letters, digits, spaces and simple punctuation only.',
   linkNoUsername: 'I do not know my own username yet. Please try again in a moment.',
   linkReady: (link: string, service: string) => `🔗 ${link}\n${service}\nPrint the QR code: scanning it opens a new request for this service.`,
+  // A confirmed action happens at the tap; what follows is optional
+  cancelledAskReason: (number: string, max: number) =>
+    `✖️ Request <b>${number}</b> is cancelled.\n\nIf you like, tell us why in one message (up to ${max} characters), or tap Skip.`,
+  reasonAttached: 'Your reason is attached.',
+  ratingAskComment: (max: number) => `If you like, add a comment in one message (up to ${max} characters), or tap Skip.`,
+  ratingCommentAttached: 'Your comment is attached.',
+  followUpNotAttached: (number: string) => `<b>${number}</b> takes no more comments, so your text could not be attached.`,
 } as const;
 
 type Widen<T> = T extends (...args: infer A) => string

@@ -58,6 +58,10 @@ export const ru: Messages = {
   contactAdded: '📞 Номер телефона добавлен.',
   contactSkipped: 'Хорошо, без номера телефона.',
 
+  draftInProgress: (what) => `У вас есть незаконченная заявка (${what}).\nПродолжите с того места, где остановились, или удалите её.`,
+  buttonContinue: '▶️ Продолжить',
+  buttonDiscard: '🗑 Удалить',
+
   summary: (s) =>
     `<b>Тип:</b> ${s.type}\n<b>Для кого:</b> ${s.side}\n<b>Услуга:</b> ${s.category}\n` +
     `<b>Описание:</b>\n${s.description}\n\n` +
@@ -125,7 +129,6 @@ export const ru: Messages = {
   buttonNeverMind: '✖️ Не нужно',
   buttonSolved: '✅ Решено',
   buttonStillAProblem: '↩️ Проблема осталась',
-  buttonSendRating: '📨 Отправить оценку',
   buttonOlder: 'Раньше ▶',
   buttonNewest: '⏮ Новые',
   buttonFilterOpen: 'Открытые',
@@ -137,7 +140,6 @@ export const ru: Messages = {
   sending: '⏳ Отправляю…',
   actionFailed: '⚠️ Сейчас не получилось. Попробуйте, пожалуйста, через минуту.',
   cancelAsk: (number) => `Отменить заявку <b>${number}</b>? Это действие нельзя отменить.`,
-  cancelAskReason: (number) => `Почему вы отменяете <b>${number}</b>? Напишите коротко причину или нажмите «Пропустить».`,
   requestCancelled: (number) => `✖️ Заявка <b>${number}</b> отменена.`,
   cannotCancel: (number, status) => `Заявку <b>${number}</b> уже нельзя отменить: её статус — ${status}.`,
   reasonNeedsText: 'Пожалуйста, напишите причину текстовым сообщением.',
@@ -146,7 +148,6 @@ export const ru: Messages = {
   confirmedSolved: (number) => `✅ Рады, что всё решено! Заявка <b>${number}</b> закрыта.`,
   notAwaitingAnswer: (number, status) => `Заявка <b>${number}</b> больше не ждёт вашего ответа: её статус — ${status}.`,
   askRating: 'Как вы оцените обслуживание? Нажмите на звёзды.',
-  ratingChosen: (stars) => `Ваша оценка: ${stars}\nДобавьте комментарий одним сообщением или нажмите «Отправить оценку».`,
   ratingThanks: (number, stars) => `⭐ Спасибо! Ваша оценка заявки <b>${number}</b>: ${stars}`,
   alreadyRated: (number) => `Вы уже оценили заявку <b>${number}</b>. Спасибо, одной оценки достаточно!`,
   cannotRate: (number, status) => `Заявку <b>${number}</b> нельзя оценить, пока её статус — ${status}.`,
@@ -165,4 +166,11 @@ export const ru: Messages = {
   linkLocationUnsupported: 'Пожалуйста, используйте только русские или латинские буквы, цифры, пробелы и простые знаки препинания.',
   linkNoUsername: 'Я пока не знаю своего имени пользователя. Попробуйте, пожалуйста, через минуту.',
   linkReady: (link, service) => `🔗 ${link}\n${service}\nРаспечатайте QR-код: по нему откроется новая заявка на эту услугу.`,
+  // A confirmed action happens at the tap; what follows is optional
+  cancelledAskReason: (number, max) =>
+    `✖️ Заявка <b>${number}</b> отменена.\n\nЕсли хотите, напишите одним сообщением, почему (до ${max} символов), или нажмите «Пропустить».`,
+  reasonAttached: 'Причина добавлена к заявке.',
+  ratingAskComment: (max) => `Если хотите, добавьте комментарий одним сообщением (до ${max} символов) или нажмите «Пропустить».`,
+  ratingCommentAttached: 'Ваш комментарий добавлен к оценке.',
+  followUpNotAttached: (number) => `Заявка <b>${number}</b> больше не принимает комментарии, поэтому текст не добавлен.`,
 };

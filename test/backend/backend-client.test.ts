@@ -357,6 +357,27 @@ describe('lifecycle calls (cancel, confirm, reopen, rating) and paging', () => {
     expect(server.requests.map((req) => req.headers['idempotency-key'])).toEqual(['k-invalid', 'k-invalid']);
   });
 
+  test('follow-ups: a reason on a cancelled request, a comment on a rating (PATCH, retried with the same key)', async () => {
+    const backend = await demo();
+    const api = client(backend.url);
+    const { request } = await api.createRequest(newRequest(), 'f');
+    await api.cancelRequest(request.id, me, 'k-cancel');
+    backend.setFault('*', 'fail-after-create', 1);
+    const withReason = await api.attachCancelReason(request.id, { ...me, reason: 'Not needed' }, 'k-reason');
+    expect(withReason.status_history.at(-1)).toMatchObject({ status: 'cancelled', comment: 'Not needed' });
+    expect(backend.lifecycleLog().filter((entry) => entry.action === 'cancel-reason').map((entry) => [entry.key, entry.outcome])).toEqual([
+      ['k-reason', 'applied'],
+      ['k-reason', 'replayed'],
+    ]);
+    const { request: rated } = await api.createRequest(newRequest(), 'g');
+    await backend.resolveNewest(USER_ID);
+    await api.rateRequest(rated.id, { ...me, score: 4 }, 'k-rate');
+    expect((await api.attachRatingComment(rated.id, { ...me, comment: 'Quick' }, 'k-comment')).rating).toEqual({ score: 4, comment: 'Quick', at: expect.any(String) });
+    const old = client((await demo({ followUps: false })).url);
+    const unknown = await failure(old.attachRatingComment(rated.id, { ...me, comment: 'Quick' }, 'k-old'));
+    expect(unknown).toMatchObject({ kind: 'http', status: 405, method: 'PATCH', path: '/requests/:id/rating' });
+  });
+
   test('a page with a cursor, and the plain array of a backend without paging', async () => {
     const paged = await demo();
     const api = client(paged.url);
@@ -561,5 +582,7 @@ test('route templates', () => {
   expect(routeTemplate('get', '/requests/abc')).toBe('/requests/:id');
   expect(routeTemplate('POST', '/requests/abc/cancel')).toBe('/requests/:id/cancel');
   expect(routeTemplate('POST', '/requests/abc/rating')).toBe('/requests/:id/rating');
+  expect(routeTemplate('PATCH', '/requests/abc/rating')).toBe('/requests/:id/rating');
+  expect(routeTemplate('PATCH', '/requests/abc/cancel')).toBe('/requests/:id/cancel');
   expect(routeTemplate('GET', '/elsewhere')).toBe('/elsewhere');
 });

@@ -4,11 +4,13 @@ import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as v from 'valibot';
 import {
+  CancelReasonSchema,
   CancelRequestSchema,
   ConfirmResolutionSchema,
   NewCommentSchema,
   NewRequestSchema,
   RateRequestSchema,
+  RatingCommentSchema,
   ReopenRequestSchema,
   type Comment,
   type CommentFile,
@@ -42,6 +44,8 @@ export const DEMO_ROUTES = [
   'POST /requests/:id/confirm',
   'POST /requests/:id/reopen',
   'POST /requests/:id/rating',
+  'PATCH /requests/:id/cancel',
+  'PATCH /requests/:id/rating',
 ] as const;
 export type DemoRoute = (typeof DEMO_ROUTES)[number];
 
@@ -81,6 +85,13 @@ export interface DemoBackendOptions {
   readonly longCursors?: boolean;
   /** How often a customer may reopen a request; one more is answered 409 `reopen_limit` (2 by default). */
   readonly maxReopens?: number;
+  /**
+   * The follow-ups (`PATCH /requests/{id}/cancel` and `/rating`); `false` answers them 405, as a
+   * backend written before them does (true by default).
+   */
+  readonly followUps?: boolean;
+  /** Take customers' comments on closed, rejected and cancelled requests too (false by default: 409). */
+  readonly commentsWhenClosed?: boolean;
 }
 
 export interface DemoBackendStats {
@@ -115,7 +126,7 @@ export interface DemoBackend {
   resolveNewest(telegramUserId: number): Promise<StatusNotification | undefined>;
   /** Moves one request to a status, as an agent would, and tells the bot. */
   setStatus(id: string, status: StatusNotification['status'], comment?: string): Promise<StatusNotification | undefined>;
-  /** Every cancel, confirm, reopen and rating call, with what it did (`applied`, `replayed`, `refused`, `not-found`). */
+  /** Every cancel, confirm, reopen and rating call and their follow-ups, with what it did (`applied`, `replayed`, `refused`, `not-found`). */
   lifecycleLog(): readonly LifecycleRecord[];
   close(): Promise<void>;
 }
@@ -147,7 +158,10 @@ class BadRequest extends Error {
  */
 export async function startDemoBackend(options: DemoBackendOptions = {}): Promise<DemoBackend> {
   const catalogue = createDemoCatalogue();
-  const store = createRequestStore({ ...(options.maxReopens !== undefined && { maxReopens: options.maxReopens }) });
+  const store = createRequestStore({
+    ...(options.maxReopens !== undefined && { maxReopens: options.maxReopens }),
+    ...(options.commentsWhenClosed !== undefined && { commentsWhenClosed: options.commentsWhenClosed }),
+  });
   const advancer = createStatusAdvancer({
     store,
     everyMs: options.advanceEveryMs ?? Number.POSITIVE_INFINITY,
@@ -177,7 +191,7 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
     const started = performance.now();
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://demo.invalid');
-    const match = matchRoute(method, url.pathname);
+    const match = matchRoute(method, url.pathname, options.followUps !== false);
     const routeName = match.route ?? 'unmatched';
     stats.requests += 1;
     stats.byRoute[routeName] = (stats.byRoute[routeName] ?? 0) + 1;
@@ -278,6 +292,10 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
         return lifecycle(req, match.id ?? '', 'reopen');
       case 'POST /requests/:id/rating':
         return lifecycle(req, match.id ?? '', 'rating');
+      case 'PATCH /requests/:id/cancel':
+        return lifecycle(req, match.id ?? '', 'cancel-reason');
+      case 'PATCH /requests/:id/rating':
+        return lifecycle(req, match.id ?? '', 'rating-comment');
       case undefined:
         return match.allow === undefined
           ? failure(404, 'not_found', `No route ${req.method ?? 'GET'} ${url.pathname}`)
@@ -318,7 +336,7 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
     }
   }
 
-  /** Cancel, confirm, reopen, rate: the request as it stands after the call (201 for a new rating). */
+  /** Cancel, confirm, reopen, rate and the follow-ups: the request as it stands after the call (201 for a new rating). */
   async function lifecycle(req: IncomingMessage, id: string, action: LifecycleCall['action']): Promise<Answer> {
     const key = idempotencyKeyOf(req);
     const json = parseJson(await readBody(req));
@@ -332,6 +350,10 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
           return { action, body: validBody(ReopenRequestSchema, json) };
         case 'rating':
           return { action, body: validBody(RateRequestSchema, json) };
+        case 'cancel-reason':
+          return { action, body: validBody(CancelReasonSchema, json) };
+        case 'rating-comment':
+          return { action, body: validBody(RatingCommentSchema, json) };
       }
     })();
     const result = store.act(id, call, key);
@@ -416,6 +438,7 @@ const REFUSALS: Readonly<Record<LifecycleRefusal, string>> = {
   invalid_status: 'The request is not in a status that allows this',
   reopen_limit: 'The request has been reopened as often as allowed; open a new one',
   already_rated: 'The request has been rated already',
+  not_rated: 'The request has no rating to comment on yet',
   idempotency_conflict: 'This Idempotency-Key was used with a different body',
 };
 
@@ -463,7 +486,7 @@ interface RouteMatch {
   readonly allow?: string;
 }
 
-function matchRoute(method: string, pathname: string): RouteMatch {
+function matchRoute(method: string, pathname: string, followUps: boolean): RouteMatch {
   const path = pathname.replace(/\/+$/, '') || '/';
   const sides = /^\/request-types\/([^/]+)\/sides$/.exec(path);
   const one = /^\/requests\/([^/]+)$/.exec(path);
@@ -484,6 +507,8 @@ function matchRoute(method: string, pathname: string): RouteMatch {
     { route: 'POST /requests/:id/confirm', id: actId, matches: act?.[2] === 'confirm' },
     { route: 'POST /requests/:id/reopen', id: actId, matches: act?.[2] === 'reopen' },
     { route: 'POST /requests/:id/rating', id: actId, matches: act?.[2] === 'rating' },
+    { route: 'PATCH /requests/:id/cancel', id: actId, matches: followUps && act?.[2] === 'cancel' },
+    { route: 'PATCH /requests/:id/rating', id: actId, matches: followUps && act?.[2] === 'rating' },
   ];
   const onPath = candidates.filter((candidate) => candidate.matches);
   const found = onPath.find((candidate) => candidate.route.startsWith(`${method} `));

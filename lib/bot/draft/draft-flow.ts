@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Draft } from '../../session/session.js';
 import type { BotContext } from '../context.js';
+import { showCategories } from '../handlers/new-request.js';
+import { recordOnScreen } from '../on-screen.js';
 import { showExpired } from '../views/expired.js';
 import { acknowledge } from '../views/screen.js';
 import type { DraftStep } from './draft-step.js';
@@ -14,7 +16,7 @@ import { showSummary } from './summary.js';
  * - a step's message `done` → the next step, or the summary once it was reviewed (Edit keeps
  *   what was given after the edited step);
  * - Skip → the step forgets its input and the draft moves on as if it were done;
- * - Back → the step before (the first step's Back is a catalogue button);
+ * - Back → the step before; from the first step, the service list (the draft is parked there);
  * - Edit (on the summary) → the first step, then straight back to the summary.
  */
 
@@ -71,16 +73,29 @@ export async function skipStep(ctx: BotContext, draftId: string, stepName: strin
   await moveOn(ctx, draft, step);
 }
 
-/** Back on a step's prompt: the step before it. */
+/**
+ * Back on a step's prompt: the step before it, or from the first step the service list the service
+ * was chosen from. The draft stays, parked: the list is on display, so typed text searches it.
+ */
 export async function stepBack(ctx: BotContext, draftId: string, stepName: string): Promise<void> {
   const draft = matchingDraft(ctx, draftId);
   const index = DRAFT_STEPS.findIndex((step) => step.name === stepName);
+  const step = DRAFT_STEPS[index];
   const previous = DRAFT_STEPS[index - 1];
-  if (!draft || !previous) return showExpired(ctx);
+  if (!draft || !step || (step.back === 'previous' && !previous)) return showExpired(ctx);
   if (draft.attempted) return showSummary(ctx);
   await acknowledge(ctx);
   if (draft.step !== stepName) return;
+  if (step.back === 'catalogue' || !previous) return showCategories(ctx, draft.typeId, draft.sideId, 0);
   await enter(ctx, draft, previous);
+}
+
+/** Continue on "You have a request in progress": the step where the draft stopped, shown again. */
+export async function resumeDraft(ctx: BotContext, draft: Draft): Promise<void> {
+  if (draft.step === SUMMARY_STEP || draft.attempted) return showSummary(ctx);
+  const step = currentStep(draft);
+  if (!step) return showExpired(ctx);
+  await enter(ctx, draft, step);
 }
 
 /** Edit on the summary: the first step again, keeping everything else. */
@@ -94,7 +109,7 @@ export async function editDraft(ctx: BotContext, draftId: string): Promise<void>
 }
 
 /** The session's draft when the button belongs to it; a button of an older draft has expired. */
-function matchingDraft(ctx: BotContext, draftId: string): Draft | undefined {
+export function matchingDraft(ctx: BotContext, draftId: string): Draft | undefined {
   const draft = ctx.session.draft;
   return draft?.id === draftId ? draft : undefined;
 }
@@ -108,6 +123,7 @@ async function moveOn(ctx: BotContext, draft: Draft, from: DraftStep): Promise<v
 async function enter(ctx: BotContext, draft: Draft, step: DraftStep): Promise<void> {
   draft.step = step.name;
   await step.ask(ctx, draft);
+  recordOnScreen(ctx, { kind: 'draft' });
 }
 
 function firstStep(): DraftStep {

@@ -31,11 +31,12 @@ export interface DraftStep {
   readonly replyKeyboard?: boolean;
 }
 
-/** The Back button of a step's prompt: the catalogue position for the first step, else the step before. */
+/**
+ * The Back button of a step's prompt: to the step before, or from the first step to the service
+ * list. It carries the draft id (a stateful tap) so that the draft is parked when it leads away.
+ */
 export function backButton(ctx: BotContext, draft: Draft, step: DraftStep): Button {
-  return step.back === 'catalogue'
-    ? button(ctx.t.buttonBack, { kind: 'categories', lang: ctx.lang, typeId: draft.typeId, sideId: draft.sideId, page: 0 })
-    : button(ctx.t.buttonBack, { kind: 'back', draftId: draft.id, step: step.name });
+  return button(ctx.t.buttonBack, { kind: 'back', draftId: draft.id, step: step.name });
 }
 
 /** Skip, for optional steps. */

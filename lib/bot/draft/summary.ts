@@ -1,5 +1,6 @@
 import type { Draft } from '../../session/session.js';
 import type { BotContext } from '../context.js';
+import { recordOnScreen } from '../on-screen.js';
 import { showExpired } from '../views/expired.js';
 import { escapeHtml } from '../views/html.js';
 import { button, show, type Button, type Screen } from '../views/screen.js';
@@ -14,6 +15,7 @@ export async function showSummary(ctx: BotContext, options: { readonly newMessag
   draft.step = SUMMARY_STEP;
   draft.reviewed = true;
   draft.screenMessageId = await show(ctx, summaryScreen(ctx, draft, names), options);
+  recordOnScreen(ctx, { kind: 'draft' });
 }
 
 export interface DraftNames {

@@ -14,10 +14,18 @@ export async function cancel(ctx: BotContext): Promise<void> {
     await show(ctx, mainMenu(ctx.t, ctx.lang, ctx.t.commentCancelled));
     return;
   }
-  const hadDraft = ctx.session.draft !== undefined;
+  if (ctx.session.draft === undefined) {
+    await show(ctx, mainMenu(ctx.t, ctx.lang, ctx.t.nothingToCancel));
+    return;
+  }
+  await dropDraft(ctx);
+}
+
+/** The draft is dropped, nothing was sent: "Cancelled. Nothing was sent." and the menu (the contact keyboard removed). */
+export async function dropDraft(ctx: BotContext): Promise<void> {
+  await acknowledge(ctx);
   const contactKeyboardShown = currentStep(ctx.session.draft)?.replyKeyboard === true;
   delete ctx.session.draft;
   if (contactKeyboardShown) await ctx.reply(ctx.t.cancelled, { reply_markup: { remove_keyboard: true } });
-  const text = hadDraft ? ctx.t.cancelled : ctx.t.nothingToCancel;
-  await show(ctx, mainMenu(ctx.t, ctx.lang, contactKeyboardShown ? ctx.t.mainMenu : text));
+  await show(ctx, mainMenu(ctx.t, ctx.lang, contactKeyboardShown ? ctx.t.mainMenu : ctx.t.cancelled));
 }

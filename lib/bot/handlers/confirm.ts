@@ -5,6 +5,7 @@ import { draftNames, retryButtons, summaryText } from '../draft/summary.js';
 import { showExpired } from '../views/expired.js';
 import { escapeHtml } from '../views/html.js';
 import { mainMenu } from '../views/menus.js';
+import { recordOnScreen } from '../on-screen.js';
 import { acknowledge, acknowledgeNow, show } from '../views/screen.js';
 
 /**
@@ -28,6 +29,7 @@ export async function confirmDraft(ctx: BotContext, draftId: string): Promise<vo
     ctx.handler = 'rate-limited';
     await acknowledge(ctx, ctx.t.submitRateLimited);
     await show(ctx, { text: ctx.t.submitRateLimited, buttons: retryButtons(ctx, draft.id) });
+    recordOnScreen(ctx, { kind: 'draft' });
     return;
   }
   // The backend may take seconds: the toast shows now, before the update is done.
@@ -63,6 +65,7 @@ export async function confirmDraft(ctx: BotContext, draftId: string): Promise<vo
     // The draft stays in the session untouched: Try again sends the same key.
     ctx.log.error({ err: error }, 'request submission failed');
     await show(ctx, { text: ctx.t.submitFailed, buttons: retryButtons(ctx, draft.id) });
+    recordOnScreen(ctx, { kind: 'draft' });
   }
 }
 

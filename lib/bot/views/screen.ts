@@ -32,10 +32,12 @@ export function keyboard(screen: Screen): InlineKeyboardMarkup {
  * message in the chat); anything else sends a new message. Returns the message id shown.
  */
 export async function show(ctx: BotContext, screen: Screen, options: { readonly newMessage?: boolean } = {}): Promise<number | undefined> {
+  ctx.screenShown = true;
+  const markup = keyboard(ctx.session.draft === undefined ? screen : withDraftNavigation(screen));
   const message = ctx.callbackQuery?.message;
   if (message && !options.newMessage) {
     try {
-      await ctx.editMessageText(screen.text, { parse_mode: 'HTML', reply_markup: keyboard(screen) });
+      await ctx.editMessageText(screen.text, { parse_mode: 'HTML', reply_markup: markup });
       return message.message_id;
     } catch (error) {
       // A double tap re-renders the same screen: Telegram says "not modified", which is fine.
@@ -44,8 +46,19 @@ export async function show(ctx: BotContext, screen: Screen, options: { readonly 
       if (!(error instanceof TelegramError && error.code === 400)) throw error;
     }
   }
-  const sent = await ctx.reply(screen.text, { parse_mode: 'HTML', reply_markup: keyboard(screen) });
+  const sent = await ctx.reply(screen.text, { parse_mode: 'HTML', reply_markup: markup });
   return sent.message_id;
+}
+
+/**
+ * While a draft exists, the catalogue buttons are stateful: a tap on them tells the session which
+ * list is on display, so a message typed there is read against that list, never as a description
+ * (see on-screen.ts). Without a draft they stay free of store round trips.
+ */
+function withDraftNavigation(screen: Screen): Screen {
+  const mark = (action: CallbackAction): CallbackAction =>
+    action.kind === 'types' || action.kind === 'sides' || action.kind === 'categories' ? { ...action, draft: true } : action;
+  return { ...screen, buttons: screen.buttons.map((row) => row.map((b) => ({ ...b, action: mark(b.action) }))) };
 }
 
 export function isNotModified(error: unknown): boolean {
