@@ -33,7 +33,7 @@ export const REDACTED_PATHS = [...PERSONAL_FIELDS, ...SECRET_FIELDS].flatMap((fi
 
 /** The Bot API's refusal, as Telegraf throws it: `response` from Telegram, `on` the call (method and payload). */
 interface TelegramErrorLike {
-  readonly response: { readonly error_code: number; readonly description: string };
+  readonly response: { readonly error_code: number; readonly description: string; readonly parameters?: { readonly retry_after?: unknown } };
   readonly on?: { readonly method?: unknown };
 }
 
@@ -44,7 +44,8 @@ function isTelegramError(value: unknown): value is Error & TelegramErrorLike {
 }
 
 /**
- * `err` as a log line holds it. A Telegram error is its method, code and description (as `message`) only: its
+ * `err` as a log line holds it. A Telegram error is its method, code and description (as `message`),
+ * and a 429's retry_after, only: its
  * payload carries what was sent (a person's text, an agent's file name, the upload stream's
  * internals). Any other error is pino's usual shape, with Telegram errors inside it cut the same way.
  * Duck-typed, so that the logger does not load Telegraf (the files function never does).
@@ -53,7 +54,15 @@ export function serializeError(err: unknown): unknown {
   if (isTelegramError(err)) {
     const method = typeof err.on?.method === 'string' ? err.on.method : undefined;
     // Telegram's description as pino's `message`: a field named `description` is redacted (people write descriptions).
-    return { type: 'TelegramError', method, code: err.response.error_code, message: err.response.description };
+    const retryAfter = err.response.parameters?.retry_after;
+    return {
+      type: 'TelegramError',
+      method,
+      code: err.response.error_code,
+      message: err.response.description,
+      // Telegram's own parameter of a 429, not part of what was sent: how long it asked the bot to wait.
+      ...(typeof retryAfter === 'number' && { retry_after: retryAfter }),
+    };
   }
   const out = pino.stdSerializers.err(err as Error) as unknown;
   if (out === err || typeof out !== 'object' || out === null) return out;
