@@ -214,7 +214,7 @@ const VARIANTS: readonly Variant[] = [
     breakage: () => ({}),
     apiKey: 'a-key-the-backend-ignores',
     failed: ['auth.api-key'],
-    says: /expected 401, got 200/,
+    says: /expected 401 or 403, got 200/,
   },
   {
     rule: 'submission: the answer lacks the request number',
