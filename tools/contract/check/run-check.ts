@@ -36,14 +36,12 @@ export interface CheckReport {
  */
 export async function runContractCheck(options: CheckRunOptions): Promise<CheckReport> {
   const runId = options.runId ?? randomBytes(4).toString('hex');
-  const probe = (extra: { apiKey: string | undefined; headers?: Record<string, string> }) =>
-    createProbeClient({ baseUrl: options.url, timeoutMs: options.timeoutMs, ...extra });
+  const probe = (apiKey: string | undefined) => createProbeClient({ baseUrl: options.url, timeoutMs: options.timeoutMs, apiKey });
   const scenario = contractScenario(
     { user: options.user, otherUser: options.otherUser, runId, maxPages: options.maxPages, maxReopens: options.maxReopens },
     {
-      customer: probe({ apiKey: options.apiKey }),
-      russian: probe({ apiKey: options.apiKey, headers: { 'accept-language': 'ru' } }),
-      anonymous: options.apiKey === undefined ? undefined : probe({ apiKey: undefined }),
+      customer: probe(options.apiKey),
+      anonymous: options.apiKey === undefined ? undefined : probe(undefined),
       agent: options.agentHook === undefined ? undefined : createAgentHook({ url: options.agentHook, apiKey: options.apiKey, timeoutMs: options.timeoutMs }),
     },
   );
