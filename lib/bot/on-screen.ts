@@ -33,8 +33,15 @@ export function listOnScreen(session: Session): Extract<OnScreen, { kind: 'list'
 
 /** A message that starts with a command (`/start`, `/my`…). */
 export function isCommand(ctx: BotContext): boolean {
+  return commandName(ctx) !== undefined;
+}
+
+/** The command a message starts with, lower case and without `/` and `@bot` (`/New@my_bot x` → `new`). */
+export function commandName(ctx: BotContext): string | undefined {
   const message = ctx.message as Message | undefined;
-  return message !== undefined && 'entities' in message && message.entities?.some((entity) => entity.type === 'bot_command' && entity.offset === 0) === true;
+  if (!message || !('text' in message)) return undefined;
+  const entity = message.entities?.find((e) => e.type === 'bot_command' && e.offset === 0);
+  return entity === undefined ? undefined : message.text.slice(1, entity.length).split('@')[0]?.toLowerCase();
 }
 
 /**

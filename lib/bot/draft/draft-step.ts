@@ -7,7 +7,11 @@ export type StepOutcome =
   /** The step has what it needs: the draft moves on. */
   | 'done'
   /** The input did not fit; the person was told why and the step stays. */
-  | 'retry';
+  | 'retry'
+  /** The person asked for the step before (a reply keyboard's Back). */
+  | 'back'
+  /** The person asked to drop the draft (a reply keyboard's Cancel). */
+  | 'cancel';
 
 /**
  * One step of the new-request draft after the service was chosen. The steps are listed once, in

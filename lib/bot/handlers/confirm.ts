@@ -1,6 +1,8 @@
 import { BackendError } from '../../backend/backend-error.js';
 import type { NewRequest } from '../../backend/schemas.js';
 import type { BotContext } from '../context.js';
+import { showOutOfDate } from '../draft/draft-flow.js';
+import { SUMMARY_STEP } from '../draft/steps.js';
 import { draftNames, retryButtons, summaryText } from '../draft/summary.js';
 import { showExpired } from '../views/expired.js';
 import { escapeHtml } from '../views/html.js';
@@ -21,7 +23,8 @@ export async function confirmDraft(ctx: BotContext, draftId: string): Promise<vo
     return;
   }
   const draft = session.draft;
-  if (!draft || draft.id !== draftId || draft.step !== 'confirm' || draft.description === undefined) return showExpired(ctx);
+  if (!draft || draft.id !== draftId) return showExpired(ctx);
+  if (draft.step !== SUMMARY_STEP || draft.description === undefined) return showOutOfDate(ctx, draft);
   const from = ctx.from;
   const chatId = ctx.chat?.id;
   if (!from || chatId === undefined) return;

@@ -1,10 +1,9 @@
 import type { BotContext } from '../context.js';
-import { matchingDraft, resumeDraft } from '../draft/draft-flow.js';
+import { dropDraft, matchingDraft, resumeDraft } from '../draft/draft-flow.js';
 import { draftNames } from '../draft/summary.js';
 import { showExpired } from '../views/expired.js';
 import { escapeHtml } from '../views/html.js';
 import { acknowledge, button, show } from '../views/screen.js';
-import { dropDraft } from './cancel.js';
 
 /**
  * A message that no step on display asks for, while a draft is parked (a command or another screen

@@ -97,5 +97,31 @@ describe('npm start: the issue\'s scripts end as a person expects', () => {
     expect(answer).toContain(drop);
     expect(answer).not.toMatch(/photo|фото/);
   });
+
+  test.each([
+    ['en', 'This button is out of date. Here is where you are.', 'Can we call you?', '⌨ [⬅️ Back]'],
+    ['ru', 'Эта кнопка устарела. Вот где вы сейчас.', 'Можно вам позвонить?', '⌨ [⬅️ Назад]'],
+  ])('the photo prompt’s Back and Skip on the phone step answer and show the phone step, which has its own Back (%s)', async (lang, outdated, phone, back) => {
+    const script = '/new\n1\n1\n1\nThe kitchen tap drips all night long\n1\n2\n1\n';
+    const run = await runSandbox(lang === 'ru' ? inRussian(script) : script);
+    expect(run.code).toBe(0);
+    const afterBack = run.stdout.slice(run.stdout.lastIndexOf('> 2\n'), run.stdout.lastIndexOf('> 1\n'));
+    const afterSkip = answerToLast(run, '1');
+    for (const answer of [afterBack, afterSkip]) {
+      expect(answer).toContain(`[toast] ${outdated}`);
+      expect(answer).toContain(phone);
+      expect(answer).toContain(back);
+    }
+  });
+
+  test.each([
+    ['en', 'Cancelled. Nothing was sent.'],
+    ['ru', 'Отменено. Ничего не отправлено.'],
+  ])('Cancel on the side list cancels what was begun (%s)', async (lang, cancelled) => {
+    const script = '/new\n1\n4\n';
+    const run = await runSandbox(lang === 'ru' ? inRussian(script) : script);
+    expect(run.code).toBe(0);
+    expect(answerToLast(run, '4')).toContain(`bot (edited): ${cancelled}`);
+  });
 });
 
