@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { isButtonRequestId } from '../bot/callback-data.js';
+import { BUTTON_REQUEST_ID } from '../bot/callback-data.js';
 
 /**
  * The backend contract (DESIGN.md section 4) as valibot schemas.
@@ -272,7 +272,7 @@ export const MAX_STATUS_COMMENT_LENGTH = 16 * 1024;
 /** A request id every button of the notification (and of the details it opens) can carry. */
 const NotifiedRequestId = v.pipe(
   v.string(),
-  v.check(isButtonRequestId, 'request_id must be 1-48 characters of A-Z, a-z, 0-9, _ and - (it travels in the buttons)'),
+  v.regex(BUTTON_REQUEST_ID, 'request_id must be 1-48 characters of A-Z, a-z, 0-9, _ and - (it travels in the buttons)'),
 );
 const NotifiedNumber = v.pipe(
   v.string(),

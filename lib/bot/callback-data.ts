@@ -93,15 +93,12 @@ export function isStateless(action: CallbackAction): boolean {
 const MAX_BYTES = 64;
 const ID = /^[1-9]\d{0,9}$/;
 const DRAFT_ID = /^[A-Za-z0-9_-]{4,24}$/;
-const REQUEST_ID = /^[A-Za-z0-9_-]{1,48}$/;
-
 /**
- * Whether every button about this request can carry its id (the longest, a thread file's
+ * A request id every button about the request can carry (the longest, a thread file's
  * `fl:<lang>:<id>:<comment>:<file>`, still fits 64 bytes); ids the backend pushes are checked with it.
  */
-export function isButtonRequestId(id: string): boolean {
-  return REQUEST_ID.test(id);
-}
+export const BUTTON_REQUEST_ID = /^[A-Za-z0-9_-]{1,48}$/;
+const REQUEST_ID = BUTTON_REQUEST_ID;
 const STEP = /^[a-z_]{1,16}$/;
 /** A backend cursor that can travel in a button as it is (no `:`, which separates the fields). */
 const CURSOR = /^[A-Za-z0-9_.=+/-]{1,56}$/;
