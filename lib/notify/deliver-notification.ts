@@ -152,7 +152,7 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
 
   function paced(fields: Record<string, unknown>): NotifyOutcome {
     const delayMs = pacer.delayMs();
-    logger.warn({ ...fields, retry_after_ms: delayMs }, 'notification paced: this instance is at its send rate; answered 429');
+    logger.warn({ ...fields, retry_after_ms: delayMs }, 'notification paced: the send pace (of this instance, or shared by the bot) is full; answered 429');
     return retryLater('rate-limited', delayMs / 1000);
   }
 

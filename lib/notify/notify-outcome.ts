@@ -14,7 +14,7 @@ export type NotifyOutcome =
   | {
       readonly delivered: false;
       /**
-       * `rate-limited`: Telegram's 429, or this instance's own pace is full;
+       * `rate-limited`: Telegram's 429, or the send pace (this instance's or the bot's shared one) is full;
        * `unavailable`: Telegram failed or could not be reached;
        * `in-flight`: the same event is being sent right now by another call.
        */

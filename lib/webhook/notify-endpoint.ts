@@ -13,8 +13,8 @@ const MAX_NOTIFICATION_BYTES = 16 * 1024;
  *
  * 200 when told, when told before (the same `event_id`: `duplicate: true`) and when the person
  * blocked the bot (retrying cannot help); 422 when Telegram refused the message the bot built (the
- * bot's own error: logged, and the backend sees it rather than a silent "blocked"); 429 + Retry-After when Telegram's rate limit (or this
- * instance's pace) says later; 503 + Retry-After when Telegram failed, or the same event is being
+ * bot's own error: logged, and the backend sees it rather than a silent "blocked"); 429 + Retry-After when Telegram's rate limit (or the
+ * bot's send pace) says later; 503 + Retry-After when Telegram failed, or the same event is being
  * sent right now. 503 rather than 409 for that last one: a backend that retries 503 needs nothing
  * new, and if the send in flight fails, the retry is what delivers the event.
  */

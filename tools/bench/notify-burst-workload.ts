@@ -23,7 +23,7 @@ import { markdownTable } from './report.js';
 export const TELEGRAM_MESSAGES_PER_SECOND = 30;
 const BACKEND_WORKERS = 50;
 const LOSE_EVERY = 25;
-const NOTIFY_SECRET = 'bench-notify-secret';
+const NOTIFY_SECRET = 'bench-notify-secret-0123456789abcdef';
 
 export type PaceMode = 'per-instance' | 'shared';
 
