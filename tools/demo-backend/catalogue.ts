@@ -17,13 +17,14 @@ export interface DemoCatalogue {
   sideName(sideId: number): string | undefined;
 }
 
-type Seed = Readonly<Record<string, Readonly<Record<string, readonly (readonly [name: string, description: string])[]>>>>;
+/** Request type → side → `[name, description]` of each service category, in order. */
+export type DemoCatalogueSeed = Readonly<Record<string, Readonly<Record<string, readonly (readonly [name: string, description: string])[]>>>>;
 
 const INDIVIDUAL = 'Individual';
 const BUSINESS = 'Business';
 
 /** Request type → side → categories. Ids are assigned in this order, so they are stable. */
-export const DEMO_CATALOGUE_SEED: Seed = {
+export const DEMO_CATALOGUE_SEED: DemoCatalogueSeed = {
   Repair: {
     [INDIVIDUAL]: [
       ['Plumbing', 'Leaks, blocked drains, taps and toilets'],
@@ -73,7 +74,7 @@ export const DEMO_CATALOGUE_SEED: Seed = {
 };
 
 /** Builds the lookups from a seed; the default is the catalogue the demo and the tests use. */
-export function createDemoCatalogue(seed: Seed = DEMO_CATALOGUE_SEED): DemoCatalogue {
+export function createDemoCatalogue(seed: DemoCatalogueSeed = DEMO_CATALOGUE_SEED): DemoCatalogue {
   const types: RequestType[] = [];
   const sidesByName = new Map<string, Side>();
   const sidesByType = new Map<number, Side[]>();
