@@ -147,6 +147,29 @@ describe('contract calls', () => {
   });
 });
 
+describe('languages', () => {
+  test('Accept-Language names the language asked for on reads; without one, the client adds none', async () => {
+    const server = await rawServer((req, res) => json(res, 200, /\/requests\b/.test(req.url ?? '') ? { items: [], next_cursor: null } : []));
+    const api = client(server.url);
+    await api.listRequestTypes({ language: 'ru' });
+    await api.listSides(1, { language: 'ru' });
+    await api.listServiceCategories(1, 10, { language: 'en' });
+    await api.listRequestPage(USER_ID, { limit: 10 }, { language: 'ru' });
+    await api.listRequests(USER_ID, 10, { language: 'ru' });
+    await api.listRequestTypes();
+    // Without a language the client adds nothing: fetch's own default (`*`, any language) goes out.
+    expect(server.requests.map((req) => req.headers['accept-language'])).toEqual(['ru', 'ru', 'en', 'ru', 'ru', '*']);
+  });
+
+  test('a request read in Russian from the demo backend', async () => {
+    const backend = await demo();
+    const api = client(backend.url);
+    const { request } = await api.createRequest(newRequest(), 'lang');
+    expect((await api.getRequest(request.id, { language: 'ru' })).category_name).toBe('Сантехника');
+    expect((await api.getRequest(request.id)).category_name).toBe('Plumbing');
+  });
+});
+
 describe('connections', () => {
   test('100 sequential GETs use one connection', async () => {
     const backend = await demo();

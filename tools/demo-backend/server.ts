@@ -28,6 +28,7 @@ import {
   type LifecycleRefusal,
   type StoredRequest,
 } from './request-store.js';
+import { preferredLanguage, translateComment, type DemoLanguage } from './languages.js';
 import { createStatusAdvancer } from './status-advancer.js';
 
 /** The contract's routes, as the demo counts them and as `setFault` names them. */
@@ -236,19 +237,33 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
     options.onRequest?.({ method, route: routeName, status: answer.status, ms: Math.round(performance.now() - started) });
   }
 
+  /** The request as a person of that language reads it: catalogue names and the demo's own status comments translated. */
+  function inLanguage(request: StoredRequest, lang: DemoLanguage): StoredRequest {
+    if (lang === 'en') return request;
+    const { request_type_id: typeId, side_id: sideId, category_id: categoryId } = request;
+    return {
+      ...request,
+      request_type_name: catalogue.requestTypeName(typeId, lang) ?? request.request_type_name,
+      side_name: catalogue.sideName(sideId, lang) ?? request.side_name,
+      category_name: catalogue.findCategory(typeId, sideId, categoryId, lang)?.name ?? request.category_name,
+      status_history: request.status_history.map((entry) => (entry.comment === undefined ? entry : { ...entry, comment: translateComment(entry.comment, lang) })),
+    };
+  }
+
   async function route(req: IncomingMessage, url: URL, match: RouteMatch): Promise<Answer> {
+    const lang = preferredLanguage(req.headers['accept-language']);
     switch (match.route) {
       case 'GET /request-types':
-        return ok(catalogue.listRequestTypes());
+        return ok(catalogue.listRequestTypes(lang));
       case 'GET /request-types/:id/sides': {
         const typeId = positiveInteger(match.id);
-        const sides = typeId === undefined ? undefined : catalogue.listSides(typeId);
+        const sides = typeId === undefined ? undefined : catalogue.listSides(typeId, lang);
         return sides === undefined ? failure(404, 'not_found', `No request type ${match.id}`) : ok(sides);
       }
       case 'GET /service-categories': {
         const typeId = requiredInteger(url, 'request_type_id');
         const sideId = requiredInteger(url, 'side_id');
-        const categories = catalogue.listCategories(typeId, sideId);
+        const categories = catalogue.listCategories(typeId, sideId, lang);
         return categories === undefined
           ? failure(404, 'not_found', `No side ${sideId} for request type ${typeId}`)
           : ok(categories);
@@ -263,7 +278,7 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
           throw new BadRequest(400, 'invalid_query', `limit must be a whole number from 1 to ${MAX_LIST_LIMIT}`);
         }
         // A backend without paging knows neither the cursor nor the filter: it answers the newest.
-        if (options.listAnswer === 'array') return ok(store.listByUser(userId, limit).map(toRequestSummary));
+        if (options.listAnswer === 'array') return ok(store.listByUser(userId, limit).map((request) => toRequestSummary(inLanguage(request, lang))));
         const status = url.searchParams.get('status');
         if (status !== null && status !== 'open') throw new BadRequest(400, 'invalid_query', 'status must be "open" when given');
         const cursor = url.searchParams.get('cursor');
@@ -271,13 +286,13 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
         const page = store.listPage(userId, { limit, openOnly: status === 'open', ...(beforeSequence !== undefined && { beforeSequence }) });
         const last = page.items.at(-1);
         return ok({
-          items: page.items.map(toRequestSummary),
+          items: page.items.map((request) => toRequestSummary(inLanguage(request, lang))),
           next_cursor: page.more && last !== undefined ? cursorOf(last.sequence, options.longCursors === true) : null,
         });
       }
       case 'GET /requests/:id': {
         const request = store.get(match.id ?? '');
-        return request === undefined ? failure(404, 'not_found', 'No such request') : ok(toRequestDetails(request));
+        return request === undefined ? failure(404, 'not_found', 'No such request') : ok(toRequestDetails(inLanguage(request, lang)));
       }
       case 'POST /requests/:id/comments':
         return addComment(req, match.id ?? '');
@@ -366,7 +381,10 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
         return failure(409, result.code, REFUSALS[result.code]);
       case 'applied':
       case 'replayed':
-        return { status: action === 'rating' && result.outcome === 'applied' ? 201 : 200, body: toRequestDetails(result.request) };
+        return {
+          status: action === 'rating' && result.outcome === 'applied' ? 201 : 200,
+          body: toRequestDetails(inLanguage(result.request, preferredLanguage(req.headers['accept-language']))),
+        };
     }
   }
 

@@ -34,7 +34,7 @@ export async function startDraft(
   prefill: { readonly location?: string } = {},
 ): Promise<void> {
   await acknowledge(ctx);
-  if (!(await ctx.deps.catalog.findCategory(typeId, sideId, categoryId))) return showExpired(ctx);
+  if (!(await ctx.deps.catalog.findCategory(typeId, sideId, categoryId, ctx.lang))) return showExpired(ctx);
   const draft: Draft = {
     id: randomBytes(9).toString('base64url'),
     step: firstStep().name,

@@ -28,9 +28,9 @@ export interface DraftNames {
 export async function draftNames(ctx: BotContext, draft: Pick<Draft, 'typeId' | 'sideId' | 'categoryId'>): Promise<DraftNames | undefined> {
   const { catalog } = ctx.deps;
   const [type, side, category] = await Promise.all([
-    catalog.findRequestType(draft.typeId),
-    catalog.findSide(draft.typeId, draft.sideId),
-    catalog.findCategory(draft.typeId, draft.sideId, draft.categoryId),
+    catalog.findRequestType(draft.typeId, ctx.lang),
+    catalog.findSide(draft.typeId, draft.sideId, ctx.lang),
+    catalog.findCategory(draft.typeId, draft.sideId, draft.categoryId, ctx.lang),
   ]);
   return type && side && category ? { type: type.name, side: side.name, category: category.name } : undefined;
 }

@@ -34,7 +34,7 @@ export async function showMyRequests(ctx: BotContext, position: ListPosition = {
   const cursor = position.cursorRef !== undefined ? await storedCursor(ctx, userId, position.cursorRef) : position.cursor;
   let page;
   try {
-    page = await ctx.deps.backend.listRequestPage(userId, { limit: LIST_LIMIT, openOnly, ...(cursor !== undefined && { cursor }) });
+    page = await ctx.deps.backend.listRequestPage(userId, { limit: LIST_LIMIT, openOnly, ...(cursor !== undefined && { cursor }) }, { language: lang });
   } catch (error) {
     if (!(error instanceof BackendError)) throw error;
     ctx.log.error({ err: error }, 'listing requests failed');

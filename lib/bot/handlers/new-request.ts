@@ -12,25 +12,25 @@ import { acknowledge, show } from '../views/screen.js';
  */
 export async function showRequestTypes(ctx: BotContext): Promise<void> {
   await acknowledge(ctx);
-  const types = await ctx.deps.catalog.requestTypes();
+  const types = await ctx.deps.catalog.requestTypes(ctx.lang);
   await show(ctx, requestTypesScreen(ctx.t, ctx.lang, types));
   recordOnScreen(ctx, { kind: 'list' });
 }
 
 export async function showSides(ctx: BotContext, typeId: number): Promise<void> {
   await acknowledge(ctx);
-  const type = await ctx.deps.catalog.findRequestType(typeId);
+  const type = await ctx.deps.catalog.findRequestType(typeId, ctx.lang);
   if (!type) return showExpired(ctx);
-  const sides = await ctx.deps.catalog.sides(typeId);
+  const sides = await ctx.deps.catalog.sides(typeId, ctx.lang);
   await show(ctx, sidesScreen(ctx.t, ctx.lang, type, sides));
   recordOnScreen(ctx, { kind: 'list', typeId });
 }
 
 export async function showCategories(ctx: BotContext, typeId: number, sideId: number, page: number): Promise<void> {
   await acknowledge(ctx);
-  const [type, side] = await Promise.all([ctx.deps.catalog.findRequestType(typeId), ctx.deps.catalog.findSide(typeId, sideId)]);
+  const [type, side] = await Promise.all([ctx.deps.catalog.findRequestType(typeId, ctx.lang), ctx.deps.catalog.findSide(typeId, sideId, ctx.lang)]);
   if (!type || !side) return showExpired(ctx);
-  const categories = await ctx.deps.catalog.categories(typeId, sideId);
+  const categories = await ctx.deps.catalog.categories(typeId, sideId, ctx.lang);
   await show(ctx, categoriesScreen(ctx.t, ctx.lang, type, side, categories, page));
   recordOnScreen(ctx, { kind: 'list', typeId, sideId });
 }

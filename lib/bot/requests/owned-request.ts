@@ -21,11 +21,12 @@ export async function loadOwnedRequest(ctx: BotContext, requestId: string): Prom
   const userId = ctx.from?.id;
   if (userId === undefined) return { kind: 'not-found' };
   try {
-    const request = await ctx.deps.backend.getRequest(requestId);
+    const inLanguage = { language: ctx.lang };
+    const request = await ctx.deps.backend.getRequest(requestId, inLanguage);
     const owned =
       request.telegram_user_id !== undefined
         ? request.telegram_user_id === userId
-        : (await ctx.deps.backend.listRequests(userId, OWNERSHIP_LIST_LIMIT)).some((item) => item.id === request.id);
+        : (await ctx.deps.backend.listRequests(userId, OWNERSHIP_LIST_LIMIT, inLanguage)).some((item) => item.id === request.id);
     if (owned) return { kind: 'owned', details: request };
   } catch (error) {
     if (!(error instanceof BackendError)) throw error;

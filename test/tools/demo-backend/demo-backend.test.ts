@@ -139,6 +139,32 @@ describe('catalogue', () => {
   });
 });
 
+describe('languages (Accept-Language)', () => {
+  test('the catalogue, a request and its status comments in Russian; English otherwise', async () => {
+    const backend = await demo();
+    const ru = { 'accept-language': 'ru-RU,ru;q=0.9,en;q=0.5' };
+    const types = v.parse(RequestTypeListSchema, (await call(backend, '/request-types', { headers: ru })).json);
+    expect(types.map((type) => type.name)).toEqual(['Ремонт', 'Установка', 'Консультация']);
+    expect(v.parse(SideListSchema, (await call(backend, '/request-types/1/sides', { headers: ru })).json).map((side) => side.name)).toEqual(['Частное лицо', 'Организация']);
+    const categories = v.parse(ServiceCategoryListSchema, (await call(backend, '/service-categories?request_type_id=1&side_id=10', { headers: ru })).json);
+    expect(categories[0]).toEqual({ id: 100, name: 'Сантехника', description: expect.stringContaining('Протечки') });
+    for (const other of [{ 'accept-language': 'de-DE' }, {}, { 'accept-language': 'en;q=0.9, ru;q=0.1' }] as Record<string, string>[]) {
+      expect(v.parse(RequestTypeListSchema, (await call(backend, '/request-types', { headers: other })).json)[0]?.name).toBe('Repair');
+    }
+    const created = v.parse(CreatedRequestSchema, (await call(backend, '/requests', { body: body({ telegram: { user_id: 1001, chat_id: 1001, language_code: 'ru' } }), key: 'k' })).json);
+    const [moved] = await backend.advanceStatuses();
+    expect(moved?.comment).toBe('Назначен специалист по вашей заявке.');
+    const details = v.parse(RequestDetailsSchema, (await call(backend, `/requests/${created.id}`, { headers: ru })).json);
+    expect(details).toMatchObject({ category_name: 'Сантехника', request_type_name: 'Ремонт', side_name: 'Частное лицо' });
+    expect(details.status_history.at(-1)?.comment).toBe('Назначен специалист по вашей заявке.');
+    const english = v.parse(RequestDetailsSchema, (await call(backend, `/requests/${created.id}`)).json);
+    expect(english.category_name).toBe('Plumbing');
+    expect(english.status_history.at(-1)?.comment).toBe('A specialist has been assigned to your request.');
+    const list = v.parse(RequestPageSchema, (await call(backend, '/requests?telegram_user_id=1001', { headers: ru })).json);
+    expect(list.items[0]?.category_name).toBe('Сантехника');
+  });
+});
+
 describe('requests', () => {
   test('idempotency', async () => {
     const backend = await demo();
