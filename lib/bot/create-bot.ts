@@ -6,7 +6,8 @@ import type { BotContext, BotDeps } from './context.js';
 import { askCacheClear, cacheClear, cacheStats, isAdmin, stats } from './handlers/admin.js';
 import { cancel } from './handlers/cancel.js';
 import { continueDraft, discardDraft, showDraftInProgress } from './handlers/draft-in-progress.js';
-import { draftOnScreen, trackOnScreen } from './on-screen.js';
+import { searchServices } from './handlers/search.js';
+import { commandPayload, draftOnScreen, isCommand, listOnScreen, trackOnScreen } from './on-screen.js';
 import { receiveComment, retryComment, startComment } from './handlers/comment.js';
 import { sendThreadFile } from './handlers/thread-file.js';
 import { askCancelRequest, receiveCancelReason, skipCancelReason, startCancelRequest } from './handlers/cancel-request.js';
@@ -93,7 +94,11 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
     return payload === '' ? as('start', start)(ctx) : as('deep-link', (c) => startFromLink(c, payload))(ctx);
   });
   bot.command('help', as('help', help));
-  bot.command('new', as('new-request', showRequestTypes));
+  // `/new <words>` searches the whole catalogue.
+  bot.command('new', (ctx) => {
+    const words = commandPayload(ctx);
+    return words === '' ? as('new-request', showRequestTypes)(ctx) : as('search', (c) => searchServices(c, words, {}, 'command'))(ctx);
+  });
   bot.command('my', as('my-requests', showMyRequests));
   bot.command('cancel', as('cancel', cancel));
   bot.command('language', as('language', chooseLanguage));
@@ -205,8 +210,10 @@ function onAnswer(ctx: BotContext, pending: NonNullable<ReturnType<typeof active
 /**
  * A message: a swipe-reply to a notification (its request, whatever else waits); an answer to a
  * question the bot asked; the next item of an album; a comment in reply mode; the draft's current
- * step when it is on display. A parked draft is offered back (Continue / Discard), never fed a
- * message meant for something else. Anything else gets the gentle fallback.
+ * step when it is on display. Text on a catalogue list searches that list. A parked draft is
+ * offered back (Continue / Discard), never fed a message meant for something else. Other text
+ * searches the whole catalogue (the list on display may be one the session could not see); what
+ * finds nothing gets the gentle fallback.
  */
 function onMessage(ctx: BotContext): Promise<void> {
   const swiped = parseNotice(ctx.prefetched);
@@ -221,10 +228,16 @@ function onMessage(ctx: BotContext): Promise<void> {
   if (album && groupId === album.groupId) return as('comment', (c) => receiveComment(c, album))(ctx);
   if (reply) return as('comment', (c) => receiveComment(c, reply))(ctx);
   const draft = ctx.session.draft;
-  if (!draft) return as('fallback', fallback)(ctx);
-  if (!draftOnScreen(ctx.session)) return as('draft-in-progress', showDraftInProgress)(ctx);
-  const name = draft.step === SUMMARY_STEP ? 'confirm' : (currentStep(draft)?.handler ?? 'expired');
-  return as(name, receiveMessage)(ctx);
+  if (draft && draftOnScreen(ctx.session)) {
+    const name = draft.step === SUMMARY_STEP ? 'confirm' : (currentStep(draft)?.handler ?? 'expired');
+    return as(name, receiveMessage)(ctx);
+  }
+  const text = message && 'text' in message && !isCommand(ctx) ? message.text : undefined;
+  const list = listOnScreen(ctx.session);
+  if (list && text !== undefined) return as('search', (c) => searchServices(c, text, list, 'list'))(ctx);
+  if (draft) return as('draft-in-progress', showDraftInProgress)(ctx);
+  if (text !== undefined) return as('search', (c) => searchServices(c, text, {}, 'anywhere'))(ctx);
+  return as('fallback', fallback)(ctx);
 }
 
 function handlerOfStep(step: string): string {

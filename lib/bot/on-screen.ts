@@ -36,6 +36,14 @@ export function isCommand(ctx: BotContext): boolean {
   return commandName(ctx) !== undefined;
 }
 
+/** What follows the command in its message (`/new plumbing` → `plumbing`), trimmed. */
+export function commandPayload(ctx: BotContext): string {
+  const message = ctx.message as Message | undefined;
+  if (!message || !('text' in message)) return '';
+  const entity = message.entities?.find((e) => e.type === 'bot_command' && e.offset === 0);
+  return entity === undefined ? '' : message.text.slice(entity.length).trim();
+}
+
 /** The command a message starts with, lower case and without `/` and `@bot` (`/New@my_bot x` → `new`). */
 export function commandName(ctx: BotContext): string | undefined {
   const message = ctx.message as Message | undefined;

@@ -78,6 +78,11 @@ export const en = {
   wentBack: '⬅️ One step back.',
   filterShowingAll: 'Already showing all requests',
   filterShowingOpen: 'Already showing open requests',
+  searchResults: (query: string, where: string) => `🔎 Services matching “${query}”${where ? ` in ${where}` : ''}:`,
+  searchHint: '🔎 Or type a word to find a service.',
+  searchMore: (shown: number, total: number) => `Showing ${shown} of ${total}: add a word to narrow it down.`,
+  searchNothing: (query: string, where: string) =>
+    `Nothing matches “${query}”${where ? ` in ${where}` : ''}. Try another word, or choose from the list.`,
 
   summary: (s: { type: string; side: string; category: string; description: string; photo: boolean; phone: boolean }) =>
     `<b>Type:</b> ${s.type}\n<b>For:</b> ${s.side}\n<b>Service:</b> ${s.category}\n` +

@@ -73,6 +73,11 @@ export const ru: Messages = {
   wentBack: '⬅️ Шаг назад.',
   filterShowingAll: 'Уже показаны все заявки',
   filterShowingOpen: 'Уже показаны открытые заявки',
+  searchResults: (query, where) => `🔎 Услуги по запросу «${query}»${where ? ` в разделе ${where}` : ''}:`,
+  searchHint: '🔎 Или напишите слово, чтобы найти услугу.',
+  searchMore: (shown, total) => `Показаны ${shown} из ${total}: добавьте слово, чтобы сузить поиск.`,
+  searchNothing: (query, where) =>
+    `По запросу «${query}»${where ? ` в разделе ${where}` : ''} ничего не найдено. Попробуйте другое слово или выберите из списка.`,
 
   summary: (s) =>
     `<b>Тип:</b> ${s.type}\n<b>Для кого:</b> ${s.side}\n<b>Услуга:</b> ${s.category}\n` +

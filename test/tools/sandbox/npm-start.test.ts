@@ -123,5 +123,16 @@ describe('npm start: the issue\'s scripts end as a person expects', () => {
     expect(run.code).toBe(0);
     expect(answerToLast(run, '4')).toContain(`bot (edited): ${cancelled}`);
   });
+
+  test.each([
+    ['en', '/new plumb', 'Repair · Business · Plumbing', 'Plumbing\n    Step 4 of 4'],
+    ['ru', '/new сантех', 'Ремонт · Организация · Сантехника', 'Сантехника\n    Шаг 4 из 4'],
+  ])('/new <words> searches the catalogue and a hit opens its description step (%s)', async (lang, command, hit, step) => {
+    const script = `${command}\n2\n`;
+    const run = await runSandbox(lang === 'ru' ? inRussian(script) : script);
+    expect(run.code).toBe(0);
+    expect(answerToLast(run, command)).toContain(`[2] ${hit}`);
+    expect(answerToLast(run, '2')).toContain(step);
+  });
 });
 
