@@ -19,14 +19,19 @@ export type CallbackAction =
   | { readonly kind: 'sides'; readonly lang: Lang; readonly typeId: number; readonly draft?: true }
   | { readonly kind: 'categories'; readonly lang: Lang; readonly typeId: number; readonly sideId: number; readonly page: number; readonly draft?: true }
   | { readonly kind: 'my-requests'; readonly lang: Lang }
-  /** A request's details; `page` of its thread, 0 (the newest) when omitted. */
-  | { readonly kind: 'request'; readonly lang: Lang; readonly requestId: string; readonly page?: number }
+  /**
+   * A request's details; `page` of its thread, 0 (the newest) when omitted; `list`: the page of My
+   * requests it was opened from, where Back returns (the newest of All when omitted).
+   */
+  | { readonly kind: 'request'; readonly lang: Lang; readonly requestId: string; readonly page?: number; readonly list?: ListPosition }
   /** From a notification: details open as a new message, so the notification stays in the chat. */
   | { readonly kind: 'open-request'; readonly lang: Lang; readonly requestId: string }
   | { readonly kind: 'pick'; readonly typeId: number; readonly sideId: number; readonly categoryId: number }
   /** Skip and Back on a draft step's prompt; the step name tells a stale button from the current one. */
   | { readonly kind: 'skip'; readonly draftId: string; readonly step: string }
   | { readonly kind: 'back'; readonly draftId: string; readonly step: string }
+  /** Keep on a step shown again with what was given (Back, a new service): the draft moves on with it. */
+  | { readonly kind: 'keep'; readonly draftId: string; readonly step: string }
   | { readonly kind: 'confirm'; readonly draftId: string }
   /** On "You have a request in progress": back to the step where the draft stopped, or drop it. */
   | { readonly kind: 'continue'; readonly draftId: string }
@@ -68,6 +73,13 @@ export type CallbackAction =
 
 export type CallbackKind = CallbackAction['kind'];
 
+/** A page of My requests: the filter, and where the page starts (none: the newest). */
+export interface ListPosition {
+  readonly openOnly: boolean;
+  readonly cursor?: string;
+  readonly cursorRef?: string;
+}
+
 /** Actions that only render: they need neither the session nor cross-instance de-duplication. */
 const STATELESS = new Set<CallbackKind>([
   'menu',
@@ -106,6 +118,12 @@ export function cursorFitsInButton(cursor: string): boolean {
 }
 
 export function encodeCallback(action: CallbackAction): string {
+  const data = encodeParts(action);
+  if (Buffer.byteLength(data) > MAX_BYTES) throw new RangeError(`callback_data over ${MAX_BYTES} bytes: ${action.kind}`);
+  return data;
+}
+
+function encodeParts(action: CallbackAction): string {
   const parts = ((): (string | number)[] => {
     switch (action.kind) {
       case 'menu':
@@ -121,8 +139,10 @@ export function encodeCallback(action: CallbackAction): string {
         return [action.draft ? 'C' : 'c', action.lang, action.typeId, action.sideId, action.page];
       case 'my-requests':
         return ['r', action.lang];
-      case 'request':
-        return action.page ? ['d', action.lang, action.requestId, action.page] : ['d', action.lang, action.requestId];
+      case 'request': {
+        const list = action.list === undefined ? [] : [listField(action.list)];
+        return action.page || list.length > 0 ? ['d', action.lang, action.requestId, action.page ?? 0, ...list] : ['d', action.lang, action.requestId];
+      }
       case 'open-request':
         return ['o', action.lang, action.requestId];
       case 'pick':
@@ -131,6 +151,8 @@ export function encodeCallback(action: CallbackAction): string {
         return ['sk', action.draftId, action.step];
       case 'back':
         return ['bk', action.draftId, action.step];
+      case 'keep':
+        return ['kp', action.draftId, action.step];
       case 'confirm':
         return ['ok', action.draftId];
       case 'continue':
@@ -185,9 +207,42 @@ export function encodeCallback(action: CallbackAction): string {
         return ['lk'];
     }
   })();
-  const data = parts.join(':');
-  if (Buffer.byteLength(data) > MAX_BYTES) throw new RangeError(`callback_data over ${MAX_BYTES} bytes: ${action.kind}`);
-  return data;
+  return parts.join(':');
+}
+
+/**
+ * A request's button that remembers the page of My requests it was opened from, as far as 64 bytes
+ * allow: the whole position, else the filter alone (Back then returns to that filter's newest page).
+ */
+export function requestAction(lang: Lang, requestId: string, options: { readonly page?: number; readonly list?: ListPosition } = {}): CallbackAction {
+  const { page, list } = options;
+  const fits = (action: CallbackAction) => Buffer.byteLength(encodeParts(action)) <= MAX_BYTES;
+  const base = { kind: 'request', lang, requestId, ...(page ? { page } : {}) } as const;
+  if (list === undefined || (!list.openOnly && list.cursor === undefined && list.cursorRef === undefined)) return base;
+  const whole: CallbackAction = { ...base, list };
+  if (fits(whole)) return whole;
+  const filterOnly: CallbackAction = { ...base, list: { openOnly: list.openOnly } };
+  return fits(filterOnly) ? filterOnly : base;
+}
+
+/** My requests at a position (the page a request was opened from), or the newest of All. */
+export function myRequestsAction(lang: Lang, list: ListPosition | undefined): CallbackAction {
+  return list === undefined ? { kind: 'my-requests', lang } : { kind: 'requests-page', lang, ...list };
+}
+
+/** `o` or `a` (the filter), then the cursor itself or `~` and the name of its stored copy. */
+function listField(list: ListPosition): string {
+  const start = list.cursor ?? (list.cursorRef !== undefined ? `~${list.cursorRef}` : '');
+  return `${list.openOnly ? 'o' : 'a'}${start}`;
+}
+
+function parseListField(field: string): ListPosition | undefined {
+  const openOnly = field.startsWith('o') ? true : field.startsWith('a') ? false : undefined;
+  if (openOnly === undefined) return undefined;
+  const start = field.slice(1);
+  if (start === '') return { openOnly };
+  if (start.startsWith('~')) return CURSOR_REF.test(start.slice(1)) ? { openOnly, cursorRef: start.slice(1) } : undefined;
+  return CURSOR.test(start) ? { openOnly, cursor: start } : undefined;
 }
 
 /** Parses button data; anything forged, truncated or from an older version of the bot gives `undefined`. */
@@ -227,8 +282,9 @@ export function decodeCallback(data: unknown): CallbackAction | undefined {
     }
     case 'd': {
       const page = c === undefined ? 0 : small(c);
-      if (!lang || b === undefined || !REQUEST_ID.test(b) || page === undefined || d !== undefined) return undefined;
-      return page > 0 ? { kind: 'request', lang, requestId: b, page } : { kind: 'request', lang, requestId: b };
+      const list = d === undefined ? undefined : parseListField(d);
+      if (!lang || b === undefined || !REQUEST_ID.test(b) || page === undefined || (d !== undefined && !list)) return undefined;
+      return { kind: 'request', lang, requestId: b, ...(page > 0 && { page }), ...(list && { list }) };
     }
     case 'o':
       return lang && b !== undefined && REQUEST_ID.test(b) && only(2) ? { kind: 'open-request', lang, requestId: b } : undefined;
@@ -253,10 +309,12 @@ export function decodeCallback(data: unknown): CallbackAction | undefined {
       return typeId && sideId && categoryId && only(3) ? { kind: 'pick', typeId, sideId, categoryId } : undefined;
     }
     case 'sk':
-    case 'bk': {
+    case 'bk':
+    case 'kp': {
       const draft = a !== undefined && DRAFT_ID.test(a) ? a : undefined;
       const step = b !== undefined && STEP.test(b) ? b : undefined;
-      return draft && step && only(2) ? { kind: code === 'sk' ? 'skip' : 'back', draftId: draft, step } : undefined;
+      const kinds = { sk: 'skip', bk: 'back', kp: 'keep' } as const;
+      return draft && step && only(2) ? { kind: kinds[code], draftId: draft, step } : undefined;
     }
     // Skip on the photo prompt before the steps were listed in one place; chats still show it.
     case 'sp':

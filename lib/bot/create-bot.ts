@@ -18,7 +18,7 @@ import { chooseRating, receiveRatingComment, sendRating } from './handlers/rate-
 import { askReopen, confirmSolved, receiveReopenReason } from './handlers/resolution.js';
 import { endPendingOnCommand } from './middleware/end-pending-on-command.js';
 import { activePending } from '../session/session.js';
-import { currentStep, editDraft, receiveMessage, skipStep, startDraft, stepBack } from './draft/draft-flow.js';
+import { currentStep, editDraft, keepStep, receiveMessage, skipStep, startDraft, stepBack } from './draft/draft-flow.js';
 import { findStep, SUMMARY_STEP } from './draft/steps.js';
 import { confirmDraft } from './handlers/confirm.js';
 import { chooseLanguage, setLanguage } from './handlers/language.js';
@@ -133,6 +133,8 @@ function onButton(ctx: BotContext): Promise<void> {
       return as(handlerOfStep(action.step), (c) => skipStep(c, action.draftId, action.step))(ctx);
     case 'back':
       return as(handlerOfStep(action.step), (c) => stepBack(c, action.draftId, action.step))(ctx);
+    case 'keep':
+      return as(handlerOfStep(action.step), (c) => keepStep(c, action.draftId, action.step))(ctx);
     case 'confirm':
       return as('confirm', (c) => confirmDraft(c, action.draftId))(ctx);
     case 'continue':
@@ -146,7 +148,7 @@ function onButton(ctx: BotContext): Promise<void> {
     case 'my-requests':
       return as('my-requests', showMyRequests)(ctx);
     case 'request':
-      return as('request-details', (c) => showRequest(c, action.requestId, { page: action.page ?? 0 }))(ctx);
+      return as('request-details', (c) => showRequest(c, action.requestId, { page: action.page ?? 0, list: action.list }))(ctx);
     case 'open-request':
       return as('request-details', (c) => showRequest(c, action.requestId, { newMessage: true }))(ctx);
     case 'comment':
@@ -232,7 +234,7 @@ function onMessage(ctx: BotContext): Promise<void> {
     const name = draft.step === SUMMARY_STEP ? 'confirm' : (currentStep(draft)?.handler ?? 'expired');
     return as(name, receiveMessage)(ctx);
   }
-  const text = message && 'text' in message && !isCommand(ctx) ? message.text : undefined;
+  const text = message && 'text' in message && typeof message.text === 'string' && !isCommand(ctx) ? message.text : undefined;
   const list = listOnScreen(ctx.session);
   if (list && text !== undefined) return as('search', (c) => searchServices(c, text, list, 'list'))(ctx);
   if (draft) return as('draft-in-progress', showDraftInProgress)(ctx);

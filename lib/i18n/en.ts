@@ -79,6 +79,8 @@ export const en = {
   filterShowingAll: 'Already showing all requests',
   filterShowingOpen: 'Already showing open requests',
   searchResults: (query: string, where: string) => `🔎 Services matching “${query}”${where ? ` in ${where}` : ''}:`,
+  buttonKeep: '✅ Keep it',
+  descriptionSoFar: (description: string) => `<b>Your description so far:</b>\n${description}\n\nSend a new one to replace it, or tap Keep it.`,
   searchHint: '🔎 Or type a word to find a service.',
   searchMore: (shown: number, total: number) => `Showing ${shown} of ${total}: add a word to narrow it down.`,
   searchNothing: (query: string, where: string) =>

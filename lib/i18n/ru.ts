@@ -74,6 +74,8 @@ export const ru: Messages = {
   filterShowingAll: 'Уже показаны все заявки',
   filterShowingOpen: 'Уже показаны открытые заявки',
   searchResults: (query, where) => `🔎 Услуги по запросу «${query}»${where ? ` в разделе ${where}` : ''}:`,
+  buttonKeep: '✅ Оставить',
+  descriptionSoFar: (description) => `<b>Ваше описание:</b>\n${description}\n\nОтправьте новое, чтобы заменить его, или нажмите «Оставить».`,
   searchHint: '🔎 Или напишите слово, чтобы найти услугу.',
   searchMore: (shown, total) => `Показаны ${shown} из ${total}: добавьте слово, чтобы сузить поиск.`,
   searchNothing: (query, where) =>

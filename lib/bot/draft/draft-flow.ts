@@ -3,6 +3,7 @@ import type { Draft } from '../../session/session.js';
 import type { BotContext } from '../context.js';
 import { showCategories } from '../handlers/new-request.js';
 import { recordOnScreen } from '../on-screen.js';
+import { PAGE_SIZE } from '../views/catalog-screens.js';
 import { showExpired } from '../views/expired.js';
 import { mainMenu } from '../views/menus.js';
 import { acknowledge, show } from '../views/screen.js';
@@ -18,13 +19,18 @@ import { showSummary } from './summary.js';
  *   what was given after the edited step);
  * - Skip → the step forgets its input and the draft moves on as if it were done;
  * - a button of a step the draft has left says it is out of date and shows the step it is at;
- * - Back → the step before; from the first step, the service list (the draft is parked there);
+ * - Back → the step before; from the first step, the service list at the service's page (the draft
+ *   is parked there), or the summary once it was reviewed;
+ * - Keep (a step shown again with its input) → on, as if the input were given again;
  * - Edit (on the summary) → the first step, then straight back to the summary.
  */
 
 /**
- * The person picked a service (or opened a deep link naming one, which may `prefill` the location):
- * a new draft starts at the first step. A question the bot asked before is over.
+ * The person picked a service (or opened a deep link naming one, which may `prefill` the location).
+ * With a draft in progress the service changes and everything given stays (the description is
+ * shown with Keep, a deep link's location survives); otherwise a new draft starts. A draft whose
+ * submission may have reached the backend is never changed: a new one replaces it. A question the
+ * bot asked before is over.
  */
 export async function startDraft(
   ctx: BotContext,
@@ -35,13 +41,16 @@ export async function startDraft(
 ): Promise<void> {
   await acknowledge(ctx);
   if (!(await ctx.deps.catalog.findCategory(typeId, sideId, categoryId, ctx.lang))) return showExpired(ctx);
+  const kept = ctx.session.draft?.attempted ? undefined : ctx.session.draft;
+  const location = prefill.location ?? kept?.location;
   const draft: Draft = {
-    id: randomBytes(9).toString('base64url'),
+    ...kept,
+    id: kept?.id ?? randomBytes(9).toString('base64url'),
     step: firstStep().name,
     typeId,
     sideId,
     categoryId,
-    ...(prefill.location !== undefined && { location: prefill.location }),
+    ...(location !== undefined && { location }),
   };
   ctx.session.draft = draft;
   delete ctx.session.pending;
@@ -97,8 +106,30 @@ export async function stepBack(ctx: BotContext, draftId: string, stepName: strin
   if (draft.attempted) return showSummary(ctx);
   if (draft.step !== stepName) return showOutOfDate(ctx, draft);
   await acknowledge(ctx);
-  if (step.back === 'catalogue' || !previous) return showCategories(ctx, draft.typeId, draft.sideId, 0);
+  if (step.back === 'catalogue' || !previous) {
+    // Edit, then Back: nothing changed, the summary again.
+    if (draft.reviewed && draft.description !== undefined) return showSummary(ctx);
+    return showCategories(ctx, draft.typeId, draft.sideId, await pageOfService(ctx, draft));
+  }
   await enter(ctx, draft, previous);
+}
+
+/** Keep on a step shown again with its input: the draft moves on as if it were given again. */
+export async function keepStep(ctx: BotContext, draftId: string, stepName: string): Promise<void> {
+  const draft = matchingDraft(ctx, draftId);
+  const step = findStep(stepName);
+  if (!draft || !step?.hasInput) return showExpired(ctx);
+  if (draft.attempted) return showSummary(ctx);
+  if (draft.step !== step.name || !step.hasInput(draft)) return showOutOfDate(ctx, draft);
+  await acknowledge(ctx);
+  await moveOn(ctx, draft, step);
+}
+
+/** The page of the service list that shows the draft's service. */
+async function pageOfService(ctx: BotContext, draft: Draft): Promise<number> {
+  const categories = await ctx.deps.catalog.categories(draft.typeId, draft.sideId, ctx.lang);
+  const index = categories.findIndex((category) => category.id === draft.categoryId);
+  return index === -1 ? 0 : Math.floor(index / PAGE_SIZE);
 }
 
 /**

@@ -29,6 +29,8 @@ export interface DraftStep {
   receive(ctx: BotContext, draft: Draft): Promise<StepOutcome>;
   /** Optional steps only: forgets what Skip leaves out. A step without it cannot be skipped. */
   skip?(draft: Draft): void;
+  /** Whether the draft holds this step's input: shown again, the step offers Keep. */
+  hasInput?(draft: Draft): boolean;
   /** Where Back leads from this step: the previous step, or the catalogue for the first one. */
   readonly back: 'previous' | 'catalogue';
   /** The prompt shows a reply keyboard that must be removed when the draft is left. */
@@ -41,6 +43,11 @@ export interface DraftStep {
  */
 export function backButton(ctx: BotContext, draft: Draft, step: DraftStep): Button {
   return button(ctx.t.buttonBack, { kind: 'back', draftId: draft.id, step: step.name });
+}
+
+/** Keep, on a step shown again with its input: the draft moves on with it. */
+export function keepButton(ctx: BotContext, draft: Draft, step: DraftStep): Button {
+  return button(ctx.t.buttonKeep, { kind: 'keep', draftId: draft.id, step: step.name });
 }
 
 /** Skip, for optional steps. */

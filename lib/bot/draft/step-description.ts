@@ -2,7 +2,7 @@ import type { Message } from 'telegraf/types';
 import { showExpired } from '../views/expired.js';
 import { escapeHtml } from '../views/html.js';
 import { button, show } from '../views/screen.js';
-import { backButton, type DraftStep } from './draft-step.js';
+import { backButton, keepButton, type DraftStep } from './draft-step.js';
 
 export const DESCRIPTION_MIN = 10;
 export const DESCRIPTION_MAX = 2000;
@@ -16,13 +16,17 @@ export const descriptionStep: DraftStep = {
     const category = await ctx.deps.catalog.findCategory(draft.typeId, draft.sideId, draft.categoryId, ctx.lang);
     if (!category) return showExpired(ctx);
     const location = draft.location === undefined ? '' : `${ctx.t.locationLine(escapeHtml(draft.location))}\n`;
+    // Shown again (Back, Edit, a new service): what was typed is there, and Keep keeps it.
+    const soFar = draft.description === undefined ? '' : `\n\n${ctx.t.descriptionSoFar(escapeHtml(draft.description))}`;
     draft.screenMessageId = await show(ctx, {
-      text: location + ctx.t.askDescription(escapeHtml(category.name)),
+      text: location + ctx.t.askDescription(escapeHtml(category.name)) + soFar,
       buttons: [
+        ...(draft.description === undefined ? [] : [[keepButton(ctx, draft, descriptionStep)]]),
         [backButton(ctx, draft, descriptionStep), button(ctx.t.buttonCancel, { kind: 'cancel' })],
       ],
     });
   },
+  hasInput: (draft) => draft.description !== undefined,
   async receive(ctx, draft) {
     const message = ctx.message as Message | undefined;
     const text = message && 'text' in message ? message.text.trim() : undefined;
