@@ -30,6 +30,8 @@ export type CallbackAction =
   /** Skip and Back on a draft step's prompt; the step name tells a stale button from the current one. */
   | { readonly kind: 'skip'; readonly draftId: string; readonly step: string }
   | { readonly kind: 'back'; readonly draftId: string; readonly step: string }
+  /** Yes (`replace`) or No on "Replace the description with this?", asked at the summary. */
+  | { readonly kind: 'replace-description'; readonly draftId: string; readonly replace: boolean }
   /** Keep on a step shown again with what was given (Back, a new service): the draft moves on with it. */
   | { readonly kind: 'keep'; readonly draftId: string; readonly step: string }
   | { readonly kind: 'confirm'; readonly draftId: string }
@@ -153,6 +155,8 @@ function encodeParts(action: CallbackAction): string {
         return ['bk', action.draftId, action.step];
       case 'keep':
         return ['kp', action.draftId, action.step];
+      case 'replace-description':
+        return [action.replace ? 'rd' : 'nd', action.draftId];
       case 'confirm':
         return ['ok', action.draftId];
       case 'continue':
@@ -323,6 +327,9 @@ export function decodeCallback(data: unknown): CallbackAction | undefined {
       return draftId ? { kind: 'confirm', draftId } : undefined;
     case 'go':
       return draftId ? { kind: 'continue', draftId } : undefined;
+    case 'rd':
+    case 'nd':
+      return draftId ? { kind: 'replace-description', draftId, replace: code === 'rd' } : undefined;
     case 'dd':
       return draftId ? { kind: 'discard', draftId } : undefined;
     case 'ed':

@@ -18,7 +18,7 @@ import { chooseRating, receiveRatingComment, sendRating } from './handlers/rate-
 import { askReopen, confirmSolved, receiveReopenReason } from './handlers/resolution.js';
 import { endPendingOnCommand } from './middleware/end-pending-on-command.js';
 import { activePending } from '../session/session.js';
-import { currentStep, editDraft, keepStep, receiveMessage, skipStep, startDraft, stepBack } from './draft/draft-flow.js';
+import { currentStep, editDraft, keepStep, receiveMessage, replaceDescription, skipStep, startDraft, stepBack } from './draft/draft-flow.js';
 import { findStep, SUMMARY_STEP } from './draft/steps.js';
 import { confirmDraft } from './handlers/confirm.js';
 import { chooseLanguage, setLanguage } from './handlers/language.js';
@@ -135,6 +135,8 @@ function onButton(ctx: BotContext): Promise<void> {
       return as(handlerOfStep(action.step), (c) => stepBack(c, action.draftId, action.step))(ctx);
     case 'keep':
       return as(handlerOfStep(action.step), (c) => keepStep(c, action.draftId, action.step))(ctx);
+    case 'replace-description':
+      return as('confirm', (c) => replaceDescription(c, action.draftId, action.replace))(ctx);
     case 'confirm':
       return as('confirm', (c) => confirmDraft(c, action.draftId))(ctx);
     case 'continue':

@@ -76,6 +76,12 @@ export const ru: Messages = {
   searchResults: (query, where) => `🔎 Услуги по запросу «${query}»${where ? ` в разделе ${where}` : ''}:`,
   buttonKeep: '✅ Оставить',
   descriptionSoFar: (description) => `<b>Ваше описание:</b>\n${description}\n\nОтправьте новое, чтобы заменить его, или нажмите «Оставить».`,
+  replaceDescriptionAsk: (text) => `Заменить описание этим?\n\n${text}`,
+  buttonReplaceYes: '✅ Да, заменить',
+  buttonReplaceNo: '↩️ Нет, оставить прежнее',
+  photoReplaced: '📎 Фото заменено.',
+  summaryTakes: 'Здесь можно отправить новое описание или фото. Нажмите «Подтвердить», чтобы отправить заявку.',
+  draftFrozen: 'Эта заявка, возможно, уже дошла до нас, поэтому её нельзя изменить. Нажмите «Повторить», чтобы закончить отправку.',
   searchHint: '🔎 Или напишите слово, чтобы найти услугу.',
   searchMore: (shown, total) => `Показаны ${shown} из ${total}: добавьте слово, чтобы сузить поиск.`,
   searchNothing: (query, where) =>

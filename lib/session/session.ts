@@ -14,6 +14,8 @@ const DraftSchema = v.object({
   phone: v.optional(v.string()),
   /** Prefilled by a deep link (a QR poster): where the problem is. */
   location: v.optional(v.string()),
+  /** Text sent at the summary, waiting for "Replace the description with this?" (Yes / No). */
+  proposedDescription: v.optional(v.string()),
   /** The person has seen the summary: after Edit, a new description returns straight to it. */
   reviewed: v.optional(v.boolean()),
   /**

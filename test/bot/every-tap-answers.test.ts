@@ -124,6 +124,7 @@ function everyKind(requestId: string, draftId: string): { [K in CallbackKind]: E
     skip: { kind: 'skip', draftId, step: 'photo' },
     back: { kind: 'back', draftId, step: 'photo' },
     keep: { kind: 'keep', draftId, step: 'description' },
+    'replace-description': { kind: 'replace-description', draftId, replace: true },
     confirm: { kind: 'confirm', draftId },
     continue: { kind: 'continue', draftId },
     discard: { kind: 'discard', draftId },

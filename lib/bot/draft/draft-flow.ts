@@ -9,6 +9,7 @@ import { mainMenu } from '../views/menus.js';
 import { acknowledge, show } from '../views/screen.js';
 import type { DraftStep } from './draft-step.js';
 import { DRAFT_STEPS, findStep, SUMMARY_STEP } from './steps.js';
+import { answerReplaceDescription, receiveAtSummary } from './summary-input.js';
 import { showSummary } from './summary.js';
 
 /**
@@ -66,7 +67,7 @@ export function currentStep(draft: Draft | undefined): DraftStep | undefined {
 export async function receiveMessage(ctx: BotContext): Promise<void> {
   const draft = ctx.session.draft;
   if (!draft) return;
-  if (draft.step === SUMMARY_STEP) return showSummary(ctx, { newMessage: true });
+  if (draft.step === SUMMARY_STEP) return receiveAtSummary(ctx, draft);
   const step = currentStep(draft);
   if (!step) return showExpired(ctx);
   const outcome = await step.receive(ctx, draft);
@@ -112,6 +113,15 @@ export async function stepBack(ctx: BotContext, draftId: string, stepName: strin
     return showCategories(ctx, draft.typeId, draft.sideId, await pageOfService(ctx, draft));
   }
   await enter(ctx, draft, previous);
+}
+
+/** Yes or No on "Replace the description with this?" at the summary. */
+export async function replaceDescription(ctx: BotContext, draftId: string, replace: boolean): Promise<void> {
+  const draft = matchingDraft(ctx, draftId);
+  if (!draft) return showExpired(ctx);
+  if (draft.attempted) return showSummary(ctx);
+  if (draft.step !== SUMMARY_STEP || draft.proposedDescription === undefined) return showOutOfDate(ctx, draft);
+  await answerReplaceDescription(ctx, draft, replace);
 }
 
 /** Keep on a step shown again with its input: the draft moves on as if it were given again. */
@@ -182,6 +192,8 @@ async function moveOn(ctx: BotContext, draft: Draft, from: DraftStep): Promise<v
 
 async function enter(ctx: BotContext, draft: Draft, step: DraftStep): Promise<void> {
   draft.step = step.name;
+  // A question asked at the summary is over once the draft goes to a step.
+  delete draft.proposedDescription;
   await step.ask(ctx, draft);
   recordOnScreen(ctx, { kind: 'draft' });
 }

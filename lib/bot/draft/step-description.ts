@@ -1,4 +1,5 @@
 import type { Message } from 'telegraf/types';
+import type { BotContext } from '../context.js';
 import { showExpired } from '../views/expired.js';
 import { escapeHtml } from '../views/html.js';
 import { button, show } from '../views/screen.js';
@@ -28,22 +29,32 @@ export const descriptionStep: DraftStep = {
   },
   hasInput: (draft) => draft.description !== undefined,
   async receive(ctx, draft) {
-    const message = ctx.message as Message | undefined;
-    const text = message && 'text' in message ? message.text.trim() : undefined;
-    if (text === undefined) {
-      await ctx.reply(ctx.t.descriptionNeedsText);
-      return 'retry';
-    }
-    const length = [...text].length;
-    if (length < DESCRIPTION_MIN) {
-      await ctx.reply(ctx.t.descriptionTooShort(DESCRIPTION_MIN));
-      return 'retry';
-    }
-    if (length > DESCRIPTION_MAX) {
-      await ctx.reply(ctx.t.descriptionTooLong(DESCRIPTION_MAX, length));
-      return 'retry';
-    }
+    const text = await descriptionOf(ctx);
+    if (text === undefined) return 'retry';
     draft.description = text;
     return 'done';
   },
 };
+
+/**
+ * The message's text when it fits a description (10 to 2000 characters); otherwise undefined, after
+ * telling the person what does not fit.
+ */
+export async function descriptionOf(ctx: BotContext): Promise<string | undefined> {
+  const message = ctx.message as Message | undefined;
+  const text = message && 'text' in message && typeof message.text === 'string' ? message.text.trim() : undefined;
+  if (text === undefined) {
+    await ctx.reply(ctx.t.descriptionNeedsText);
+    return undefined;
+  }
+  const length = [...text].length;
+  if (length < DESCRIPTION_MIN) {
+    await ctx.reply(ctx.t.descriptionTooShort(DESCRIPTION_MIN));
+    return undefined;
+  }
+  if (length > DESCRIPTION_MAX) {
+    await ctx.reply(ctx.t.descriptionTooLong(DESCRIPTION_MAX, length));
+    return undefined;
+  }
+  return text;
+}
