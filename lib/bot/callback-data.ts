@@ -71,7 +71,11 @@ export type CallbackAction =
   | { readonly kind: 'link-sides'; readonly lang: Lang; readonly typeId: number }
   | { readonly kind: 'link-categories'; readonly lang: Lang; readonly typeId: number; readonly sideId: number; readonly page: number }
   | { readonly kind: 'link-pick'; readonly typeId: number; readonly sideId: number; readonly categoryId: number }
-  | { readonly kind: 'link-skip' };
+  | { readonly kind: 'link-skip' }
+  /** Back on the location step: the question is over, the service list again. */
+  | { readonly kind: 'link-back'; readonly typeId: number; readonly sideId: number; readonly categoryId: number }
+  /** Keep on "Clear the shared cache?": nothing is cleared. */
+  | { readonly kind: 'cache-keep' };
 
 export type CallbackKind = CallbackAction['kind'];
 
@@ -209,6 +213,10 @@ function encodeParts(action: CallbackAction): string {
         return ['lp', action.typeId, action.sideId, action.categoryId];
       case 'link-skip':
         return ['lk'];
+      case 'link-back':
+        return ['lb', action.typeId, action.sideId, action.categoryId];
+      case 'cache-keep':
+        return ['ck'];
     }
   })();
   return parts.join(':');
@@ -366,6 +374,8 @@ export function decodeCallback(data: unknown): CallbackAction | undefined {
       return only(0) ? { kind: 'drop-pending' } : undefined;
     case 'lk':
       return only(0) ? { kind: 'link-skip' } : undefined;
+    case 'ck':
+      return only(0) ? { kind: 'cache-keep' } : undefined;
     case 'lt':
       return lang && only(1) ? { kind: 'link-types', lang } : undefined;
     case 'ls': {
@@ -378,11 +388,12 @@ export function decodeCallback(data: unknown): CallbackAction | undefined {
       const page = d !== undefined && /^\d{1,3}$/.test(d) ? Number(d) : undefined;
       return lang && typeId && sideId && page !== undefined ? { kind: 'link-categories', lang, typeId, sideId, page } : undefined;
     }
-    case 'lp': {
+    case 'lp':
+    case 'lb': {
       const typeId = id(a);
       const sideId = id(b);
       const categoryId = id(c);
-      return typeId && sideId && categoryId && only(3) ? { kind: 'link-pick', typeId, sideId, categoryId } : undefined;
+      return typeId && sideId && categoryId && only(3) ? { kind: code === 'lp' ? 'link-pick' : 'link-back', typeId, sideId, categoryId } : undefined;
     }
     default:
       return undefined;

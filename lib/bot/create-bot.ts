@@ -3,7 +3,7 @@ import type { Message, UserFromGetMe } from 'telegraf/types';
 import type { Logger } from '../logger.js';
 import { currentCounters } from '../metrics/update-scope.js';
 import type { BotContext, BotDeps } from './context.js';
-import { askCacheClear, cacheClear, cacheStats, isAdmin, stats } from './handlers/admin.js';
+import { askCacheClear, cacheClear, cacheStats, isAdmin, keepCache, stats } from './handlers/admin.js';
 import { cancel } from './handlers/cancel.js';
 import { continueDraft, discardDraft, showDraftInProgress } from './handlers/draft-in-progress.js';
 import { searchServices } from './handlers/search.js';
@@ -12,7 +12,7 @@ import { receiveComment, retryComment, startComment } from './handlers/comment.j
 import { sendThreadFile } from './handlers/thread-file.js';
 import { askCancelRequest, receiveCancelReason, skipCancelReason, startCancelRequest } from './handlers/cancel-request.js';
 import { startFromLink, startPayloadOf } from './handlers/deep-link.js';
-import { pickLinkCategory, receiveLinkLocation, showLinkCategories, showLinkSides, showLinkTypes, skipLinkLocation } from './handlers/link.js';
+import { backFromLinkLocation, pickLinkCategory, receiveLinkLocation, showLinkCategories, showLinkSides, showLinkTypes, skipLinkLocation } from './handlers/link.js';
 import { neverMind } from './handlers/never-mind.js';
 import { chooseRating, receiveRatingComment, sendRating } from './handlers/rate-request.js';
 import { askReopen, confirmSolved, receiveReopenReason } from './handlers/resolution.js';
@@ -194,6 +194,10 @@ function onButton(ctx: BotContext): Promise<void> {
       return as('link', (c) => (isAdmin(c) ? pickLinkCategory(c, action) : showExpired(c)))(ctx);
     case 'link-skip':
       return as('link', (c) => (isAdmin(c) ? skipLinkLocation(c) : showExpired(c)))(ctx);
+    case 'link-back':
+      return as('link', (c) => (isAdmin(c) ? backFromLinkLocation(c, action) : showExpired(c)))(ctx);
+    case 'cache-keep':
+      return as('cache-clear', (c) => (isAdmin(c) ? keepCache(c) : showExpired(c)))(ctx);
   }
 }
 

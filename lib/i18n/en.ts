@@ -87,6 +87,8 @@ export const en = {
   photoReplaced: '📎 Photo replaced.',
   summaryTakes: 'Here you can send a new description or a photo. Tap Confirm to send the request.',
   draftFrozen: 'This request may already have reached us, so it can no longer be changed. Tap Try again to finish sending it.',
+  buttonKeepCache: 'Keep',
+  cacheKept: 'OK, the cache is kept. Nothing was cleared.',
   searchHint: '🔎 Or type a word to find a service.',
   searchMore: (shown: number, total: number) => `Showing ${shown} of ${total}: add a word to narrow it down.`,
   searchNothing: (query: string, where: string) =>

@@ -38,6 +38,8 @@ const action: fc.Arbitrary<CallbackAction> = fc.oneof(
   fc.tuple(lang, id, id, fc.integer({ min: 0, max: 999 })).map(([l, typeId, sideId, page]) => ({ kind: 'link-categories', lang: l, typeId, sideId, page }) as const),
   fc.tuple(id, id, id).map(([typeId, sideId, categoryId]) => ({ kind: 'link-pick', typeId, sideId, categoryId }) as const),
   fc.constant({ kind: 'link-skip' } as const),
+  fc.tuple(id, id, id).map(([typeId, sideId, categoryId]) => ({ kind: 'link-back', typeId, sideId, categoryId }) as const),
+  fc.constant({ kind: 'cache-keep' } as const),
   // Where messages and taps go: catalogue buttons shown with a draft, the draft's own buttons.
   lang.map((l) => ({ kind: 'types', lang: l, draft: true }) as const),
   fc.tuple(lang, id).map(([l, typeId]) => ({ kind: 'sides', lang: l, typeId, draft: true }) as const),

@@ -150,6 +150,8 @@ function everyKind(requestId: string, draftId: string): { [K in CallbackKind]: E
     'link-categories': { kind: 'link-categories', lang, typeId: 1, sideId: 10, page: 0 },
     'link-pick': { kind: 'link-pick', typeId: 1, sideId: 10, categoryId: 100 },
     'link-skip': { kind: 'link-skip' },
+    'link-back': { kind: 'link-back', typeId: 1, sideId: 10, categoryId: 100 },
+    'cache-keep': { kind: 'cache-keep' },
   };
 }
 
