@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startHarness, updateLines, type BotInstance, type Harness } from '../support/bot-harness.js';
 import { Person } from '../support/person.js';
+import { requestsAtBackend } from '../support/lifecycle.js';
 import { redisOf, storedSession } from '../support/reliability.js';
 
 let harness: Harness;
@@ -147,4 +148,17 @@ describe('what the session can know', () => {
     expect(p.lastText()).not.toContain('add a photo');
     expect((await storedSession(redisOf(harness), p.userId))?.draft?.description).toBeUndefined();
   });
+
+  test('View on a notification posts the details below the draft’s prompt: a stateful tap, so the next message is not the description', async () => {
+    const p = person();
+    const [request] = await requestsAtBackend(harness.backend, p.userId);
+    await toDescription(p);
+    await bot.app.notify({ kind: 'status', request_id: request?.id ?? '', number: request?.number ?? '', status: 'in_progress', telegram_user_id: p.userId });
+    await p.tap(`View ${request?.number}`);
+    expect(p.screen().text).toContain(`Request ${request?.number}`);
+    await p.say(TEXT);
+    expect(p.lastText()).not.toContain('add a photo');
+    expect(p.screen().text).toContain(IN_PROGRESS.en);
+  });
 });
+
