@@ -95,7 +95,8 @@ const STATELESS = new Set<CallbackKind>([
   'categories',
   'my-requests',
   'request',
-  'open-request',
+  // 'open-request' is not: it posts the details as a new message below whatever is on display, so
+  // the session must learn of it (a draft's prompt above it is parked).
   'file',
   'requests-page',
   'cancel-ask',
