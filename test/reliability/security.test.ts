@@ -243,15 +243,17 @@ describe('rate limits', () => {
     expect(harness.telegram.sentTexts(bystander.userId)[0]).not.toContain('going a bit fast');
   });
 
-  test('flood: the 31st tap answered once', async () => {
+  test('flood: the 31st tap says so once; every tap is answered (no spinner left), none edits', async () => {
     const instance = await harness.startInstance();
     const flooder = person(instance);
     for (let i = 0; i < 30; i++) await flooder.press('t:en', { messageId: 100_000, text: '', buttons: [] });
     harness.telegram.reset();
     for (let i = 0; i < 3; i++) await flooder.press('t:en', { messageId: 100_000, text: '', buttons: [] });
     const answers = harness.telegram.callsOf('answerCallbackQuery');
-    expect(answers).toHaveLength(1);
+    expect(answers).toHaveLength(3);
+    expect(answers.every((answer) => answer.viaWebhook === true)).toBe(true);
     expect(String(answers[0]?.payload.text)).toMatch(/going a bit fast/);
+    expect(answers.slice(1).map((answer) => answer.payload.text)).toEqual([undefined, undefined]);
     expect(harness.telegram.callsOf('editMessageText')).toHaveLength(0);
   });
 });
