@@ -39,7 +39,8 @@ export type CallbackAction =
   | { readonly kind: 'continue'; readonly draftId: string }
   | { readonly kind: 'discard'; readonly draftId: string }
   | { readonly kind: 'edit'; readonly draftId: string }
-  | { readonly kind: 'cancel' }
+  /** Cancel; on a draft's own screens it names the draft, so a Cancel after Confirm says it was sent. */
+  | { readonly kind: 'cancel'; readonly draftId?: string }
   | { readonly kind: 'set-lang'; readonly lang: Lang }
   /** Add comment (details) and Reply (an agent's comment): the next message goes to the request. */
   | { readonly kind: 'comment'; readonly requestId: string }
@@ -171,7 +172,7 @@ function encodeParts(action: CallbackAction): string {
       case 'edit':
         return ['ed', action.draftId];
       case 'cancel':
-        return ['x'];
+        return action.draftId === undefined ? ['x'] : ['x', action.draftId];
       case 'set-lang':
         return ['l', action.lang];
       case 'cache-clear':
@@ -344,7 +345,8 @@ export function decodeCallback(data: unknown): CallbackAction | undefined {
     case 'ed':
       return draftId ? { kind: 'edit', draftId } : undefined;
     case 'x':
-      return only(0) ? { kind: 'cancel' } : undefined;
+      if (only(0)) return { kind: 'cancel' };
+      return draftId ? { kind: 'cancel', draftId } : undefined;
     case 'l':
       return lang && only(1) ? { kind: 'set-lang', lang } : undefined;
     case 'cc':

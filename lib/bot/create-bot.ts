@@ -146,7 +146,7 @@ function onButton(ctx: BotContext): Promise<void> {
     case 'edit':
       return as('edit', (c) => editDraft(c, action.draftId))(ctx);
     case 'cancel':
-      return as('cancel', cancel)(ctx);
+      return as('cancel', (c) => cancel(c, action.draftId))(ctx);
     case 'my-requests':
       return as('my-requests', showMyRequests)(ctx);
     case 'request':

@@ -46,6 +46,7 @@ const action: fc.Arbitrary<CallbackAction> = fc.oneof(
   fc.tuple(lang, id, id, fc.integer({ min: 0, max: 999 })).map(([l, typeId, sideId, page]) => ({ kind: 'categories', lang: l, typeId, sideId, page, draft: true }) as const),
   draftId.map((d) => ({ kind: 'continue', draftId: d }) as const),
   draftId.map((d) => ({ kind: 'discard', draftId: d }) as const),
+  draftId.map((d) => ({ kind: 'cancel', draftId: d }) as const),
   fc.tuple(draftId, fc.boolean()).map(([d, replace]) => ({ kind: 'replace-description', draftId: d, replace }) as const),
   fc.tuple(draftId, fc.stringMatching(/^[a-z_]{1,16}$/)).map(([d, step]) => ({ kind: 'keep', draftId: d, step }) as const),
   // A request's button that remembers its page of My requests, as far as it fits.

@@ -2,6 +2,8 @@ import { activePending } from '../../session/session.js';
 import type { BotContext } from '../context.js';
 import { dropDraft } from '../draft/draft-flow.js';
 import { listOnScreen } from '../on-screen.js';
+import { showExpired } from '../views/expired.js';
+import { escapeHtml } from '../views/html.js';
 import { mainMenu } from '../views/menus.js';
 import { acknowledge, show } from '../views/screen.js';
 import { neverMind } from './never-mind.js';
@@ -12,9 +14,18 @@ import { neverMind } from './never-mind.js';
  * draft is dropped, nothing was sent. A Cancel button always stands on something begun (a list, a
  * step); /cancel says "There is nothing to cancel" only when the session knows of nothing.
  */
-export async function cancel(ctx: BotContext): Promise<void> {
+export async function cancel(ctx: BotContext, draftId?: string): Promise<void> {
   await acknowledge(ctx);
   const { t, lang, session } = ctx;
+  // A draft's own Cancel acts on that draft only: sent already (a tap after Confirm) or gone.
+  if (draftId !== undefined) {
+    if (session.submitted?.draftId === draftId) {
+      await show(ctx, mainMenu(t, lang, t.alreadySubmitted(escapeHtml(session.submitted.number))));
+      return;
+    }
+    if (session.draft?.id !== draftId) return showExpired(ctx);
+    return dropDraft(ctx);
+  }
   if (session.reply) {
     delete session.reply;
     await show(ctx, mainMenu(t, lang, t.commentCancelled));
