@@ -65,7 +65,8 @@ export function trackOnScreen() {
     ctx.screenShown = false;
     ctx.screenRecorded = false;
     await next();
-    if (ctx.screenRecorded || !(ctx.screenShown || isCommand(ctx))) return;
-    if (ctx.session.onScreen !== undefined) delete ctx.session.onScreen;
+    if (!ctx.screenRecorded && (ctx.screenShown || isCommand(ctx)) && ctx.session.onScreen !== undefined) delete ctx.session.onScreen;
+    // Choosing another service for the draft lasts while lists are on display.
+    if (ctx.session.onScreen?.kind !== 'list' && ctx.session.draft?.choosingService) delete ctx.session.draft.choosingService;
   };
 }

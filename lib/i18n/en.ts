@@ -89,6 +89,7 @@ export const en = {
   draftFrozen: 'This request may already have reached us, so it can no longer be changed. Tap Try again to finish sending it.',
   buttonKeepCache: 'Keep',
   cacheKept: 'OK, the cache is kept. Nothing was cleared.',
+  draftReplaced: (what: string) => `ℹ️ This new request replaces your unfinished one (${what}).`,
   searchHint: '🔎 Or type a word to find a service.',
   searchMore: (shown: number, total: number) => `Showing ${shown} of ${total}: add a word to narrow it down.`,
   searchNothing: (query: string, where: string) =>

@@ -84,6 +84,7 @@ export const ru: Messages = {
   draftFrozen: 'Эта заявка, возможно, уже дошла до нас, поэтому её нельзя изменить. Нажмите «Повторить», чтобы закончить отправку.',
   buttonKeepCache: 'Не очищать',
   cacheKept: 'Хорошо, кэш не тронут.',
+  draftReplaced: (what) => `ℹ️ Эта новая заявка заменила вашу незаконченную (${what}).`,
   searchHint: '🔎 Или напишите слово, чтобы найти услугу.',
   searchMore: (shown, total) => `Показаны ${shown} из ${total}: добавьте слово, чтобы сузить поиск.`,
   searchNothing: (query, where) =>

@@ -119,4 +119,25 @@ describe.each(['en', 'ru'] as const)('in %s', (lang) => {
     const [stored] = harness.backend.requests().filter((r) => r.telegram.user_id === p.userId);
     expect(stored).toMatchObject({ category_id: 101, location: 'Building 3, lift B', description: TEXT });
   });
+
+  test('New request while one is unfinished starts afresh, and says which one it replaced', async () => {
+    const p = person(lang);
+    await p.say('/new');
+    await tapData(p, /^[sS]:\w+:1$/);
+    await tapData(p, /^[cC]:\w+:1:10:0$/);
+    await tapData(p, /^p:1:10:100$/);
+    await p.say(TEXT);
+    await p.sendPhoto();
+    await p.say('/new');
+    await tapData(p, /^[sS]:\w+:1$/);
+    await tapData(p, /^[cC]:\w+:1:10:0$/);
+    await tapData(p, /^p:1:10:101$/);
+    expect(p.screen().text).toContain(lang === 'en' ? 'This new request replaces your unfinished one (' : 'Эта новая заявка заменила вашу незаконченную (');
+    expect(p.screen().text).not.toContain(t.soFar);
+    const draft = (await storedSession(redisOf(harness), p.userId))?.draft;
+    expect(draft).toMatchObject({ categoryId: 101 });
+    expect(draft?.description).toBeUndefined();
+    expect(draft?.photoFileId).toBeUndefined();
+  });
 });
+

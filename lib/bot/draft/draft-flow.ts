@@ -10,7 +10,9 @@ import { acknowledge, show } from '../views/screen.js';
 import type { DraftStep } from './draft-step.js';
 import { DRAFT_STEPS, findStep, SUMMARY_STEP } from './steps.js';
 import { answerReplaceDescription, receiveAtSummary } from './summary-input.js';
-import { showSummary } from './summary.js';
+import { draftNames, showSummary } from './summary.js';
+import { hasAttachments } from './attachments.js';
+import { escapeHtml } from '../views/html.js';
 
 /**
  * The driver of the new-request draft: it moves along `DRAFT_STEPS` and ends at the summary.
@@ -28,10 +30,11 @@ import { showSummary } from './summary.js';
 
 /**
  * The person picked a service (or opened a deep link naming one, which may `prefill` the location).
- * With a draft in progress the service changes and everything given stays (the description is
- * shown with Keep, a deep link's location survives); otherwise a new draft starts. A draft whose
- * submission may have reached the backend is never changed: a new one replaces it. A question the
- * bot asked before is over.
+ * After Back from the description (choosing another service for the draft) the service changes and
+ * everything given stays: the description is shown with Keep, a deep link's location survives.
+ * Otherwise (New request, /new, a search, a deep link) a new draft starts; an unfinished one it
+ * replaces is named on the new prompt, so nothing goes without a word. A question the bot asked
+ * before is over.
  */
 export async function startDraft(
   ctx: BotContext,
@@ -42,7 +45,9 @@ export async function startDraft(
 ): Promise<void> {
   await acknowledge(ctx);
   if (!(await ctx.deps.catalog.findCategory(typeId, sideId, categoryId, ctx.lang))) return showExpired(ctx);
-  const kept = ctx.session.draft?.attempted ? undefined : ctx.session.draft;
+  const previous = ctx.session.draft;
+  const kept = previous?.choosingService && !previous.attempted ? previous : undefined;
+  const replaced = previous && !kept && hasContent(previous) ? await draftNames(ctx, previous) : undefined;
   const location = prefill.location ?? kept?.location;
   const draft: Draft = {
     ...kept,
@@ -53,9 +58,15 @@ export async function startDraft(
     categoryId,
     ...(location !== undefined && { location }),
   };
+  delete draft.choosingService;
   ctx.session.draft = draft;
   delete ctx.session.pending;
-  await enter(ctx, draft, firstStep());
+  await enter(ctx, draft, firstStep(), replaced && ctx.t.draftReplaced(`${escapeHtml(replaced.type)} · ${escapeHtml(replaced.category)}`));
+}
+
+/** What a person would miss if the draft went: something they typed or sent. */
+function hasContent(draft: Draft): boolean {
+  return draft.description !== undefined || draft.phone !== undefined || hasAttachments(draft);
 }
 
 /** The step the draft is at, if it is one of the list (not the summary). */
@@ -110,6 +121,7 @@ export async function stepBack(ctx: BotContext, draftId: string, stepName: strin
   if (step.back === 'catalogue' || !previous) {
     // Edit, then Back: nothing changed, the summary again.
     if (draft.reviewed && draft.description !== undefined) return showSummary(ctx);
+    draft.choosingService = true;
     return showCategories(ctx, draft.typeId, draft.sideId, await pageOfService(ctx, draft));
   }
   await enter(ctx, draft, previous);
@@ -190,11 +202,11 @@ async function moveOn(ctx: BotContext, draft: Draft, from: DraftStep): Promise<v
   await enter(ctx, draft, next);
 }
 
-async function enter(ctx: BotContext, draft: Draft, step: DraftStep): Promise<void> {
+async function enter(ctx: BotContext, draft: Draft, step: DraftStep, notice?: string): Promise<void> {
   draft.step = step.name;
   // A question asked at the summary is over once the draft goes to a step.
   delete draft.proposedDescription;
-  await step.ask(ctx, draft);
+  await step.ask(ctx, draft, notice);
   recordOnScreen(ctx, { kind: 'draft' });
 }
 

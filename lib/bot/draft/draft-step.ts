@@ -23,8 +23,11 @@ export interface DraftStep {
   readonly name: string;
   /** Handler name for the per-update log line and metrics. */
   readonly handler: string;
-  /** Shows the prompt: after a tap it replaces the tapped screen, after a message it is a new one. */
-  ask(ctx: BotContext, draft: Draft): Promise<void>;
+  /**
+   * Shows the prompt: after a tap it replaces the tapped screen, after a message it is a new one.
+   * `notice`: a line the prompt starts with (e.g. that an unfinished request was replaced).
+   */
+  ask(ctx: BotContext, draft: Draft, notice?: string): Promise<void>;
   /** A message while this step is current. */
   receive(ctx: BotContext, draft: Draft): Promise<StepOutcome>;
   /** Optional steps only: forgets what Skip leaves out. A step without it cannot be skipped. */

@@ -13,17 +13,17 @@ export const descriptionStep: DraftStep = {
   name: 'description',
   handler: 'describe',
   back: 'catalogue',
-  async ask(ctx, draft) {
+  async ask(ctx, draft, notice) {
     const category = await ctx.deps.catalog.findCategory(draft.typeId, draft.sideId, draft.categoryId, ctx.lang);
     if (!category) return showExpired(ctx);
     const location = draft.location === undefined ? '' : `${ctx.t.locationLine(escapeHtml(draft.location))}\n`;
     // Shown again (Back, Edit, a new service): what was typed is there, and Keep keeps it.
     const soFar = draft.description === undefined ? '' : `\n\n${ctx.t.descriptionSoFar(escapeHtml(draft.description))}`;
     draft.screenMessageId = await show(ctx, {
-      text: location + ctx.t.askDescription(escapeHtml(category.name)) + soFar,
+      text: (notice === undefined ? '' : `${notice}\n\n`) + location + ctx.t.askDescription(escapeHtml(category.name)) + soFar,
       buttons: [
         ...(draft.description === undefined ? [] : [[keepButton(ctx, draft, descriptionStep)]]),
-        [backButton(ctx, draft, descriptionStep), button(ctx.t.buttonCancel, { kind: 'cancel' })],
+        [backButton(ctx, draft, descriptionStep), button(ctx.t.buttonCancel, { kind: 'cancel', draftId: draft.id })],
       ],
     });
   },
