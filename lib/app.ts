@@ -11,7 +11,9 @@ import type { FloodLimitOptions } from './bot/middleware/flood-limit.js';
 import type { UpdateStatePolicy } from './bot/middleware/update-state.js';
 import { createCatalog } from './catalog/catalog.js';
 import type { Config } from './config.js';
-import { sendAttachment } from './files/send-attachment.js';
+import { createAttachmentFetcher } from './files/attachment-fetcher.js';
+import type { Resolver } from './files/public-address.js';
+import { sendAttachment, type SendAttachmentDeps } from './files/send-attachment.js';
 import type { Logger } from './logger.js';
 import { countedKvStore } from './metrics/counted-kv-store.js';
 import { createMetricsRecorder } from './metrics/metrics-recorder.js';
@@ -66,6 +68,12 @@ export interface CreateAppOptions {
   readonly metricsFlushIntervalMs?: number;
   /** Notification leases, timeouts and pacing; tests make them short. */
   readonly notify?: Partial<NotifyOptions>;
+  /** How agents' files are downloaded: throughput and duration limits, and the DNS behind the address check (tests). */
+  readonly attachments?: AttachmentOptions;
+}
+
+export interface AttachmentOptions extends Partial<Pick<SendAttachmentDeps, 'minBytesPerSecond' | 'throughputWindowMs' | 'maxDurationMs'>> {
+  readonly lookup?: Resolver;
 }
 
 export async function createApp(options: CreateAppOptions): Promise<App> {
@@ -102,6 +110,19 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     defaultTtlSeconds: config.cache.defaultTtlSeconds,
   });
   const catalog = createCatalog({ source: backend, cache, ttlSeconds: config.cache.catalogTtlSeconds });
+  // One per instance: its connection pools check every address agents' files are fetched from.
+  const files = createAttachmentFetcher({
+    backendUrl: config.backend.url,
+    backendApiKey: config.backend.apiKey,
+    fileOrigins: config.fileOrigins.origins,
+    anyPublicOrigin: config.fileOrigins.anyPublic,
+    lookup: options.attachments?.lookup,
+  });
+  const transferLimits = {
+    minBytesPerSecond: options.attachments?.minBytesPerSecond,
+    throughputWindowMs: options.attachments?.throughputWindowMs,
+    maxDurationMs: options.attachments?.maxDurationMs,
+  };
   const submissionLimiter = createSubmissionLimiter({ redis: upstash?.redis, prefix: `${namespace}:ratelimit:submit`, logger });
   const deps: BotDeps = {
     logger,
@@ -112,8 +133,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     metrics,
     submissionLimiter,
     adminUserIds: config.adminUserIds,
-    sendAttachment: (telegram, chatId, attachment, extra) =>
-      sendAttachment({ telegram, backendOrigin: config.backend.url, backendApiKey: config.backend.apiKey, timeoutMs: config.backend.timeoutMs, logger }, chatId, attachment, extra),
+    sendAttachment: (telegram, chatId, attachment, extra, sendOptions) =>
+      sendAttachment({ telegram, files, timeoutMs: config.backend.timeoutMs, logger, ...transferLimits }, chatId, attachment, extra, sendOptions),
     identity: () => identity(),
   };
 
@@ -167,7 +188,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     },
     async close() {
       await metrics.flush();
-      await backend.close();
+      await Promise.all([backend.close(), files.close()]);
     },
   };
 }
