@@ -1,31 +1,22 @@
 import { Telegram, type Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { BackendClient } from './backend/backend-client.js';
-import { lazyBackendClient } from './backend/lazy-backend-client.js';
 import { lazyBotInfo, namesTheBot, provisionalBotInfo } from './bot-info.js';
 import type { BotContext, BotDeps } from './bot/context.js';
 import { createBot } from './bot/create-bot.js';
 import { withUpdateOutcome, type UpdateOutcome } from './bot/update-outcome.js';
-import { createTwoTierCache, type TwoTierCache } from './cache/two-tier-cache.js';
 import type { FloodLimitOptions } from './bot/middleware/flood-limit.js';
 import type { UpdateStatePolicy } from './bot/middleware/update-state.js';
-import { createCatalog } from './catalog/catalog.js';
 import type { Config } from './config.js';
 import { sendAttachment } from './files/send-attachment.js';
 import type { Logger } from './logger.js';
-import { countedKvStore } from './metrics/counted-kv-store.js';
-import { createMetricsRecorder } from './metrics/metrics-recorder.js';
-import { createTimed } from './metrics/timed.js';
-import { createSubmissionLimiter } from './rate-limit/submission-limiter.js';
 import { emptyCounters, withUpdateCounters } from './metrics/update-scope.js';
 import type { NotificationEvent } from './backend/schemas.js';
+import type { TwoTierCache } from './cache/two-tier-cache.js';
+import type { KvStore } from './store/kv-store.js';
+import { createServices, type Services } from './services.js';
 import { createNotificationDelivery, type NotifyOptions } from './notify/deliver-notification.js';
 import type { NotifyOutcome } from './notify/notify-outcome.js';
-import type { KvStore } from './store/kv-store.js';
-import { keyNamespace } from './store/key-namespace.js';
-import { createMemoryKvStore } from './store/memory-kv-store.js';
-import { namespacedKvStore } from './store/namespaced-kv-store.js';
-import { createUpstashKvStore } from './store/upstash-kv-store.js';
 
 /** Everything one instance needs, built once and shared by every update it serves. */
 export interface App {
@@ -33,6 +24,8 @@ export interface App {
   readonly logger: Logger;
   readonly bot: Telegraf<BotContext>;
   readonly deps: BotDeps;
+  /** The store, backend, cache, catalogue, metrics and limits the bot uses: the Mini App's API shares them. */
+  readonly services: Services;
   /**
    * Handles one update and resolves when all of its work is done: what the person sees and what
    * the session holds. With `webhook: true` the button's answer is left in `outcome.reply` for the
@@ -70,39 +63,8 @@ export interface CreateAppOptions {
 
 export async function createApp(options: CreateAppOptions): Promise<App> {
   const { config, logger } = options;
-  const upstash = options.store === undefined && config.redis ? createUpstashKvStore(config.redis) : undefined;
-  // Every key under this bot's namespace; round trips counted above the store, so every store
-  // (configured or injected) is measured.
-  const namespace = keyNamespace({ token: config.telegram.token, prefix: config.redisKeyPrefix });
-  const store = countedKvStore(namespacedKvStore(options.store ?? upstash ?? createMemoryStore(logger), namespace));
-  const metrics = createMetricsRecorder({ store, logger, flushIntervalMs: options.metricsFlushIntervalMs });
-  const backend =
-    options.backend ??
-    lazyBackendClient(
-      () =>
-        import('./backend/backend-client.js').then(({ createBackendClient }) =>
-          createBackendClient({
-            baseUrl: config.backend.url,
-            apiKey: config.backend.apiKey,
-            timeoutMs: config.backend.timeoutMs,
-            maxConnections: config.backend.maxConnections,
-            slowCallMs: config.backend.slowCallMs,
-            logger,
-            timed: createTimed({ recorder: metrics }),
-          }),
-        ),
-      config.backend.maxConnections,
-    );
-  const cache =
-    options.cache ??
-    createTwoTierCache({
-    store,
-    logger,
-    maxEntries: config.cache.maxEntries,
-    defaultTtlSeconds: config.cache.defaultTtlSeconds,
-  });
-  const catalog = createCatalog({ source: backend, cache, ttlSeconds: config.cache.catalogTtlSeconds });
-  const submissionLimiter = createSubmissionLimiter({ redis: upstash?.redis, prefix: `${namespace}:ratelimit:submit`, logger });
+  const services = createServices(options);
+  const { store, backend, cache, catalog, metrics, submissionLimiter } = services;
   const deps: BotDeps = {
     logger,
     store,
@@ -152,6 +114,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     logger,
     bot,
     deps,
+    services,
     handleUpdate: (update, handleOptions = {}) =>
       withUpdateCounters(emptyCounters(), () =>
         withUpdateOutcome(handleOptions.webhook === true, async () => {
@@ -170,12 +133,4 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       await backend.close();
     },
   };
-}
-
-function createMemoryStore(logger: Logger): KvStore {
-  logger.warn(
-    '[store] No Upstash Redis configured: sessions, cache and de-duplication live in this instance only. ' +
-      'Set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN (or connect Upstash in the Vercel dashboard).',
-  );
-  return createMemoryKvStore();
 }

@@ -4,6 +4,7 @@ import { TelegramError, type Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup, ParseMode, ReplyParameters } from 'telegraf/types';
 import { isTimeout, timeoutReason } from '../http/timeouts.js';
 import type { Logger } from '../logger.js';
+import { openAgentFile } from './agent-file.js';
 import { extensionForType, isPhotoType } from './content-type.js';
 import { MAX_PHOTO_UPLOAD_BYTES, MAX_UPLOAD_BYTES } from './telegram-limits.js';
 
@@ -57,10 +58,7 @@ export type SendAttachmentResult =
   | { readonly delivered: true; readonly messageId: number; readonly as: 'photo' | 'document' }
   | { readonly delivered: false; readonly reason: NotDeliveredReason; readonly status?: number };
 
-type NotDelivered = Extract<SendAttachmentResult, { delivered: false }>;
-
-const MAX_REDIRECTS = 5;
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+export type NotDelivered = Extract<SendAttachmentResult, { delivered: false }>;
 
 /**
  * Sends one attachment to a chat, as a photo (JPEG, PNG or WebP up to 10 MB) or as a document.
@@ -132,7 +130,7 @@ async function uploadOnce(
   const download = new AbortController();
   let timer = setTimeout(() => download.abort(timeoutReason(`no answer or no bytes in ${deps.timeoutMs} ms`)), deps.timeoutMs);
   try {
-    const opened = await open(deps, url, download.signal);
+    const opened = await openAgentFile(deps, url, download.signal);
     if (!(opened instanceof Response)) return opened;
     const declared = Number(opened.headers.get('content-length') ?? NaN);
     const length = Number.isSafeInteger(declared) && declared >= 0 ? declared : undefined;
@@ -199,45 +197,6 @@ async function uploadOnce(
     clearTimeout(timer);
     download.abort();
   }
-}
-
-/**
- * Fetches the file, following redirects by hand so that each hop gets the API key only when it is
- * on the backend's origin: a backend that redirects to a CDN must not hand the CDN its key.
- */
-async function open(deps: SendAttachmentDeps, start: URL, signal: AbortSignal): Promise<Response | NotDelivered> {
-  const backendOrigin = originOf(deps.backendOrigin);
-  let url = start;
-  let status = 0;
-  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const headers: Record<string, string> = {};
-    if (deps.backendApiKey !== undefined && url.origin === backendOrigin) headers.authorization = `Bearer ${deps.backendApiKey}`;
-    let response: Response;
-    try {
-      response = await fetch(url, { headers, redirect: 'manual', signal });
-    } catch (error) {
-      return { delivered: false, reason: isTimeout(error, signal) ? 'timeout' : 'network' };
-    }
-    const location = response.headers.get('location');
-    status = response.status;
-    if (REDIRECT_STATUSES.has(response.status) && location !== null) {
-      await response.body?.cancel().catch(() => undefined);
-      try {
-        url = new URL(location, url);
-      } catch {
-        return { delivered: false, reason: 'invalid_url' };
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') return { delivered: false, reason: 'invalid_url' };
-      continue;
-    }
-    if (response.status < 200 || response.status > 299 || !response.body) {
-      await response.body?.cancel().catch(() => undefined);
-      return { delivered: false, reason: 'http_error', status: response.status };
-    }
-    return response;
-  }
-  // Too many redirects: the last one's status says what went round.
-  return { delivered: false, reason: 'http_error', status };
 }
 
 /**

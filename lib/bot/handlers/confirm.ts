@@ -1,5 +1,6 @@
 import { BackendError } from '../../backend/backend-error.js';
 import type { NewRequest } from '../../backend/schemas.js';
+import { submissionKey } from '../../requests/idempotency-keys.js';
 import type { BotContext } from '../context.js';
 import { draftNames, retryButtons, summaryText } from '../draft/summary.js';
 import { showExpired } from '../views/expired.js';
@@ -66,6 +67,7 @@ export async function confirmDraft(ctx: BotContext, draftId: string): Promise<vo
   }
 }
 
+/** The submission's key, the same scheme as the Mini App's (lib/requests/idempotency-keys.ts). */
 export function idempotencyKey(userId: number, draftId: string): string {
-  return `tg-${userId}-${draftId}`;
+  return submissionKey(userId, draftId);
 }
