@@ -29,7 +29,7 @@ export interface UploadPayload {
 export interface MiniAppDeps {
   readonly config: Pick<Config, 'miniApp' | 'cache'>;
   readonly logger: Logger;
-  readonly services: Pick<Services, 'backend' | 'catalog' | 'cache' | 'submissionLimiter'>;
+  readonly services: Pick<Services, 'backend' | 'catalog' | 'cache' | 'submissionLimiter' | 'store'>;
   readonly verifier: SignedDataVerifier;
   readonly botApi: MiniAppBotApi;
   readonly fileLinks: TokenSigner<FileLinkPayload>;

@@ -35,7 +35,7 @@ export function createCreateRequest(deps: Pick<MiniAppDeps, 'services' | 'upload
     if (!parsed.success) return failure(400, 'invalid_body', parsed.issues.map((issue) => issue.message).join('; '));
     const body = parsed.output;
     const { user } = call;
-    const { catalog, submissionLimiter, backend } = deps.services;
+    const { catalog, backend } = deps.services;
     const files = uploadedFiles(body.files, user.id, deps.uploads);
     if (files === undefined) return failure(400, 'invalid_files', 'a file is not one you uploaded here, or its upload expired: add it again');
     let phone: string | undefined;
@@ -56,7 +56,7 @@ export function createCreateRequest(deps: Pick<MiniAppDeps, 'services' | 'upload
     const link = call.initData.startParam === undefined ? undefined : decodeStartPayload(call.initData.startParam);
     const location = link && link.typeId === body.request_type_id && link.sideId === body.side_id && link.categoryId === body.category_id ? link.location : undefined;
 
-    if (!(await submissionLimiter.allow(user.id))) {
+    if (!(await withinLimit(deps, call, body.draft_id))) {
       call.log.info({ handler: 'app-create' }, 'submission rate limited');
       return failure(429, 'rate_limited', 'several requests were sent recently; try again later');
     }
@@ -88,6 +88,30 @@ export function createCreateRequest(deps: Pick<MiniAppDeps, 'services' | 'upload
     if (created.created) await tellChat(deps, call, created.request);
     return answer(created.created ? 201 : 200, { id: created.request.id, number: created.request.number, status: created.request.status });
   };
+}
+
+/** A draft is counted once: its first Confirm marks it, and a retry (a lost answer, a double tap) is not a new submission. */
+const DRAFT_MARK_TTL_SECONDS = 86_400;
+
+/**
+ * The chat's 5-an-hour limit, counted once per draft, as the chat counts a draft once (its session
+ * remembers a submitted draft; the app's draft is remembered in the store, one round trip).
+ */
+async function withinLimit(deps: Pick<MiniAppDeps, 'services'>, call: AppCall, draftId: string): Promise<boolean> {
+  const { store, submissionLimiter } = deps.services;
+  const key = `app-draft:${call.user.id}:${draftId}`;
+  let first = true;
+  try {
+    [first] = await store.exec([{ op: 'set', key, value: '1', ttlSeconds: DRAFT_MARK_TTL_SECONDS, onlyIfAbsent: true }]);
+  } catch (error) {
+    // Without the store every Confirm counts, as a store outage must not stop a real request.
+    call.log.warn({ err: error }, '[store] draft mark not written; this Confirm counts against the limit');
+  }
+  if (!first) return true;
+  if (await submissionLimiter.allow(call.user.id)) return true;
+  // Refused: the draft may be confirmed again later, and must count then.
+  await store.exec([{ op: 'del', key }]).catch(() => undefined);
+  return false;
 }
 
 async function tellChat(deps: Pick<MiniAppDeps, 'botApi' | 'config'>, call: AppCall, request: { readonly id: string; readonly number: string }): Promise<void> {
