@@ -74,6 +74,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     metrics,
     submissionLimiter,
     adminUserIds: config.adminUserIds,
+    ...(config.miniApp.url !== undefined && { miniAppUrl: config.miniApp.url }),
+    ...(config.miniApp.shortName !== undefined && { miniAppShortName: config.miniApp.shortName }),
     sendAttachment: (telegram, chatId, attachment, extra) =>
       sendAttachment({ telegram, backendOrigin: config.backend.url, backendApiKey: config.backend.apiKey, timeoutMs: config.backend.timeoutMs, logger }, chatId, attachment, extra),
     identity: () => identity(),

@@ -213,9 +213,16 @@ function onMessage(ctx: BotContext): Promise<void> {
   if (album && groupId === album.groupId) return as('comment', (c) => receiveComment(c, album))(ctx);
   if (reply) return as('comment', (c) => receiveComment(c, reply))(ctx);
   const draft = ctx.session.draft;
+  // The Mini App's "share my phone" (Telegram's requestContact) posts the person's own contact into
+  // the chat as a message; the app already has it, so no step here takes it and nothing is said.
+  if (isOwnContact(message) && draft?.step !== 'contact') return as('contact-from-app', async () => undefined)(ctx);
   if (!draft) return as('fallback', fallback)(ctx);
   const name = draft.step === SUMMARY_STEP ? 'confirm' : (currentStep(draft)?.handler ?? 'expired');
   return as(name, receiveMessage)(ctx);
+}
+
+function isOwnContact(message: Message | undefined): boolean {
+  return message !== undefined && 'contact' in message && message.contact.user_id !== undefined && message.contact.user_id === message.from?.id;
 }
 
 function handlerOfStep(step: string): string {

@@ -2,7 +2,7 @@ import { isOpenStatus, type RequestDetails } from '../../backend/schemas.js';
 import type { Lang, Messages } from '../../i18n/index.js';
 import { requestActionButtons } from './request-actions.js';
 import { MAX_FILE_BUTTONS, renderRequestPage } from './request-thread.js';
-import { button, type Button, type Screen } from './screen.js';
+import { appButton, button, type Button, type Screen } from './screen.js';
 
 /**
  * One page of a request's details and thread, with its files, paging, Add comment, what the
@@ -24,6 +24,7 @@ export function requestDetailsScreen(t: Messages, lang: Lang, details: RequestDe
       ...(paging.length > 0 ? [paging] : []),
       ...(isOpenStatus(details.status) ? [[button(t.buttonAddComment, { kind: 'comment', requestId })]] : []),
       ...requestActionButtons(t, lang, details),
+      [appButton(t.buttonOpenInApp, { request: requestId })],
       [button(t.buttonRefresh, { kind: 'request', lang, requestId, ...(rendered.index > 0 && { page: rendered.index }) }), button(t.buttonBack, { kind: 'my-requests', lang })],
     ],
   };

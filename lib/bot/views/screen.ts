@@ -7,7 +7,7 @@ import { replyableOutcome } from '../update-outcome.js';
 /** A message the bot shows: text (HTML) and its inline buttons. */
 export interface Screen {
   readonly text: string;
-  readonly buttons: readonly (readonly Button[])[];
+  readonly buttons: readonly (readonly (Button | AppButton)[])[];
 }
 
 export interface Button {
@@ -15,15 +15,36 @@ export interface Button {
   readonly action: CallbackAction;
 }
 
+/**
+ * A button that opens the Mini App (a `web_app` button), at a request when `request` is given. It
+ * exists only where the app is deployed (MINI_APP_URL): without it the button is left out.
+ */
+export interface AppButton {
+  readonly label: string;
+  readonly app: { readonly request?: string };
+}
+
 export function button(label: string, action: CallbackAction): Button {
   return { label, action };
 }
 
-export function keyboard(screen: Screen): InlineKeyboardMarkup {
+export function appButton(label: string, app: AppButton['app'] = {}): AppButton {
+  return { label, app };
+}
+
+/** The inline keyboard; app buttons open `appUrl`, and are left out (with a row they empty) without one. */
+export function keyboard(screen: Screen, appUrl?: string): InlineKeyboardMarkup {
   return {
-    inline_keyboard: screen.buttons.map((row) =>
-      row.map((b): InlineKeyboardButton => ({ text: b.label, callback_data: encodeCallback(b.action) })),
-    ),
+    inline_keyboard: screen.buttons
+      .map((row) =>
+        row.flatMap((b): InlineKeyboardButton[] => {
+          if ('action' in b) return [{ text: b.label, callback_data: encodeCallback(b.action) }];
+          if (appUrl === undefined) return [];
+          const url = b.app.request === undefined ? appUrl : `${appUrl}?request=${encodeURIComponent(b.app.request)}`;
+          return [{ text: b.label, web_app: { url } }];
+        }),
+      )
+      .filter((row) => row.length > 0),
   };
 }
 
@@ -35,7 +56,7 @@ export async function show(ctx: BotContext, screen: Screen, options: { readonly 
   const message = ctx.callbackQuery?.message;
   if (message && !options.newMessage) {
     try {
-      await ctx.editMessageText(screen.text, { parse_mode: 'HTML', reply_markup: keyboard(screen) });
+      await ctx.editMessageText(screen.text, { parse_mode: 'HTML', reply_markup: keyboard(screen, ctx.deps.miniAppUrl) });
       return message.message_id;
     } catch (error) {
       // A double tap re-renders the same screen: Telegram says "not modified", which is fine.
@@ -44,7 +65,7 @@ export async function show(ctx: BotContext, screen: Screen, options: { readonly 
       if (!(error instanceof TelegramError && error.code === 400)) throw error;
     }
   }
-  const sent = await ctx.reply(screen.text, { parse_mode: 'HTML', reply_markup: keyboard(screen) });
+  const sent = await ctx.reply(screen.text, { parse_mode: 'HTML', reply_markup: keyboard(screen, ctx.deps.miniAppUrl) });
   return sent.message_id;
 }
 
