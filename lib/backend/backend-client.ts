@@ -16,12 +16,14 @@ import {
   ServiceCategoryListSchema,
   SideListSchema,
   type CreatedComment,
+  type CancelReason,
   type CancelRequest,
   type ConfirmResolution,
   type CreatedRequest,
   type NewComment,
   type NewRequest,
   type RateRequest,
+  type RatingComment,
   type ReopenRequest,
   type RequestDetails,
   type RequestPage,
@@ -64,24 +66,33 @@ export interface BackendPoolStats {
  * instance, outside the handlers, so its keep-alive pool lives as long as the instance.
  * Every method resolves with validated data or rejects with a `BackendError`.
  */
+/**
+ * How a read is asked for. `language` (a BCP 47 tag such as `ru`) goes out as `Accept-Language`:
+ * a backend may answer names (request types, sides, services) and status comments in it, and one
+ * that ignores it answers as before. Implementations that know no languages may leave it out.
+ */
+export interface ReadOptions {
+  readonly language?: string;
+}
+
 export interface BackendClient {
-  listRequestTypes(): Promise<RequestType[]>;
-  listSides(requestTypeId: number): Promise<Side[]>;
-  listServiceCategories(requestTypeId: number, sideId: number): Promise<ServiceCategory[]>;
+  listRequestTypes(options?: ReadOptions): Promise<RequestType[]>;
+  listSides(requestTypeId: number, options?: ReadOptions): Promise<Side[]>;
+  listServiceCategories(requestTypeId: number, sideId: number, options?: ReadOptions): Promise<ServiceCategory[]>;
   /**
    * Creates a request. Retrying with the same `idempotencyKey` never creates a second one:
    * `created` is false when the backend answered with a request it already had (200).
    */
   createRequest(body: NewRequest, idempotencyKey: string): Promise<{ request: CreatedRequest; created: boolean }>;
   /** The user's requests, newest first (the first page only, when the backend pages). */
-  listRequests(telegramUserId: number, limit?: number): Promise<RequestSummary[]>;
+  listRequests(telegramUserId: number, limit?: number, options?: ReadOptions): Promise<RequestSummary[]>;
   /**
    * One page of the user's requests, newest first; `nextCursor` names the next (older) page.
    * Backends that do not page answer a plain array: that is the only page.
    */
-  listRequestPage(telegramUserId: number, page: RequestPageQuery): Promise<RequestPage>;
+  listRequestPage(telegramUserId: number, page: RequestPageQuery, options?: ReadOptions): Promise<RequestPage>;
   /** Rejects with a `BackendError` of status 404 when there is no such request. */
-  getRequest(id: string): Promise<RequestDetails>;
+  getRequest(id: string, options?: ReadOptions): Promise<RequestDetails>;
   /**
    * Adds a comment to the person's request. The same `idempotencyKey` never adds a second one.
    * Rejects with status 404 (not the person's request) or 409 (it no longer takes comments).
@@ -96,6 +107,13 @@ export interface BackendClient {
   confirmResolution(id: string, body: ConfirmResolution, idempotencyKey: string): Promise<RequestDetails>;
   reopenRequest(id: string, body: ReopenRequest, idempotencyKey: string): Promise<RequestDetails>;
   rateRequest(id: string, body: RateRequest, idempotencyKey: string): Promise<RequestDetails>;
+  /**
+   * The follow-ups of an act done at the tap: the reason of a cancellation, the comment of a rating
+   * (PATCH, idempotent by key like the lifecycle calls). A backend written before them answers
+   * 404 or 405; the caller then adds the text as an ordinary comment.
+   */
+  attachCancelReason(id: string, body: CancelReason, idempotencyKey: string): Promise<RequestDetails>;
+  attachRatingComment(id: string, body: RatingComment, idempotencyKey: string): Promise<RequestDetails>;
   poolStats(): BackendPoolStats;
   /** Closes the pool's connections; later calls fail with kind `network`. */
   close(): Promise<void>;
@@ -129,6 +147,8 @@ export const backendRoutes = {
   confirmResolution: { method: 'POST', template: '/requests/:id/confirm', pattern: /^\/requests\/[^/]+\/confirm$/ },
   reopenRequest: { method: 'POST', template: '/requests/:id/reopen', pattern: /^\/requests\/[^/]+\/reopen$/ },
   rateRequest: { method: 'POST', template: '/requests/:id/rating', pattern: /^\/requests\/[^/]+\/rating$/ },
+  attachCancelReason: { method: 'PATCH', template: '/requests/:id/cancel', pattern: /^\/requests\/[^/]+\/cancel$/ },
+  attachRatingComment: { method: 'PATCH', template: '/requests/:id/rating', pattern: /^\/requests\/[^/]+\/rating$/ },
 } as const;
 
 export type BackendRoute = keyof typeof backendRoutes;
@@ -160,15 +180,15 @@ export type ContractCall = <S extends v.GenericSchema>(
 /** The contract's calls (paths, query parameters, schemas) on top of a way to send one. */
 export function contractCalls(call: ContractCall): Omit<BackendClient, 'poolStats' | 'close'> {
   return {
-    async listRequestTypes() {
-      return (await call('listRequestTypes', 'request-types', RequestTypeListSchema)).data;
+    async listRequestTypes(options) {
+      return (await call('listRequestTypes', 'request-types', RequestTypeListSchema, inLanguage(options))).data;
     },
-    async listSides(requestTypeId) {
-      return (await call('listSides', `request-types/${requestTypeId}/sides`, SideListSchema)).data;
+    async listSides(requestTypeId, options) {
+      return (await call('listSides', `request-types/${requestTypeId}/sides`, SideListSchema, inLanguage(options))).data;
     },
-    async listServiceCategories(requestTypeId, sideId) {
+    async listServiceCategories(requestTypeId, sideId, options) {
       const searchParams = { request_type_id: requestTypeId, side_id: sideId };
-      return (await call('listServiceCategories', 'service-categories', ServiceCategoryListSchema, { searchParams })).data;
+      return (await call('listServiceCategories', 'service-categories', ServiceCategoryListSchema, { searchParams, ...inLanguage(options) })).data;
     },
     async createRequest(body, idempotencyKey) {
       const { data, status } = await call('createRequest', 'requests', CreatedRequestSchema, {
@@ -177,19 +197,19 @@ export function contractCalls(call: ContractCall): Omit<BackendClient, 'poolStat
       });
       return { request: data, created: status === 201 };
     },
-    async listRequests(telegramUserId, limit = 10) {
+    async listRequests(telegramUserId, limit = 10, options) {
       const searchParams = { telegram_user_id: telegramUserId, limit };
-      return (await call('listRequests', 'requests', RequestPageSchema, { searchParams })).data.items;
+      return (await call('listRequests', 'requests', RequestPageSchema, { searchParams, ...inLanguage(options) })).data.items;
     },
-    async listRequestPage(telegramUserId, page) {
+    async listRequestPage(telegramUserId, page, options) {
       const searchParams: Record<string, string | number> = { telegram_user_id: telegramUserId, limit: page.limit };
       if (page.cursor !== undefined) searchParams.cursor = page.cursor;
       if (page.openOnly === true) searchParams.status = 'open';
       // Same route as listRequests: one call of the contract, logged and measured as one.
-      return (await call('listRequests', 'requests', RequestPageSchema, { searchParams })).data;
+      return (await call('listRequests', 'requests', RequestPageSchema, { searchParams, ...inLanguage(options) })).data;
     },
-    async getRequest(id) {
-      return (await call('getRequest', `requests/${encodeURIComponent(id)}`, RequestDetailsSchema)).data;
+    async getRequest(id, options) {
+      return (await call('getRequest', `requests/${encodeURIComponent(id)}`, RequestDetailsSchema, inLanguage(options))).data;
     },
     async addComment(requestId, body, idempotencyKey) {
       const { data, status } = await call('addComment', `requests/${encodeURIComponent(requestId)}/comments`, CreatedCommentSchema, {
@@ -202,9 +222,16 @@ export function contractCalls(call: ContractCall): Omit<BackendClient, 'poolStat
     confirmResolution: (id, body, key) => lifecycle('confirmResolution', id, 'confirm', body, key),
     reopenRequest: (id, body, key) => lifecycle('reopenRequest', id, 'reopen', body, key),
     rateRequest: (id, body, key) => lifecycle('rateRequest', id, 'rating', body, key),
+    attachCancelReason: (id, body, key) => lifecycle('attachCancelReason', id, 'cancel', body, key),
+    attachRatingComment: (id, body, key) => lifecycle('attachRatingComment', id, 'rating', body, key),
   };
 
-  /** A lifecycle POST: idempotent thanks to its key, so retried like the submission. */
+  /** `Accept-Language` when a language is asked for; nothing otherwise (the backend's default). */
+  function inLanguage(options: ReadOptions | undefined): Options {
+    return options?.language === undefined ? {} : { headers: { 'accept-language': options.language } };
+  }
+
+  /** A lifecycle POST or PATCH: idempotent thanks to its key, so retried like the submission. */
   async function lifecycle(route: BackendRoute, id: string, action: string, body: object, idempotencyKey: string): Promise<RequestDetails> {
     const init = { json: body, headers: { 'idempotency-key': idempotencyKey } };
     return (await call(route, `requests/${encodeURIComponent(id)}/${action}`, RequestDetailsSchema, init)).data;
@@ -272,7 +299,8 @@ export function createBackendClient(options: BackendClientOptions): BackendClien
     dispatcher: agent as unknown as RequestInit['dispatcher'],
     retry: {
       limit: options.retry?.limit ?? 2,
-      methods: ['get', 'post'],
+      // POST and PATCH carry an Idempotency-Key: a retry never acts twice.
+      methods: ['get', 'post', 'patch'],
       statusCodes: RETRY_STATUS_CODES,
       afterStatusCodes: [429, 503],
       maxRetryAfter: MAX_RETRY_AFTER_MS,

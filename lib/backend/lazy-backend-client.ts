@@ -21,18 +21,20 @@ export function lazyBackendClient(load: () => Promise<BackendClient>, maxConnect
     return loading;
   };
   return {
-    listRequestTypes: async () => (await client()).listRequestTypes(),
-    listSides: async (requestTypeId) => (await client()).listSides(requestTypeId),
-    listServiceCategories: async (requestTypeId, sideId) => (await client()).listServiceCategories(requestTypeId, sideId),
+    listRequestTypes: async (options) => (await client()).listRequestTypes(options),
+    listSides: async (requestTypeId, options) => (await client()).listSides(requestTypeId, options),
+    listServiceCategories: async (requestTypeId, sideId, options) => (await client()).listServiceCategories(requestTypeId, sideId, options),
     createRequest: async (body, idempotencyKey) => (await client()).createRequest(body, idempotencyKey),
-    listRequests: async (telegramUserId, limit) => (await client()).listRequests(telegramUserId, limit),
-    listRequestPage: async (telegramUserId, page) => (await client()).listRequestPage(telegramUserId, page),
-    getRequest: async (id) => (await client()).getRequest(id),
+    listRequests: async (telegramUserId, limit, options) => (await client()).listRequests(telegramUserId, limit, options),
+    listRequestPage: async (telegramUserId, page, options) => (await client()).listRequestPage(telegramUserId, page, options),
+    getRequest: async (id, options) => (await client()).getRequest(id, options),
     addComment: async (requestId, body, idempotencyKey) => (await client()).addComment(requestId, body, idempotencyKey),
     cancelRequest: async (id, body, key) => (await client()).cancelRequest(id, body, key),
     confirmResolution: async (id, body, key) => (await client()).confirmResolution(id, body, key),
     reopenRequest: async (id, body, key) => (await client()).reopenRequest(id, body, key),
     rateRequest: async (id, body, key) => (await client()).rateRequest(id, body, key),
+    attachCancelReason: async (id, body, key) => (await client()).attachCancelReason(id, body, key),
+    attachRatingComment: async (id, body, key) => (await client()).attachRatingComment(id, body, key),
     poolStats: (): BackendPoolStats =>
       loaded?.poolStats() ?? { connected: 0, free: 0, pending: 0, running: 0, size: 0, maxConnections },
     close: async () => {

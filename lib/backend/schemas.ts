@@ -246,6 +246,17 @@ export type ReopenRequest = v.InferOutput<typeof ReopenRequestSchema>;
 export const RateRequestSchema = v.object({ ...actor, score: Score, comment: v.optional(Reason) });
 export type RateRequest = v.InferOutput<typeof RateRequestSchema>;
 
+/**
+ * `PATCH /requests/{id}/cancel`: the reason of a cancellation that happened before (the bot cancels
+ * at the person's tap and asks for the reason afterwards). Allowed while the request is cancelled.
+ */
+export const CancelReasonSchema = v.object({ ...actor, reason: Reason });
+export type CancelReason = v.InferOutput<typeof CancelReasonSchema>;
+
+/** `PATCH /requests/{id}/rating`: the comment of a rating given before (the score is sent at the tap). */
+export const RatingCommentSchema = v.object({ ...actor, comment: Reason });
+export type RatingComment = v.InferOutput<typeof RatingCommentSchema>;
+
 /** The body the backend POSTs to `/api/notify` when a request changes status. */
 export const StatusNotificationSchema = v.object({
   event_id: v.optional(EventIdSchema),

@@ -11,9 +11,13 @@ import { isLang, type Lang } from '../i18n/index.js';
 export type CallbackAction =
   | { readonly kind: 'menu'; readonly lang: Lang }
   | { readonly kind: 'help'; readonly lang: Lang }
-  | { readonly kind: 'types'; readonly lang: Lang }
-  | { readonly kind: 'sides'; readonly lang: Lang; readonly typeId: number }
-  | { readonly kind: 'categories'; readonly lang: Lang; readonly typeId: number; readonly sideId: number; readonly page: number }
+  /**
+   * The catalogue of a new request. `draft`: shown while a draft exists, so the tap is stateful: the
+   * session learns which list is on display (see on-screen.ts). Without a draft it costs nothing.
+   */
+  | { readonly kind: 'types'; readonly lang: Lang; readonly draft?: true }
+  | { readonly kind: 'sides'; readonly lang: Lang; readonly typeId: number; readonly draft?: true }
+  | { readonly kind: 'categories'; readonly lang: Lang; readonly typeId: number; readonly sideId: number; readonly page: number; readonly draft?: true }
   | { readonly kind: 'my-requests'; readonly lang: Lang }
   /** A request's details; `page` of its thread, 0 (the newest) when omitted. */
   | { readonly kind: 'request'; readonly lang: Lang; readonly requestId: string; readonly page?: number }
@@ -24,6 +28,9 @@ export type CallbackAction =
   | { readonly kind: 'skip'; readonly draftId: string; readonly step: string }
   | { readonly kind: 'back'; readonly draftId: string; readonly step: string }
   | { readonly kind: 'confirm'; readonly draftId: string }
+  /** On "You have a request in progress": back to the step where the draft stopped, or drop it. */
+  | { readonly kind: 'continue'; readonly draftId: string }
+  | { readonly kind: 'discard'; readonly draftId: string }
   | { readonly kind: 'edit'; readonly draftId: string }
   | { readonly kind: 'cancel' }
   | { readonly kind: 'set-lang'; readonly lang: Lang }
@@ -43,12 +50,12 @@ export type CallbackAction =
   /** Lifecycle of the person's own request (issue 11); the id is checked against its owner every time. */
   | { readonly kind: 'cancel-ask'; readonly lang: Lang; readonly requestId: string }
   | { readonly kind: 'cancel-yes'; readonly requestId: string }
-  /** Skip on the reason prompt: cancel without a reason. */
+  /** Skip on the prompt for a cancellation's reason (the request was cancelled at Yes). */
   | { readonly kind: 'cancel-send'; readonly requestId: string }
   | { readonly kind: 'solved'; readonly requestId: string }
   | { readonly kind: 'reopen'; readonly requestId: string }
   | { readonly kind: 'rate'; readonly requestId: string; readonly score: number }
-  /** Send rating on the comment prompt: the chosen score without a comment. */
+  /** Skip on the prompt for a rating's comment (the rating went at the star); Send rating before that. */
   | { readonly kind: 'rate-send'; readonly requestId: string }
   /** Never mind on a question the bot asked (a reason, a comment, a location). */
   | { readonly kind: 'drop-pending' }
@@ -80,7 +87,7 @@ const STATELESS = new Set<CallbackKind>([
 ]);
 
 export function isStateless(action: CallbackAction): boolean {
-  return STATELESS.has(action.kind);
+  return STATELESS.has(action.kind) && !('draft' in action && action.draft === true);
 }
 
 const MAX_BYTES = 64;
@@ -105,12 +112,13 @@ export function encodeCallback(action: CallbackAction): string {
         return ['m', action.lang];
       case 'help':
         return ['h', action.lang];
+      // Upper case: the same screen shown while a draft exists (a stateful tap).
       case 'types':
-        return ['t', action.lang];
+        return [action.draft ? 'T' : 't', action.lang];
       case 'sides':
-        return ['s', action.lang, action.typeId];
+        return [action.draft ? 'S' : 's', action.lang, action.typeId];
       case 'categories':
-        return ['c', action.lang, action.typeId, action.sideId, action.page];
+        return [action.draft ? 'C' : 'c', action.lang, action.typeId, action.sideId, action.page];
       case 'my-requests':
         return ['r', action.lang];
       case 'request':
@@ -125,6 +133,10 @@ export function encodeCallback(action: CallbackAction): string {
         return ['bk', action.draftId, action.step];
       case 'confirm':
         return ['ok', action.draftId];
+      case 'continue':
+        return ['go', action.draftId];
+      case 'discard':
+        return ['dd', action.draftId];
       case 'edit':
         return ['ed', action.draftId];
       case 'cancel':
@@ -195,18 +207,23 @@ export function decodeCallback(data: unknown): CallbackAction | undefined {
     case 'h':
       return lang && only(1) ? { kind: 'help', lang } : undefined;
     case 't':
-      return lang && only(1) ? { kind: 'types', lang } : undefined;
+    case 'T':
+      return lang && only(1) ? { kind: 'types', lang, ...(code === 'T' && { draft: true as const }) } : undefined;
     case 'r':
       return lang && only(1) ? { kind: 'my-requests', lang } : undefined;
-    case 's': {
+    case 's':
+    case 'S': {
       const typeId = id(b);
-      return lang && typeId && only(2) ? { kind: 'sides', lang, typeId } : undefined;
+      return lang && typeId && only(2) ? { kind: 'sides', lang, typeId, ...(code === 'S' && { draft: true as const }) } : undefined;
     }
-    case 'c': {
+    case 'c':
+    case 'C': {
       const typeId = id(b);
       const sideId = id(c);
       const page = d !== undefined && /^\d{1,3}$/.test(d) ? Number(d) : undefined;
-      return lang && typeId && sideId && page !== undefined ? { kind: 'categories', lang, typeId, sideId, page } : undefined;
+      return lang && typeId && sideId && page !== undefined
+        ? { kind: 'categories', lang, typeId, sideId, page, ...(code === 'C' && { draft: true as const }) }
+        : undefined;
     }
     case 'd': {
       const page = c === undefined ? 0 : small(c);
@@ -246,6 +263,10 @@ export function decodeCallback(data: unknown): CallbackAction | undefined {
       return draftId ? { kind: 'skip', draftId, step: 'photo' } : undefined;
     case 'ok':
       return draftId ? { kind: 'confirm', draftId } : undefined;
+    case 'go':
+      return draftId ? { kind: 'continue', draftId } : undefined;
+    case 'dd':
+      return draftId ? { kind: 'discard', draftId } : undefined;
     case 'ed':
       return draftId ? { kind: 'edit', draftId } : undefined;
     case 'x':

@@ -51,4 +51,8 @@ export interface BotContext extends Context {
   callbackAnswer: { readonly text: string | undefined } | undefined;
   /** The button was answered already (`acknowledgeNow`, or the last call was made). */
   callbackAnswered: boolean;
+  /** This update showed a screen (`show`); see on-screen.ts. */
+  screenShown: boolean;
+  /** This update recorded what it showed in the session (`recordOnScreen`). */
+  screenRecorded: boolean;
 }

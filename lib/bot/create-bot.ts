@@ -5,6 +5,8 @@ import { currentCounters } from '../metrics/update-scope.js';
 import type { BotContext, BotDeps } from './context.js';
 import { askCacheClear, cacheClear, cacheStats, isAdmin, stats } from './handlers/admin.js';
 import { cancel } from './handlers/cancel.js';
+import { continueDraft, discardDraft, showDraftInProgress } from './handlers/draft-in-progress.js';
+import { draftOnScreen, trackOnScreen } from './on-screen.js';
 import { receiveComment, retryComment, startComment } from './handlers/comment.js';
 import { sendThreadFile } from './handlers/thread-file.js';
 import { askCancelRequest, receiveCancelReason, skipCancelReason, startCancelRequest } from './handlers/cancel-request.js';
@@ -83,6 +85,7 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   bot.use(floodLimit(options.floodLimit));
   bot.use(updateState({ store: deps.store, logger: options.logger, policy: options.statePolicy, leaseSeconds: options.updateLeaseSeconds, prefetch: replyLookupKey }));
   bot.use(endPendingOnCommand());
+  bot.use(trackOnScreen());
 
   // `/start <payload>` is a deep link (t.me/<bot>?start=<payload>, e.g. a QR poster).
   bot.command('start', (ctx) => {
@@ -127,6 +130,10 @@ function onButton(ctx: BotContext): Promise<void> {
       return as(handlerOfStep(action.step), (c) => stepBack(c, action.draftId, action.step))(ctx);
     case 'confirm':
       return as('confirm', (c) => confirmDraft(c, action.draftId))(ctx);
+    case 'continue':
+      return as('draft-in-progress', (c) => continueDraft(c, action.draftId))(ctx);
+    case 'discard':
+      return as('draft-in-progress', (c) => discardDraft(c, action.draftId))(ctx);
     case 'edit':
       return as('edit', (c) => editDraft(c, action.draftId))(ctx);
     case 'cancel':
@@ -198,7 +205,8 @@ function onAnswer(ctx: BotContext, pending: NonNullable<ReturnType<typeof active
 /**
  * A message: a swipe-reply to a notification (its request, whatever else waits); an answer to a
  * question the bot asked; the next item of an album; a comment in reply mode; the draft's current
- * step. Anything else gets the gentle fallback.
+ * step when it is on display. A parked draft is offered back (Continue / Discard), never fed a
+ * message meant for something else. Anything else gets the gentle fallback.
  */
 function onMessage(ctx: BotContext): Promise<void> {
   const swiped = parseNotice(ctx.prefetched);
@@ -217,6 +225,7 @@ function onMessage(ctx: BotContext): Promise<void> {
   // the chat as a message; the app already has it, so no step here takes it and nothing is said.
   if (isOwnContact(message) && draft?.step !== 'contact') return as('contact-from-app', async () => undefined)(ctx);
   if (!draft) return as('fallback', fallback)(ctx);
+  if (!draftOnScreen(ctx.session)) return as('draft-in-progress', showDraftInProgress)(ctx);
   const name = draft.step === SUMMARY_STEP ? 'confirm' : (currentStep(draft)?.handler ?? 'expired');
   return as(name, receiveMessage)(ctx);
 }

@@ -1,14 +1,16 @@
+import type { ReadOptions } from '../backend/backend-client.js';
 import type { RequestType, ServiceCategory, Side } from '../backend/schemas.js';
 import type { TwoTierCache } from '../cache/two-tier-cache.js';
+import type { Lang } from '../i18n/index.js';
 
 /**
  * The backend's catalogue calls. The catalogue is the ONLY module that may call them: every
  * read goes through the shared cache, so a warm navigation tap costs no backend request.
  */
 export interface CatalogSource {
-  listRequestTypes(): Promise<RequestType[]>;
-  listSides(requestTypeId: number): Promise<Side[]>;
-  listServiceCategories(requestTypeId: number, sideId: number): Promise<ServiceCategory[]>;
+  listRequestTypes(options?: ReadOptions): Promise<RequestType[]>;
+  listSides(requestTypeId: number, options?: ReadOptions): Promise<Side[]>;
+  listServiceCategories(requestTypeId: number, sideId: number, options?: ReadOptions): Promise<ServiceCategory[]>;
 }
 
 export interface CatalogOptions {
@@ -19,27 +21,29 @@ export interface CatalogOptions {
 }
 
 /**
- * Request types, sides and service categories, cached in both tiers.
+ * Request types, sides and service categories in the person's language, cached in both tiers.
+ * Each language is asked of the backend (`Accept-Language`) and cached on its own, so two people
+ * on one instance each read their own; a backend that ignores the language answers the same lists.
  *
  * Lists are shared between callers: do not mutate them. The `find*` helpers are for
  * validating ids that come back in callback data: an unknown id answers `undefined`.
  */
 export interface Catalog {
-  requestTypes(): Promise<readonly RequestType[]>;
-  sides(requestTypeId: number): Promise<readonly Side[]>;
-  categories(requestTypeId: number, sideId: number): Promise<readonly ServiceCategory[]>;
-  findRequestType(requestTypeId: number): Promise<RequestType | undefined>;
+  requestTypes(lang: Lang): Promise<readonly RequestType[]>;
+  sides(requestTypeId: number, lang: Lang): Promise<readonly Side[]>;
+  categories(requestTypeId: number, sideId: number, lang: Lang): Promise<readonly ServiceCategory[]>;
+  findRequestType(requestTypeId: number, lang: Lang): Promise<RequestType | undefined>;
   /** The side, only when the request type exists and offers it. */
-  findSide(requestTypeId: number, sideId: number): Promise<Side | undefined>;
+  findSide(requestTypeId: number, sideId: number, lang: Lang): Promise<Side | undefined>;
   /** The category, only when the type exists, offers the side, and the side lists the category. */
-  findCategory(requestTypeId: number, sideId: number, categoryId: number): Promise<ServiceCategory | undefined>;
+  findCategory(requestTypeId: number, sideId: number, categoryId: number, lang: Lang): Promise<ServiceCategory | undefined>;
 }
 
-/** Cache keys, in the seed's Redis style (`service_categories:{request_type_id}:{side_id}`). */
+/** Cache keys, in the seed's Redis style (`service_categories:{request_type_id}:{side_id}`), one per language. */
 export const catalogKeys = {
-  requestTypes: (): string => 'catalog:request_types',
-  sides: (requestTypeId: number): string => `catalog:sides:${requestTypeId}`,
-  categories: (requestTypeId: number, sideId: number): string => `service_categories:${requestTypeId}:${sideId}`,
+  requestTypes: (lang: Lang): string => `catalog:request_types:${lang}`,
+  sides: (requestTypeId: number, lang: Lang): string => `catalog:sides:${requestTypeId}:${lang}`,
+  categories: (requestTypeId: number, sideId: number, lang: Lang): string => `service_categories:${requestTypeId}:${sideId}:${lang}`,
 };
 
 export function createCatalog(options: CatalogOptions): Catalog {
@@ -47,38 +51,38 @@ export function createCatalog(options: CatalogOptions): Catalog {
   const cacheOptions = { ttlSeconds: options.ttlSeconds };
 
   const catalog: Catalog = {
-    requestTypes: () => cache.getOrLoad(catalogKeys.requestTypes(), () => source.listRequestTypes(), cacheOptions),
+    requestTypes: (lang) => cache.getOrLoad(catalogKeys.requestTypes(lang), () => source.listRequestTypes({ language: lang }), cacheOptions),
 
-    async sides(requestTypeId) {
+    async sides(requestTypeId, lang) {
       assertId(requestTypeId, 'requestTypeId');
-      return cache.getOrLoad(catalogKeys.sides(requestTypeId), () => source.listSides(requestTypeId), cacheOptions);
+      return cache.getOrLoad(catalogKeys.sides(requestTypeId, lang), () => source.listSides(requestTypeId, { language: lang }), cacheOptions);
     },
 
-    async categories(requestTypeId, sideId) {
+    async categories(requestTypeId, sideId, lang) {
       assertId(requestTypeId, 'requestTypeId');
       assertId(sideId, 'sideId');
       return cache.getOrLoad(
-        catalogKeys.categories(requestTypeId, sideId),
-        () => source.listServiceCategories(requestTypeId, sideId),
+        catalogKeys.categories(requestTypeId, sideId, lang),
+        () => source.listServiceCategories(requestTypeId, sideId, { language: lang }),
         cacheOptions,
       );
     },
 
-    async findRequestType(requestTypeId) {
+    async findRequestType(requestTypeId, lang) {
       if (!isId(requestTypeId)) return undefined;
-      return (await catalog.requestTypes()).find((type) => type.id === requestTypeId);
+      return (await catalog.requestTypes(lang)).find((type) => type.id === requestTypeId);
     },
 
     // Each step checks its parent first, so ids made up in callback data never reach the
     // backend or create cache entries: only listed types and sides are ever looked up.
-    async findSide(requestTypeId, sideId) {
-      if (!isId(sideId) || (await catalog.findRequestType(requestTypeId)) === undefined) return undefined;
-      return (await catalog.sides(requestTypeId)).find((side) => side.id === sideId);
+    async findSide(requestTypeId, sideId, lang) {
+      if (!isId(sideId) || (await catalog.findRequestType(requestTypeId, lang)) === undefined) return undefined;
+      return (await catalog.sides(requestTypeId, lang)).find((side) => side.id === sideId);
     },
 
-    async findCategory(requestTypeId, sideId, categoryId) {
-      if (!isId(categoryId) || (await catalog.findSide(requestTypeId, sideId)) === undefined) return undefined;
-      return (await catalog.categories(requestTypeId, sideId)).find((category) => category.id === categoryId);
+    async findCategory(requestTypeId, sideId, categoryId, lang) {
+      if (!isId(categoryId) || (await catalog.findSide(requestTypeId, sideId, lang)) === undefined) return undefined;
+      return (await catalog.categories(requestTypeId, sideId, lang)).find((category) => category.id === categoryId);
     },
   };
   return catalog;

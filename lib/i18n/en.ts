@@ -1,3 +1,10 @@
+import { pluralOf } from './plural.js';
+
+const count = pluralOf('en');
+const characters = (n: number) => count(n, { one: 'character', other: 'characters' });
+const files = (n: number) => count(n, { one: 'file', other: 'files' });
+const seconds = (n: number) => count(n, { one: 'second', other: 'seconds' });
+
 /**
  * English messages: the reference catalogue. Every other language has exactly these keys
  * (the `Messages` type makes a missing one a compile error). Texts are sent with HTML parse mode,
@@ -22,7 +29,7 @@ export const en = {
   menuExpired: 'This menu has expired. Here is a fresh one.',
   cancelled: 'Cancelled. Nothing was sent.',
   nothingToCancel: 'There is nothing to cancel.',
-  rateLimited: (seconds: number) => `You are going a bit fast. Please try again in ${seconds} s.`,
+  rateLimited: (wait: number) => `You are going a bit fast. Please try again in ${seconds(wait)}.`,
   submitRateLimited: 'You have sent several requests recently. Please try again later.',
 
   buttonNewRequest: '📝 New request',
@@ -50,9 +57,9 @@ export const en = {
 
   askDescription: (category: string) =>
     `<b>${category}</b>\nStep 4 of 4: describe the problem in one message (10 to 2000 characters): what happened, where, since when.`,
-  descriptionTooShort: (min: number) => `That is a bit short. Please write at least ${min} characters so we can help.`,
+  descriptionTooShort: (min: number) => `That is a bit short. Please write at least ${characters(min)} so we can help.`,
   descriptionTooLong: (max: number, got: number) =>
-    `That is too long (${got} characters). Please keep it under ${max} characters.`,
+    `That is too long (${characters(got)}). Please keep it under ${characters(max)}.`,
   descriptionNeedsText: 'Please send the description as a text message.',
   askPhoto: 'Would you like to add a photo? Send it now, or tap Skip.',
   photoNeedsPhoto: 'Please send a photo (not a file or sticker), or tap Skip.',
@@ -61,6 +68,16 @@ export const en = {
   contactNotYours: 'Please share your own phone number with the button below, or tap Skip.',
   contactAdded: '📞 Phone number added.',
   contactSkipped: 'OK, no phone number.',
+
+  // Where messages and taps go: a parked draft, search, the draft's own screens
+  draftInProgress: (what: string) => `You have a request in progress (${what}).\nContinue where you stopped, or discard it.`,
+  buttonContinue: '▶️ Continue',
+  buttonDiscard: '🗑 Discard',
+  buttonOutdated: 'This button is out of date. Here is where you are.',
+  upToDate: 'Up to date',
+  wentBack: '⬅️ One step back.',
+  filterShowingAll: 'Already showing all requests',
+  filterShowingOpen: 'Already showing open requests',
 
   summary: (s: { type: string; side: string; category: string; description: string; photo: boolean; phone: boolean }) =>
     `<b>Type:</b> ${s.type}\n<b>For:</b> ${s.side}\n<b>Service:</b> ${s.category}\n` +
@@ -113,10 +130,10 @@ export const en = {
   commentPrompt: (number: string) =>
     `💬 Your comment on <b>${number}</b>: send a message (up to 4000 characters), a photo or a document, or an album.\nTap Cancel to stop.`,
   commentAdded: (number: string) => `✅ Added to <b>${number}</b>.`,
-  commentFilesAdded: (number: string, count: number) => `✅ Added ${count} files to <b>${number}</b>.`,
+  commentFilesAdded: (number: string, added: number) => `✅ Added ${files(added)} to <b>${number}</b>.`,
   commentClosed: (number: string) => `<b>${number}</b> is closed and takes no more comments. You can open a new request instead.`,
   commentFailed: '⚠️ Your comment could not be added right now. Tap Try again: it will not be added twice.',
-  commentTooLong: (max: number, got: number) => `That is too long (${got} characters). Please keep a comment under ${max} characters.`,
+  commentTooLong: (max: number, got: number) => `That is too long (${characters(got)}). Please keep a comment under ${characters(max)}.`,
   commentFileTooBig: (maxMb: number) => `That file is larger than ${maxMb} MB, more than a bot can take. Please send a smaller one.`,
   commentUnsupported: 'Please send text, a photo or a document (PDF, image or office file).',
   commentCancelled: 'OK, nothing was added.',
@@ -130,7 +147,6 @@ export const en = {
   buttonNeverMind: '✖️ Never mind',
   buttonSolved: '✅ Solved',
   buttonStillAProblem: '↩️ Still a problem',
-  buttonSendRating: '📨 Send rating',
   buttonOlder: 'Older ▶',
   buttonNewest: '⏮ Newest',
   buttonFilterOpen: 'Open',
@@ -142,16 +158,14 @@ export const en = {
   sending: '⏳ Sending…',
   actionFailed: '⚠️ That did not go through right now. Please try again in a minute.',
   cancelAsk: (number: string) => `Cancel request <b>${number}</b>? This cannot be undone.`,
-  cancelAskReason: (number: string) => `Why are you cancelling <b>${number}</b>? Send a short reason, or tap Skip.`,
   requestCancelled: (number: string) => `✖️ Request <b>${number}</b> is cancelled.`,
   cannotCancel: (number: string, status: string) => `<b>${number}</b> can no longer be cancelled: its status is ${status}.`,
   reasonNeedsText: 'Please send the reason as a text message.',
-  reasonTooLong: (max: number, got: number) => `That is too long (${got} characters). Please keep it under ${max} characters.`,
+  reasonTooLong: (max: number, got: number) => `That is too long (${characters(got)}). Please keep it under ${characters(max)}.`,
   nothingChanged: 'OK, nothing was changed.',
   confirmedSolved: (number: string) => `✅ Glad it is solved! Request <b>${number}</b> is closed.`,
   notAwaitingAnswer: (number: string, status: string) => `<b>${number}</b> is not waiting for your answer any more: its status is ${status}.`,
   askRating: 'How would you rate the service? Tap the stars.',
-  ratingChosen: (stars: string) => `Your rating: ${stars}\nAdd a comment in one message, or tap Send rating.`,
   ratingThanks: (number: string, stars: string) => `⭐ Thank you! Your rating of <b>${number}</b>: ${stars}`,
   alreadyRated: (number: string) => `You have already rated <b>${number}</b>. Thank you, once is enough!`,
   cannotRate: (number: string, status: string) => `<b>${number}</b> cannot be rated while its status is ${status}.`,
@@ -165,11 +179,18 @@ export const en = {
   locationLine: (location: string) => `📍 <b>Location:</b> ${location}`,
   linkChooseType: '<b>QR link for a poster</b>\nStep 1 of 4: choose the request type.',
   linkAskLocation: (category: string, max: number) =>
-    `<b>${category}</b>\nStep 4 of 4: type the location for the poster (up to ${max} characters, e.g. Building 3, lift B), or tap Skip.`,
-  linkLocationTooLong: (max: number, got: number) => `That location is ${got} characters long. Please keep it to ${max}.`,
+    `<b>${category}</b>\nStep 4 of 4: type the location for the poster (up to ${characters(max)}, e.g. Building 3, lift B), or tap Skip.`,
+  linkLocationTooLong: (max: number, got: number) => `That location is ${characters(got)} long. Please keep it to ${max}.`,
   linkLocationUnsupported: 'Please use Latin or Cyrillic letters, digits, spaces and simple punctuation only.',
   linkNoUsername: 'I do not know my own username yet. Please try again in a moment.',
   linkReady: (link: string, service: string) => `🔗 ${link}\n${service}\nPrint the QR code: scanning it opens a new request for this service.`,
+  // A confirmed action happens at the tap; what follows is optional
+  cancelledAskReason: (number: string, max: number) =>
+    `✖️ Request <b>${number}</b> is cancelled.\n\nIf you like, tell us why in one message (up to ${characters(max)}), or tap Skip.`,
+  reasonAttached: 'Your reason is attached.',
+  ratingAskComment: (max: number) => `If you like, add a comment in one message (up to ${characters(max)}), or tap Skip.`,
+  ratingCommentAttached: 'Your comment is attached.',
+  followUpNotAttached: (number: string) => `<b>${number}</b> takes no more comments, so your text could not be attached.`,
   // The Mini App (a web page Telegram opens inside the chat): its buttons in the chat, and the page's own words.
   buttonOpenApp: '📱 Open the app',
   buttonOpenInApp: '📱 Open in the app',
@@ -212,6 +233,7 @@ export const en = {
   appReopenPlaceholder: 'What is still wrong?',
   appRatingCommentPlaceholder: 'A comment (optional)',
   appChatUnavailable: 'Start the chat with the bot first (open it and tap Start), then try again.',
+  appSendRating: '📨 Send rating',
   appNothingMore: 'That is all.',
 } as const;
 

@@ -1,4 +1,11 @@
 import type { Messages } from './en.js';
+import { pluralOf } from './plural.js';
+
+const count = pluralOf('ru');
+const characters = (n: number) => count(n, { one: 'символ', few: 'символа', many: 'символов', other: 'символа' });
+const files = (n: number) => count(n, { one: 'файл', few: 'файла', many: 'файлов', other: 'файла' });
+/** After «через»: через 1 секунду, 2 секунды, 5 секунд. */
+const seconds = (n: number) => count(n, { one: 'секунду', few: 'секунды', many: 'секунд', other: 'секунды' });
 
 export const ru: Messages = {
   languageName: 'Русский',
@@ -19,7 +26,7 @@ export const ru: Messages = {
   menuExpired: 'Это меню устарело. Вот новое.',
   cancelled: 'Отменено. Ничего не отправлено.',
   nothingToCancel: 'Отменять нечего.',
-  rateLimited: (seconds) => `Слишком быстро. Попробуйте снова через ${seconds} с.`,
+  rateLimited: (wait) => `Слишком быстро. Попробуйте снова через ${seconds(wait)}.`,
   submitRateLimited: 'Вы недавно отправили несколько заявок. Пожалуйста, попробуйте позже.',
 
   buttonNewRequest: '📝 Новая заявка',
@@ -47,8 +54,8 @@ export const ru: Messages = {
 
   askDescription: (category) =>
     `<b>${category}</b>\nШаг 4 из 4: опишите проблему одним сообщением (от 10 до 2000 символов): что случилось, где и с какого времени.`,
-  descriptionTooShort: (min) => `Слишком коротко. Напишите, пожалуйста, не меньше ${min} символов.`,
-  descriptionTooLong: (max, got) => `Слишком длинно (${got} символов). Уложитесь, пожалуйста, в ${max} символов.`,
+  descriptionTooShort: (min) => `Слишком коротко. Напишите, пожалуйста, не меньше ${characters(min)}.`,
+  descriptionTooLong: (max, got) => `Слишком длинно (${characters(got)}). Уложитесь, пожалуйста, в ${characters(max)}.`,
   descriptionNeedsText: 'Пожалуйста, отправьте описание текстовым сообщением.',
   askPhoto: 'Хотите добавить фото? Отправьте его сейчас или нажмите «Пропустить».',
   photoNeedsPhoto: 'Отправьте, пожалуйста, фотографию (не файл и не стикер) или нажмите «Пропустить».',
@@ -57,6 +64,15 @@ export const ru: Messages = {
   contactNotYours: 'Поделитесь, пожалуйста, своим номером кнопкой ниже или нажмите «Пропустить».',
   contactAdded: '📞 Номер телефона добавлен.',
   contactSkipped: 'Хорошо, без номера телефона.',
+
+  draftInProgress: (what) => `У вас есть незаконченная заявка (${what}).\nПродолжите с того места, где остановились, или удалите её.`,
+  buttonContinue: '▶️ Продолжить',
+  buttonDiscard: '🗑 Удалить',
+  buttonOutdated: 'Эта кнопка устарела. Вот где вы сейчас.',
+  upToDate: 'Новостей нет',
+  wentBack: '⬅️ Шаг назад.',
+  filterShowingAll: 'Уже показаны все заявки',
+  filterShowingOpen: 'Уже показаны открытые заявки',
 
   summary: (s) =>
     `<b>Тип:</b> ${s.type}\n<b>Для кого:</b> ${s.side}\n<b>Услуга:</b> ${s.category}\n` +
@@ -108,10 +124,10 @@ export const ru: Messages = {
   commentPrompt: (number) =>
     `💬 Комментарий к заявке <b>${number}</b>: отправьте сообщение (до 4000 символов), фото, документ или альбом.\nНажмите «Отмена», чтобы выйти.`,
   commentAdded: (number) => `✅ Добавлено к заявке <b>${number}</b>.`,
-  commentFilesAdded: (number, count) => `✅ К заявке <b>${number}</b> добавлено файлов: ${count}.`,
+  commentFilesAdded: (number, added) => `✅ К заявке <b>${number}</b> ${added % 10 === 1 && added % 100 !== 11 ? 'добавлен' : 'добавлено'} ${files(added)}.`,
   commentClosed: (number) => `Заявка <b>${number}</b> закрыта, комментарии к ней больше не принимаются. Можно оформить новую заявку.`,
   commentFailed: '⚠️ Не удалось добавить комментарий. Нажмите «Повторить»: он не добавится дважды.',
-  commentTooLong: (max, got) => `Слишком длинно (${got} символов). Комментарий — не больше ${max} символов.`,
+  commentTooLong: (max, got) => `Слишком длинно (${characters(got)}). Комментарий — не больше ${characters(max)}.`,
   commentFileTooBig: (maxMb) => `Файл больше ${maxMb} МБ — это больше, чем может принять бот. Отправьте файл поменьше.`,
   commentUnsupported: 'Отправьте текст, фото или документ (PDF, изображение или офисный файл).',
   commentCancelled: 'Хорошо, ничего не добавлено.',
@@ -125,7 +141,6 @@ export const ru: Messages = {
   buttonNeverMind: '✖️ Не нужно',
   buttonSolved: '✅ Решено',
   buttonStillAProblem: '↩️ Проблема осталась',
-  buttonSendRating: '📨 Отправить оценку',
   buttonOlder: 'Раньше ▶',
   buttonNewest: '⏮ Новые',
   buttonFilterOpen: 'Открытые',
@@ -137,16 +152,14 @@ export const ru: Messages = {
   sending: '⏳ Отправляю…',
   actionFailed: '⚠️ Сейчас не получилось. Попробуйте, пожалуйста, через минуту.',
   cancelAsk: (number) => `Отменить заявку <b>${number}</b>? Это действие нельзя отменить.`,
-  cancelAskReason: (number) => `Почему вы отменяете <b>${number}</b>? Напишите коротко причину или нажмите «Пропустить».`,
   requestCancelled: (number) => `✖️ Заявка <b>${number}</b> отменена.`,
   cannotCancel: (number, status) => `Заявку <b>${number}</b> уже нельзя отменить: её статус — ${status}.`,
   reasonNeedsText: 'Пожалуйста, напишите причину текстовым сообщением.',
-  reasonTooLong: (max, got) => `Слишком длинно (${got} символов). Уложитесь, пожалуйста, в ${max} символов.`,
+  reasonTooLong: (max, got) => `Слишком длинно (${characters(got)}). Уложитесь, пожалуйста, в ${characters(max)}.`,
   nothingChanged: 'Хорошо, ничего не изменилось.',
   confirmedSolved: (number) => `✅ Рады, что всё решено! Заявка <b>${number}</b> закрыта.`,
   notAwaitingAnswer: (number, status) => `Заявка <b>${number}</b> больше не ждёт вашего ответа: её статус — ${status}.`,
   askRating: 'Как вы оцените обслуживание? Нажмите на звёзды.',
-  ratingChosen: (stars) => `Ваша оценка: ${stars}\nДобавьте комментарий одним сообщением или нажмите «Отправить оценку».`,
   ratingThanks: (number, stars) => `⭐ Спасибо! Ваша оценка заявки <b>${number}</b>: ${stars}`,
   alreadyRated: (number) => `Вы уже оценили заявку <b>${number}</b>. Спасибо, одной оценки достаточно!`,
   cannotRate: (number, status) => `Заявку <b>${number}</b> нельзя оценить, пока её статус — ${status}.`,
@@ -160,11 +173,18 @@ export const ru: Messages = {
   locationLine: (location) => `📍 <b>Место:</b> ${location}`,
   linkChooseType: '<b>QR-ссылка для плаката</b>\nШаг 1 из 4: выберите тип заявки.',
   linkAskLocation: (category, max) =>
-    `<b>${category}</b>\nШаг 4 из 4: напишите место для плаката (до ${max} символов, например «Корпус 3, лифт Б») или нажмите «Пропустить».`,
-  linkLocationTooLong: (max, got) => `В этом месте ${got} символов. Пожалуйста, уложитесь в ${max}.`,
+    `<b>${category}</b>\nШаг 4 из 4: напишите место для плаката (до ${characters(max)}, например «Корпус 3, лифт Б») или нажмите «Пропустить».`,
+  linkLocationTooLong: (max, got) => `В этом месте ${characters(got)}. Пожалуйста, уложитесь в ${max}.`,
   linkLocationUnsupported: 'Пожалуйста, используйте только русские или латинские буквы, цифры, пробелы и простые знаки препинания.',
   linkNoUsername: 'Я пока не знаю своего имени пользователя. Попробуйте, пожалуйста, через минуту.',
   linkReady: (link, service) => `🔗 ${link}\n${service}\nРаспечатайте QR-код: по нему откроется новая заявка на эту услугу.`,
+  // A confirmed action happens at the tap; what follows is optional
+  cancelledAskReason: (number, max) =>
+    `✖️ Заявка <b>${number}</b> отменена.\n\nЕсли хотите, напишите одним сообщением, почему (до ${characters(max)}), или нажмите «Пропустить».`,
+  reasonAttached: 'Причина добавлена к заявке.',
+  ratingAskComment: (max) => `Если хотите, добавьте комментарий одним сообщением (до ${characters(max)}) или нажмите «Пропустить».`,
+  ratingCommentAttached: 'Ваш комментарий добавлен к оценке.',
+  followUpNotAttached: (number) => `Заявка <b>${number}</b> больше не принимает комментарии, поэтому текст не добавлен.`,
   // The Mini App (a web page Telegram opens inside the chat): its buttons in the chat, and the page's own words.
   buttonOpenApp: '📱 Открыть приложение',
   buttonOpenInApp: '📱 Открыть в приложении',
@@ -210,5 +230,6 @@ export const ru: Messages = {
   appReopenPlaceholder: 'Что всё ещё не так?',
   appRatingCommentPlaceholder: 'Комментарий (необязательно)',
   appChatUnavailable: 'Сначала начните чат с ботом (откройте его и нажмите «Старт»), затем попробуйте снова.',
+  appSendRating: '📨 Отправить оценку',
   appNothingMore: 'Это всё.',
 };

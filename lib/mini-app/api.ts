@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readJsonBody, sendJson } from '../http/json.js';
 import { header } from '../http/secrets.js';
+import { langFromCode } from '../i18n/index.js';
 import { emptyCounters, withUpdateCounters } from '../metrics/update-scope.js';
 import { failure, type AppAnswer, type AppCall, type MiniAppDeps } from './deps.js';
 import { createAddComment } from './handlers/add-comment.js';
@@ -103,7 +104,7 @@ export function createMiniAppApi(deps: MiniAppDeps): (req: IncomingMessage, res:
       if (!read.ok) return failure(read.status, read.status === 413 ? 'too_large' : 'invalid_json', read.error);
       body = read.value;
     }
-    return route.handler({ user: checked.data.user, initData: checked.data, params, query, log, body, req, res });
+    return route.handler({ user: checked.data.user, initData: checked.data, lang: langFromCode(checked.data.user.languageCode), params, query, log, body, req, res });
   }
 }
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.js';
 import type { AgentFileSource } from '../files/agent-file.js';
 import type { TelegramFileSource } from '../files/telegram-file.js';
+import type { Lang } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services.js';
 import type { MiniAppBotApi } from './bot-api.js';
@@ -45,6 +46,8 @@ export interface MiniAppDeps {
 export interface AppCall {
   readonly user: VerifiedInitData['user'];
   readonly initData: VerifiedInitData;
+  /** The person's language (Telegram's `language_code`): the backend is asked in it, the chat told in it. */
+  readonly lang: Lang;
   readonly log: Logger;
   /** The path's parameters, e.g. the request id of `requests/:id`. */
   readonly params: readonly string[];

@@ -18,6 +18,8 @@ export interface OwnedRequestDeps {
   readonly log: Logger;
   /** Who asks, for the refusal's log line. */
   readonly handler?: string;
+  /** The person's language, for what the backend writes (status comments): `Accept-Language`. */
+  readonly language?: string;
 }
 
 /**
@@ -29,11 +31,12 @@ export interface OwnedRequestDeps {
 export async function loadOwnedRequest(deps: OwnedRequestDeps, userId: number | undefined, requestId: string): Promise<OwnedRequest> {
   if (userId === undefined) return { kind: 'not-found' };
   try {
-    const request = await deps.backend.getRequest(requestId);
+    const inLanguage = deps.language === undefined ? {} : { language: deps.language };
+    const request = await deps.backend.getRequest(requestId, inLanguage);
     const owned =
       request.telegram_user_id !== undefined
         ? request.telegram_user_id === userId
-        : (await deps.backend.listRequests(userId, OWNERSHIP_LIST_LIMIT)).some((item) => item.id === request.id);
+        : (await deps.backend.listRequests(userId, OWNERSHIP_LIST_LIMIT, inLanguage)).some((item) => item.id === request.id);
     if (owned) return { kind: 'owned', details: request };
   } catch (error) {
     if (!(error instanceof BackendError)) throw error;

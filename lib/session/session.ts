@@ -68,9 +68,19 @@ const PendingSchema = v.variant('kind', [
   v.object({ kind: v.literal('link-location'), typeId: v.number(), sideId: v.number(), categoryId: v.number(), until: v.number() }),
 ]);
 
+/**
+ * What the last stateful update showed (see bot/on-screen.ts): the draft's step, or a catalogue list
+ * (its scope: every type, one type's sides, or one side's services). Absent: anything else.
+ */
+const OnScreenSchema = v.variant('kind', [
+  v.object({ kind: v.literal('draft') }),
+  v.object({ kind: v.literal('list'), typeId: v.optional(v.number()), sideId: v.optional(v.number()) }),
+]);
+
 const SessionSchema = v.object({
   lang: v.optional(v.picklist(LANGS)),
   draft: v.optional(DraftSchema),
+  onScreen: v.optional(OnScreenSchema),
   pending: v.optional(PendingSchema),
   /** The last submitted draft: a second tap on its Confirm answers with its number. */
   submitted: v.optional(v.object({ draftId: v.string(), number: v.string() })),
@@ -84,6 +94,7 @@ export type AlbumInProgress = v.InferOutput<typeof AlbumSchema>;
 export type CommentTarget = Pick<ReplyMode, 'requestId' | 'number'>;
 
 export type Draft = v.InferOutput<typeof DraftSchema>;
+export type OnScreen = v.InferOutput<typeof OnScreenSchema>;
 export type Pending = v.InferOutput<typeof PendingSchema>;
 export type Session = v.InferOutput<typeof SessionSchema>;
 

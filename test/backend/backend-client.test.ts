@@ -147,6 +147,29 @@ describe('contract calls', () => {
   });
 });
 
+describe('languages', () => {
+  test('Accept-Language names the language asked for on reads; without one, the client adds none', async () => {
+    const server = await rawServer((req, res) => json(res, 200, /\/requests\b/.test(req.url ?? '') ? { items: [], next_cursor: null } : []));
+    const api = client(server.url);
+    await api.listRequestTypes({ language: 'ru' });
+    await api.listSides(1, { language: 'ru' });
+    await api.listServiceCategories(1, 10, { language: 'en' });
+    await api.listRequestPage(USER_ID, { limit: 10 }, { language: 'ru' });
+    await api.listRequests(USER_ID, 10, { language: 'ru' });
+    await api.listRequestTypes();
+    // Without a language the client adds nothing: fetch's own default (`*`, any language) goes out.
+    expect(server.requests.map((req) => req.headers['accept-language'])).toEqual(['ru', 'ru', 'en', 'ru', 'ru', '*']);
+  });
+
+  test('a request read in Russian from the demo backend', async () => {
+    const backend = await demo();
+    const api = client(backend.url);
+    const { request } = await api.createRequest(newRequest(), 'lang');
+    expect((await api.getRequest(request.id, { language: 'ru' })).category_name).toBe('Сантехника');
+    expect((await api.getRequest(request.id)).category_name).toBe('Plumbing');
+  });
+});
+
 describe('connections', () => {
   test('100 sequential GETs use one connection', async () => {
     const backend = await demo();
@@ -357,6 +380,27 @@ describe('lifecycle calls (cancel, confirm, reopen, rating) and paging', () => {
     expect(server.requests.map((req) => req.headers['idempotency-key'])).toEqual(['k-invalid', 'k-invalid']);
   });
 
+  test('follow-ups: a reason on a cancelled request, a comment on a rating (PATCH, retried with the same key)', async () => {
+    const backend = await demo();
+    const api = client(backend.url);
+    const { request } = await api.createRequest(newRequest(), 'f');
+    await api.cancelRequest(request.id, me, 'k-cancel');
+    backend.setFault('*', 'fail-after-create', 1);
+    const withReason = await api.attachCancelReason(request.id, { ...me, reason: 'Not needed' }, 'k-reason');
+    expect(withReason.status_history.at(-1)).toMatchObject({ status: 'cancelled', comment: 'Not needed' });
+    expect(backend.lifecycleLog().filter((entry) => entry.action === 'cancel-reason').map((entry) => [entry.key, entry.outcome])).toEqual([
+      ['k-reason', 'applied'],
+      ['k-reason', 'replayed'],
+    ]);
+    const { request: rated } = await api.createRequest(newRequest(), 'g');
+    await backend.resolveNewest(USER_ID);
+    await api.rateRequest(rated.id, { ...me, score: 4 }, 'k-rate');
+    expect((await api.attachRatingComment(rated.id, { ...me, comment: 'Quick' }, 'k-comment')).rating).toEqual({ score: 4, comment: 'Quick', at: expect.any(String) });
+    const old = client((await demo({ followUps: false })).url);
+    const unknown = await failure(old.attachRatingComment(rated.id, { ...me, comment: 'Quick' }, 'k-old'));
+    expect(unknown).toMatchObject({ kind: 'http', status: 405, method: 'PATCH', path: '/requests/:id/rating' });
+  });
+
   test('a page with a cursor, and the plain array of a backend without paging', async () => {
     const paged = await demo();
     const api = client(paged.url);
@@ -561,5 +605,7 @@ test('route templates', () => {
   expect(routeTemplate('get', '/requests/abc')).toBe('/requests/:id');
   expect(routeTemplate('POST', '/requests/abc/cancel')).toBe('/requests/:id/cancel');
   expect(routeTemplate('POST', '/requests/abc/rating')).toBe('/requests/:id/rating');
+  expect(routeTemplate('PATCH', '/requests/abc/rating')).toBe('/requests/:id/rating');
+  expect(routeTemplate('PATCH', '/requests/abc/cancel')).toBe('/requests/:id/cancel');
   expect(routeTemplate('GET', '/elsewhere')).toBe('/elsewhere');
 });

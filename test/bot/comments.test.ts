@@ -10,6 +10,7 @@ import { createNotifyEndpoint } from '../../lib/webhook/notify-endpoint.js';
 import { NOTIFY_SECRET, startHarness, type BotInstance, type Harness } from '../support/bot-harness.js';
 import { closeServer, listen } from '../support/http.js';
 import { Person } from '../support/person.js';
+import { demoName } from '../support/catalogue-names.js';
 import { atOnceLikeTelegram, plain } from '../support/reliability.js';
 import { TEST_BOT, textUpdate } from '../support/updates.js';
 
@@ -55,9 +56,7 @@ async function withRequest(languageCode = 'en'): Promise<{ p: Person; requestId:
   const p = new Person(harness, bot, ++nextUser, languageCode);
   const t = languageCode === 'ru' ? ru : en;
   await p.say('/new');
-  await p.tap('Repair');
-  await p.tap('Individual');
-  await p.tap('Plumbing');
+  for (const name of ['Repair', 'Individual', 'Plumbing']) await p.tap(demoName(name, languageCode));
   await p.say('The heating in room 12 does not work');
   await p.tap(t.buttonSkip);
   await p.say(t.buttonSkip);

@@ -46,7 +46,7 @@ describe('a deep link to a service', () => {
     const payload = encodeStartPayload({ typeId: 1, sideId: 20, categoryId: 114, location: 'Корпус 3, лифт Б' });
     expect(payload).toBe('n1-20-114-yu7w7_PxIDMsIOvo9PIgwQ');
     await p.say(`/start ${payload}`);
-    expect(p.screen().text).toContain('📍 Место: Корпус 3, лифт Б\nLifts\nШаг 4 из 4');
+    expect(p.screen().text).toContain('📍 Место: Корпус 3, лифт Б\nЛифты\nШаг 4 из 4');
     await p.say('Лифт застревает между этажами');
     await p.tap('Пропустить');
     await p.say('Пропустить ⏭');

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { messages } from '../../lib/i18n/index.js';
 import { ADMIN_ID, startHarness, type BotInstance, type Harness } from '../support/bot-harness.js';
 import { Person } from '../support/person.js';
+import { demoName } from '../support/catalogue-names.js';
 import { decodeQrPng } from '../support/qr.js';
 import { TEST_BOT, TEST_BOT_TOKEN } from '../support/updates.js';
 
@@ -62,14 +63,12 @@ describe('/link for admins', () => {
     const admin = new Person(harness, bot, RU_ADMIN_ID, 'ru');
     await admin.say('/link');
     expect(admin.screen().text).toContain('QR-ссылка для плаката');
-    await admin.tap('Installation');
-    await admin.tap('Business');
-    await admin.tap('Security systems');
+    for (const name of ['Installation', 'Business', 'Security systems']) await admin.tap(demoName(name, 'ru'));
     expect(admin.screen().text).toContain('Шаг 4 из 4: напишите место для плаката');
     await admin.tap('Пропустить');
     const link = `https://t.me/${TEST_BOT.username}?start=n2-20-120`;
     const { caption, png } = await newestPhoto(RU_ADMIN_ID);
-    expect(caption).toBe(messages('ru').linkReady(link, 'Installation · Business · Security systems'));
+    expect(caption).toBe(messages('ru').linkReady(link, 'Установка · Организация · Системы безопасности'));
     expect(decodeQrPng(png)).toBe(link);
   });
 

@@ -83,7 +83,7 @@ describe('a backend that pages with short cursors', () => {
     await harness.backend.setStatus(only?.id ?? '', 'closed');
     await p.say('/my');
     expect(p.screen().text).toBe('Ваши последние заявки');
-    expect(p.labels()).toEqual(expect.arrayContaining([`${only?.number} · Закрыта · Plumbing`, '• Все •', 'Открытые']));
+    expect(p.labels()).toEqual(expect.arrayContaining([`${only?.number} · Закрыта · Сантехника`, '• Все •', 'Открытые']));
     await p.tap('Открытые');
     expect(p.screen().text).toBe('У вас нет открытых заявок.');
   });

@@ -57,11 +57,25 @@ async function redelivered(update: Update): Promise<void> {
   expect(statuses).toEqual([200, 200, 200, 200, 200]);
 }
 
-function applied(id: string, action: 'cancel' | 'confirm' | 'reopen' | 'rating') {
+function applied(id: string, action: 'cancel' | 'cancel-reason' | 'confirm' | 'reopen' | 'rating' | 'rating-comment') {
   return lifecycleCalls(harness.backend, id, { action, outcome: 'applied' });
 }
 
 describe('one cancel', () => {
+  test('Yes, cancel it redelivered at once to two instances, then double-tapped: one cancel, at the tap', async () => {
+    const p = person();
+    const r = await request(p);
+    await p.say('/my');
+    await p.tap(r.number);
+    await p.tap('Cancel request');
+    const ask = p.screen();
+    await redelivered(tapUpdate(p, 'Yes, cancel it', ask));
+    await Promise.all([p.tap('Yes, cancel it', ask), p.tap('Yes, cancel it', ask)]);
+    expect(applied(r.id, 'cancel')).toHaveLength(1);
+    expect(lifecycleCalls(harness.backend, r.id).every((entry) => entry.action === 'cancel' && entry.outcome !== 'refused')).toBe(true);
+    expect(current(harness.backend, r.id)?.status_history.filter((entry) => entry.status === 'cancelled')).toHaveLength(1);
+  });
+
   test('Skip redelivered at once to two instances', async () => {
     const p = person();
     const r = await request(p);
@@ -95,13 +109,14 @@ describe('one cancel', () => {
     await p.tap('Yes, cancel it');
     await redelivered(textUpdate({ userId: p.userId, text: 'Moved out, not needed' }));
     expect(applied(other.id, 'cancel')).toHaveLength(1);
-    expect(lifecycleCalls(harness.backend, other.id)).toHaveLength(1);
+    expect(applied(other.id, 'cancel-reason')).toHaveLength(1);
+    expect(lifecycleCalls(harness.backend, other.id, { action: 'cancel-reason' })).toHaveLength(1);
     expect(current(harness.backend, other.id)?.status_history.at(-1)?.comment).toBe('Moved out, not needed');
   });
 });
 
 describe('one confirmation and one rating', () => {
-  test('Solved double-tapped and redelivered; 5⭐ double-tapped; Send rating redelivered', async () => {
+  test('Solved double-tapped and redelivered; 5⭐ double-tapped and redelivered; Skip redelivered', async () => {
     const p = person();
     await p.say('/start');
     const r = await request(p);
@@ -114,26 +129,30 @@ describe('one confirmation and one rating', () => {
 
     const stars = p.screen();
     await Promise.all([p.tap('5⭐', stars), p.tap('5⭐', stars)]);
+    await redelivered(tapUpdate(p, '5⭐', stars));
+    expect(applied(r.id, 'rating')).toHaveLength(1);
     const prompt = p.screen();
-    await redelivered(tapUpdate(p, 'Send rating', prompt));
+    await redelivered(tapUpdate(p, 'Skip', prompt));
     // A late second tap on the same prompt: thanked again, nothing sent.
-    await p.tap('Send rating', prompt);
+    await p.tap('Skip', prompt);
     expect(p.texts().filter((text) => text === `⭐ Thank you! Your rating of ${r.number}: ⭐⭐⭐⭐⭐`)).toHaveLength(1);
     expect(applied(r.id, 'rating')).toHaveLength(1);
     expect(lifecycleCalls(harness.backend, r.id, { action: 'rating' }).every((entry) => entry.outcome !== 'refused')).toBe(true);
     expect(current(harness.backend, r.id)?.rating?.score).toBe(5);
   });
 
-  test('a comment redelivered at once rates once', async () => {
+  test('the star rates at the tap; its comment redelivered at once is attached once', async () => {
     const p = person();
     await p.say('/start');
     const r = await request(p);
     await harness.backend.resolveNewest(p.userId);
     await p.tap('Solved');
     await p.tap('3⭐');
-    await redelivered(textUpdate({ userId: p.userId, text: 'OK in the end' }));
     expect(applied(r.id, 'rating')).toHaveLength(1);
+    await redelivered(textUpdate({ userId: p.userId, text: 'OK in the end' }));
     expect(lifecycleCalls(harness.backend, r.id, { action: 'rating' })).toHaveLength(1);
+    expect(applied(r.id, 'rating-comment')).toHaveLength(1);
+    expect(lifecycleCalls(harness.backend, r.id, { action: 'rating-comment' })).toHaveLength(1);
     expect(current(harness.backend, r.id)?.rating).toMatchObject({ score: 3, comment: 'OK in the end' });
   });
 });

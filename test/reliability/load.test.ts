@@ -9,6 +9,7 @@ import { messages } from '../../lib/i18n/index.js';
 import { createUpstashKvStore } from '../../lib/store/upstash-kv-store.js';
 import { startHarness, updateLines, type BotInstance, type Harness, type WebhookAnswer } from '../support/bot-harness.js';
 import { Person } from '../support/person.js';
+import { demoName } from '../support/catalogue-names.js';
 import { atOnceLikeTelegram, createTally, plain, redisOf, storedSession, watchUnhandledRejections } from '../support/reliability.js';
 import { textUpdate } from '../support/updates.js';
 
@@ -52,9 +53,9 @@ async function converse(i: number): Promise<WebhookAnswer[]> {
 
   await step(() => p.say('/start'));
   await step(() => p.tap(t.buttonNewRequest));
-  await step(() => p.tap('Repair'));
-  await step(() => p.tap('Individual'));
-  await step(() => p.tap('Plumbing'));
+  await step(() => p.tap(demoName('Repair', lang)));
+  await step(() => p.tap(demoName('Individual', lang)));
+  await step(() => p.tap(demoName('Plumbing', lang)));
   await step(() => p.say('short'));
   // Telegram redelivers this one while the first delivery is still being handled; a copy that
   // finds it running is answered 503 and delivered again later, as Telegram does.
@@ -68,9 +69,9 @@ async function converse(i: number): Promise<WebhookAnswer[]> {
   await step(() => p.say('/my'));
   await step(() => p.tap(number));
   await step(() => p.say('/new'));
-  await step(() => p.tap('Installation'));
-  await step(() => p.tap('Business'));
-  await step(() => p.tap('Security systems'));
+  await step(() => p.tap(demoName('Installation', lang)));
+  await step(() => p.tap(demoName('Business', lang)));
+  await step(() => p.tap(demoName('Security systems', lang)));
   await step(() => p.say(secondDescription(i)));
   await step(() => p.tap(t.buttonSkip));
   await step(() => p.say('skip'));

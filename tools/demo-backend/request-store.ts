@@ -6,12 +6,14 @@ import {
   type Comment,
   type CommentFile,
   type NewComment,
+  type CancelReason,
   type CancelRequest,
   type ConfirmResolution,
   type CreatedRequest,
   type NewRequest,
   type RateRequest,
   type Rating,
+  type RatingComment,
   type ReopenRequest,
   type RequestDetailsSchema,
   type RequestStatus,
@@ -49,14 +51,16 @@ export interface StoredRequest {
   readonly reopen_count: number;
 }
 
-/** The customer's lifecycle calls, each with the body the contract gives it. */
+/** The customer's lifecycle calls, each with the body the contract gives it; the last two are the follow-ups (PATCH). */
 export type LifecycleCall =
   | { readonly action: 'cancel'; readonly body: CancelRequest }
   | { readonly action: 'confirm'; readonly body: ConfirmResolution }
   | { readonly action: 'reopen'; readonly body: ReopenRequest }
-  | { readonly action: 'rating'; readonly body: RateRequest };
+  | { readonly action: 'rating'; readonly body: RateRequest }
+  | { readonly action: 'cancel-reason'; readonly body: CancelReason }
+  | { readonly action: 'rating-comment'; readonly body: RatingComment };
 
-export type LifecycleRefusal = 'invalid_status' | 'reopen_limit' | 'already_rated' | 'idempotency_conflict';
+export type LifecycleRefusal = 'invalid_status' | 'reopen_limit' | 'already_rated' | 'not_rated' | 'idempotency_conflict';
 
 export type LifecycleOutcome =
   /** Done now (`applied`), or done before under the same key and body (`replayed`). */
@@ -123,6 +127,8 @@ export interface RequestStoreOptions {
   readonly firstNumber?: number;
   /** How often a customer may refuse a solution; one more is answered 409 `reopen_limit`. */
   readonly maxReopens?: number;
+  /** Take customers' comments on closed, rejected and cancelled requests too, as some helpdesks do. */
+  readonly commentsWhenClosed?: boolean;
 }
 
 const CANCELLABLE: readonly RequestStatus[] = ['new', 'in_progress', 'waiting_for_customer'];
@@ -178,6 +184,16 @@ export function createRequestStore(options: RequestStoreOptions = {}): RequestSt
         const rating: Rating = { score: call.body.score, comment: call.body.comment, at: now().toISOString() };
         return replace(current, { rating });
       }
+      case 'cancel-reason': {
+        if (current.status !== 'cancelled') return 'invalid_status';
+        // The reason belongs to the cancellation: its entry in the history carries it.
+        const last = current.status_history.findLastIndex((entry) => entry.status === 'cancelled');
+        const status_history = current.status_history.map((entry, i) => (i === last ? { ...entry, comment: call.body.reason } : entry));
+        return replace(current, { status_history });
+      }
+      case 'rating-comment':
+        if (current.rating === undefined) return 'not_rated';
+        return replace(current, { rating: { ...current.rating, comment: call.body.comment } });
     }
   }
 
@@ -229,7 +245,7 @@ export function createRequestStore(options: RequestStoreOptions = {}): RequestSt
       const request = byId.get(requestId);
       // Not the person's request looks exactly like no request: nothing to learn by guessing ids.
       if (request === undefined || request.telegram.user_id !== body.telegram_user_id) return { outcome: 'not_found' };
-      if (!isOpenStatus(request.status)) return { outcome: 'closed' };
+      if (!isOpenStatus(request.status) && options.commentsWhenClosed !== true) return { outcome: 'closed' };
       const comment = appendComment(request, { author: 'customer', author_name: undefined, text: body.text, attachments: body.attachments ?? [] });
       commentKeys.set(idempotencyKey, { requestId, commentId: comment.id, fingerprint });
       return { outcome: 'created', comment };

@@ -4,11 +4,13 @@ import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as v from 'valibot';
 import {
+  CancelReasonSchema,
   CancelRequestSchema,
   ConfirmResolutionSchema,
   NewCommentSchema,
   NewRequestSchema,
   RateRequestSchema,
+  RatingCommentSchema,
   ReopenRequestSchema,
   type Comment,
   type CommentFile,
@@ -26,6 +28,7 @@ import {
   type LifecycleRefusal,
   type StoredRequest,
 } from './request-store.js';
+import { preferredLanguage, translateComment, type DemoLanguage } from './languages.js';
 import { createStatusAdvancer } from './status-advancer.js';
 
 /** The contract's routes, as the demo counts them and as `setFault` names them. */
@@ -42,6 +45,8 @@ export const DEMO_ROUTES = [
   'POST /requests/:id/confirm',
   'POST /requests/:id/reopen',
   'POST /requests/:id/rating',
+  'PATCH /requests/:id/cancel',
+  'PATCH /requests/:id/rating',
 ] as const;
 export type DemoRoute = (typeof DEMO_ROUTES)[number];
 
@@ -81,6 +86,13 @@ export interface DemoBackendOptions {
   readonly longCursors?: boolean;
   /** How often a customer may reopen a request; one more is answered 409 `reopen_limit` (2 by default). */
   readonly maxReopens?: number;
+  /**
+   * The follow-ups (`PATCH /requests/{id}/cancel` and `/rating`); `false` answers them 405, as a
+   * backend written before them does (true by default).
+   */
+  readonly followUps?: boolean;
+  /** Take customers' comments on closed, rejected and cancelled requests too (false by default: 409). */
+  readonly commentsWhenClosed?: boolean;
 }
 
 export interface DemoBackendStats {
@@ -115,7 +127,7 @@ export interface DemoBackend {
   resolveNewest(telegramUserId: number): Promise<StatusNotification | undefined>;
   /** Moves one request to a status, as an agent would, and tells the bot. */
   setStatus(id: string, status: StatusNotification['status'], comment?: string): Promise<StatusNotification | undefined>;
-  /** Every cancel, confirm, reopen and rating call, with what it did (`applied`, `replayed`, `refused`, `not-found`). */
+  /** Every cancel, confirm, reopen and rating call and their follow-ups, with what it did (`applied`, `replayed`, `refused`, `not-found`). */
   lifecycleLog(): readonly LifecycleRecord[];
   close(): Promise<void>;
 }
@@ -147,7 +159,10 @@ class BadRequest extends Error {
  */
 export async function startDemoBackend(options: DemoBackendOptions = {}): Promise<DemoBackend> {
   const catalogue = createDemoCatalogue();
-  const store = createRequestStore({ ...(options.maxReopens !== undefined && { maxReopens: options.maxReopens }) });
+  const store = createRequestStore({
+    ...(options.maxReopens !== undefined && { maxReopens: options.maxReopens }),
+    ...(options.commentsWhenClosed !== undefined && { commentsWhenClosed: options.commentsWhenClosed }),
+  });
   const advancer = createStatusAdvancer({
     store,
     everyMs: options.advanceEveryMs ?? Number.POSITIVE_INFINITY,
@@ -177,7 +192,7 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
     const started = performance.now();
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://demo.invalid');
-    const match = matchRoute(method, url.pathname);
+    const match = matchRoute(method, url.pathname, options.followUps !== false);
     const routeName = match.route ?? 'unmatched';
     stats.requests += 1;
     stats.byRoute[routeName] = (stats.byRoute[routeName] ?? 0) + 1;
@@ -220,19 +235,33 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
     options.onRequest?.({ method, route: routeName, status: answer.status, ms: Math.round(performance.now() - started) });
   }
 
+  /** The request as a person of that language reads it: catalogue names and the demo's own status comments translated. */
+  function inLanguage(request: StoredRequest, lang: DemoLanguage): StoredRequest {
+    if (lang === 'en') return request;
+    const { request_type_id: typeId, side_id: sideId, category_id: categoryId } = request;
+    return {
+      ...request,
+      request_type_name: catalogue.requestTypeName(typeId, lang) ?? request.request_type_name,
+      side_name: catalogue.sideName(sideId, lang) ?? request.side_name,
+      category_name: catalogue.findCategory(typeId, sideId, categoryId, lang)?.name ?? request.category_name,
+      status_history: request.status_history.map((entry) => (entry.comment === undefined ? entry : { ...entry, comment: translateComment(entry.comment, lang) })),
+    };
+  }
+
   async function route(req: IncomingMessage, url: URL, match: RouteMatch): Promise<Answer> {
+    const lang = preferredLanguage(req.headers['accept-language']);
     switch (match.route) {
       case 'GET /request-types':
-        return ok(catalogue.listRequestTypes());
+        return ok(catalogue.listRequestTypes(lang));
       case 'GET /request-types/:id/sides': {
         const typeId = positiveInteger(match.id);
-        const sides = typeId === undefined ? undefined : catalogue.listSides(typeId);
+        const sides = typeId === undefined ? undefined : catalogue.listSides(typeId, lang);
         return sides === undefined ? failure(404, 'not_found', `No request type ${match.id}`) : ok(sides);
       }
       case 'GET /service-categories': {
         const typeId = requiredInteger(url, 'request_type_id');
         const sideId = requiredInteger(url, 'side_id');
-        const categories = catalogue.listCategories(typeId, sideId);
+        const categories = catalogue.listCategories(typeId, sideId, lang);
         return categories === undefined
           ? failure(404, 'not_found', `No side ${sideId} for request type ${typeId}`)
           : ok(categories);
@@ -247,7 +276,7 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
           throw new BadRequest(400, 'invalid_query', `limit must be a whole number from 1 to ${MAX_LIST_LIMIT}`);
         }
         // A backend without paging knows neither the cursor nor the filter: it answers the newest.
-        if (options.listAnswer === 'array') return ok(store.listByUser(userId, limit).map(toRequestSummary));
+        if (options.listAnswer === 'array') return ok(store.listByUser(userId, limit).map((request) => toRequestSummary(inLanguage(request, lang))));
         const status = url.searchParams.get('status');
         if (status !== null && status !== 'open') throw new BadRequest(400, 'invalid_query', 'status must be "open" when given');
         const cursor = url.searchParams.get('cursor');
@@ -255,13 +284,13 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
         const page = store.listPage(userId, { limit, openOnly: status === 'open', ...(beforeSequence !== undefined && { beforeSequence }) });
         const last = page.items.at(-1);
         return ok({
-          items: page.items.map(toRequestSummary),
+          items: page.items.map((request) => toRequestSummary(inLanguage(request, lang))),
           next_cursor: page.more && last !== undefined ? cursorOf(last.sequence, options.longCursors === true) : null,
         });
       }
       case 'GET /requests/:id': {
         const request = store.get(match.id ?? '');
-        return request === undefined ? failure(404, 'not_found', 'No such request') : ok(toRequestDetails(request));
+        return request === undefined ? failure(404, 'not_found', 'No such request') : ok(toRequestDetails(inLanguage(request, lang)));
       }
       case 'POST /requests/:id/comments':
         return addComment(req, match.id ?? '');
@@ -278,6 +307,10 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
         return lifecycle(req, match.id ?? '', 'reopen');
       case 'POST /requests/:id/rating':
         return lifecycle(req, match.id ?? '', 'rating');
+      case 'PATCH /requests/:id/cancel':
+        return lifecycle(req, match.id ?? '', 'cancel-reason');
+      case 'PATCH /requests/:id/rating':
+        return lifecycle(req, match.id ?? '', 'rating-comment');
       case undefined:
         return match.allow === undefined
           ? failure(404, 'not_found', `No route ${req.method ?? 'GET'} ${url.pathname}`)
@@ -318,7 +351,7 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
     }
   }
 
-  /** Cancel, confirm, reopen, rate: the request as it stands after the call (201 for a new rating). */
+  /** Cancel, confirm, reopen, rate and the follow-ups: the request as it stands after the call (201 for a new rating). */
   async function lifecycle(req: IncomingMessage, id: string, action: LifecycleCall['action']): Promise<Answer> {
     const key = idempotencyKeyOf(req);
     const json = parseJson(await readBody(req));
@@ -332,6 +365,10 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
           return { action, body: validBody(ReopenRequestSchema, json) };
         case 'rating':
           return { action, body: validBody(RateRequestSchema, json) };
+        case 'cancel-reason':
+          return { action, body: validBody(CancelReasonSchema, json) };
+        case 'rating-comment':
+          return { action, body: validBody(RatingCommentSchema, json) };
       }
     })();
     const result = store.act(id, call, key);
@@ -342,7 +379,10 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
         return failure(409, result.code, REFUSALS[result.code]);
       case 'applied':
       case 'replayed':
-        return { status: action === 'rating' && result.outcome === 'applied' ? 201 : 200, body: toRequestDetails(result.request) };
+        return {
+          status: action === 'rating' && result.outcome === 'applied' ? 201 : 200,
+          body: toRequestDetails(inLanguage(result.request, preferredLanguage(req.headers['accept-language']))),
+        };
     }
   }
 
@@ -416,6 +456,7 @@ const REFUSALS: Readonly<Record<LifecycleRefusal, string>> = {
   invalid_status: 'The request is not in a status that allows this',
   reopen_limit: 'The request has been reopened as often as allowed; open a new one',
   already_rated: 'The request has been rated already',
+  not_rated: 'The request has no rating to comment on yet',
   idempotency_conflict: 'This Idempotency-Key was used with a different body',
 };
 
@@ -463,7 +504,7 @@ interface RouteMatch {
   readonly allow?: string;
 }
 
-function matchRoute(method: string, pathname: string): RouteMatch {
+function matchRoute(method: string, pathname: string, followUps: boolean): RouteMatch {
   const path = pathname.replace(/\/+$/, '') || '/';
   const sides = /^\/request-types\/([^/]+)\/sides$/.exec(path);
   const one = /^\/requests\/([^/]+)$/.exec(path);
@@ -484,6 +525,8 @@ function matchRoute(method: string, pathname: string): RouteMatch {
     { route: 'POST /requests/:id/confirm', id: actId, matches: act?.[2] === 'confirm' },
     { route: 'POST /requests/:id/reopen', id: actId, matches: act?.[2] === 'reopen' },
     { route: 'POST /requests/:id/rating', id: actId, matches: act?.[2] === 'rating' },
+    { route: 'PATCH /requests/:id/cancel', id: actId, matches: followUps && act?.[2] === 'cancel' },
+    { route: 'PATCH /requests/:id/rating', id: actId, matches: followUps && act?.[2] === 'rating' },
   ];
   const onPath = candidates.filter((candidate) => candidate.matches);
   const found = onPath.find((candidate) => candidate.route.startsWith(`${method} `));

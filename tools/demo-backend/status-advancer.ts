@@ -1,4 +1,5 @@
 import type { RequestStatus, StatusNotification } from '../../lib/backend/schemas.js';
+import { languageOfCode, translateComment } from './languages.js';
 import type { RequestStore, StoredRequest } from './request-store.js';
 
 /** The demo's life of a request: new → in_progress → resolved, with the comment a person would see. */
@@ -67,7 +68,8 @@ export function createStatusAdvancer(options: StatusAdvancerOptions): StatusAdva
       number: changed.number,
       status: changed.status,
       telegram_user_id: changed.telegram.user_id,
-      comment,
+      // The demo's own words in the person's language; an agent's own stay as written.
+      comment: comment === undefined ? undefined : translateComment(comment, languageOfCode(changed.telegram.language_code)),
     };
     try {
       await options.onStatusChange?.(notification);

@@ -47,6 +47,8 @@ export interface CatalogueEntry {
   readonly side: string;
   readonly name: string;
   readonly description?: string;
+  /** The same service's words in the other language, for the search. */
+  readonly also?: string;
 }
 
 export interface Catalogue {

@@ -1,5 +1,5 @@
 // One search box over the whole catalogue: every word typed must appear in the service's type, side,
-// name or description, in any order, ignoring case and the Cyrillic ё/е and Latin accents.
+// name or description (in the person's language or the other one), in any order, ignoring case and the Cyrillic ё/е and Latin accents.
 import type { CatalogueEntry } from './api.js';
 
 export function fold(text: string): string {
@@ -17,7 +17,7 @@ export interface Indexed {
 }
 
 export function indexCatalogue(items: readonly CatalogueEntry[]): Indexed[] {
-  return items.map((entry) => ({ entry, haystack: fold(`${entry.name} ${entry.type} ${entry.side} ${entry.description ?? ''}`), name: fold(entry.name) }));
+  return items.map((entry) => ({ entry, haystack: fold(`${entry.name} ${entry.type} ${entry.side} ${entry.description ?? ''} ${entry.also ?? ''}`), name: fold(entry.name) }));
 }
 
 /** Matches, the ones whose service name starts with a word of the query first. */

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Draft } from '../../session/session.js';
 import type { BotContext } from '../context.js';
+import { showCategories } from '../handlers/new-request.js';
+import { recordOnScreen } from '../on-screen.js';
 import { showExpired } from '../views/expired.js';
-import { acknowledge } from '../views/screen.js';
+import { mainMenu } from '../views/menus.js';
+import { acknowledge, show } from '../views/screen.js';
 import type { DraftStep } from './draft-step.js';
 import { DRAFT_STEPS, findStep, SUMMARY_STEP } from './steps.js';
 import { showSummary } from './summary.js';
@@ -14,7 +17,8 @@ import { showSummary } from './summary.js';
  * - a step's message `done` → the next step, or the summary once it was reviewed (Edit keeps
  *   what was given after the edited step);
  * - Skip → the step forgets its input and the draft moves on as if it were done;
- * - Back → the step before (the first step's Back is a catalogue button);
+ * - a button of a step the draft has left says it is out of date and shows the step it is at;
+ * - Back → the step before; from the first step, the service list (the draft is parked there);
  * - Edit (on the summary) → the first step, then straight back to the summary.
  */
 
@@ -30,7 +34,7 @@ export async function startDraft(
   prefill: { readonly location?: string } = {},
 ): Promise<void> {
   await acknowledge(ctx);
-  if (!(await ctx.deps.catalog.findCategory(typeId, sideId, categoryId))) return showExpired(ctx);
+  if (!(await ctx.deps.catalog.findCategory(typeId, sideId, categoryId, ctx.lang))) return showExpired(ctx);
   const draft: Draft = {
     id: randomBytes(9).toString('base64url'),
     step: firstStep().name,
@@ -56,31 +60,71 @@ export async function receiveMessage(ctx: BotContext): Promise<void> {
   if (draft.step === SUMMARY_STEP) return showSummary(ctx, { newMessage: true });
   const step = currentStep(draft);
   if (!step) return showExpired(ctx);
-  if ((await step.receive(ctx, draft)) === 'done') await moveOn(ctx, draft, step);
+  const outcome = await step.receive(ctx, draft);
+  if (outcome === 'done') return moveOn(ctx, draft, step);
+  if (outcome === 'cancel') return dropDraft(ctx);
+  if (outcome === 'back') {
+    const previous = DRAFT_STEPS[DRAFT_STEPS.indexOf(step) - 1];
+    if (!previous) return;
+    // The reply keyboard goes with a message of its own: a message carries one keyboard.
+    if (step.replyKeyboard) await ctx.reply(ctx.t.wentBack, { reply_markup: { remove_keyboard: true } });
+    await enter(ctx, draft, previous);
+  }
 }
 
-/** Skip on a step's prompt. A tap on a step the draft already left (a double tap) does nothing. */
+/** Skip on a step's prompt. */
 export async function skipStep(ctx: BotContext, draftId: string, stepName: string): Promise<void> {
   const draft = matchingDraft(ctx, draftId);
   const step = findStep(stepName);
   if (!draft || !step?.skip) return showExpired(ctx);
   if (draft.attempted) return showSummary(ctx);
+  if (draft.step !== step.name) return showOutOfDate(ctx, draft);
   await acknowledge(ctx);
-  if (draft.step !== step.name) return;
   step.skip(draft);
   await moveOn(ctx, draft, step);
 }
 
-/** Back on a step's prompt: the step before it. */
+/**
+ * Back on a step's prompt: the step before it, or from the first step the service list the service
+ * was chosen from. The draft stays, parked: the list is on display, so typed text searches it.
+ */
 export async function stepBack(ctx: BotContext, draftId: string, stepName: string): Promise<void> {
   const draft = matchingDraft(ctx, draftId);
   const index = DRAFT_STEPS.findIndex((step) => step.name === stepName);
+  const step = DRAFT_STEPS[index];
   const previous = DRAFT_STEPS[index - 1];
-  if (!draft || !previous) return showExpired(ctx);
+  if (!draft || !step || (step.back === 'previous' && !previous)) return showExpired(ctx);
   if (draft.attempted) return showSummary(ctx);
+  if (draft.step !== stepName) return showOutOfDate(ctx, draft);
   await acknowledge(ctx);
-  if (draft.step !== stepName) return;
+  if (step.back === 'catalogue' || !previous) return showCategories(ctx, draft.typeId, draft.sideId, 0);
   await enter(ctx, draft, previous);
+}
+
+/**
+ * A button of a step the draft has left (an earlier prompt still in the chat, a double tap): the
+ * person is told, and sees the step the draft is at.
+ */
+export async function showOutOfDate(ctx: BotContext, draft: Draft): Promise<void> {
+  await acknowledge(ctx, ctx.t.buttonOutdated);
+  await resumeDraft(ctx, draft);
+}
+
+/** The draft is dropped, nothing was sent: "Cancelled. Nothing was sent." and the menu (the contact keyboard removed). */
+export async function dropDraft(ctx: BotContext): Promise<void> {
+  await acknowledge(ctx);
+  const keyboardShown = currentStep(ctx.session.draft)?.replyKeyboard === true;
+  delete ctx.session.draft;
+  if (keyboardShown) await ctx.reply(ctx.t.cancelled, { reply_markup: { remove_keyboard: true } });
+  await show(ctx, mainMenu(ctx.t, ctx.lang, keyboardShown ? ctx.t.mainMenu : ctx.t.cancelled));
+}
+
+/** Continue on "You have a request in progress": the step where the draft stopped, shown again. */
+export async function resumeDraft(ctx: BotContext, draft: Draft): Promise<void> {
+  if (draft.step === SUMMARY_STEP || draft.attempted) return showSummary(ctx);
+  const step = currentStep(draft);
+  if (!step) return showExpired(ctx);
+  await enter(ctx, draft, step);
 }
 
 /** Edit on the summary: the first step again, keeping everything else. */
@@ -94,7 +138,7 @@ export async function editDraft(ctx: BotContext, draftId: string): Promise<void>
 }
 
 /** The session's draft when the button belongs to it; a button of an older draft has expired. */
-function matchingDraft(ctx: BotContext, draftId: string): Draft | undefined {
+export function matchingDraft(ctx: BotContext, draftId: string): Draft | undefined {
   const draft = ctx.session.draft;
   return draft?.id === draftId ? draft : undefined;
 }
@@ -108,6 +152,7 @@ async function moveOn(ctx: BotContext, draft: Draft, from: DraftStep): Promise<v
 async function enter(ctx: BotContext, draft: Draft, step: DraftStep): Promise<void> {
   draft.step = step.name;
   await step.ask(ctx, draft);
+  recordOnScreen(ctx, { kind: 'draft' });
 }
 
 function firstStep(): DraftStep {

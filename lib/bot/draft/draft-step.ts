@@ -7,7 +7,11 @@ export type StepOutcome =
   /** The step has what it needs: the draft moves on. */
   | 'done'
   /** The input did not fit; the person was told why and the step stays. */
-  | 'retry';
+  | 'retry'
+  /** The person asked for the step before (a reply keyboard's Back). */
+  | 'back'
+  /** The person asked to drop the draft (a reply keyboard's Cancel). */
+  | 'cancel';
 
 /**
  * One step of the new-request draft after the service was chosen. The steps are listed once, in
@@ -31,11 +35,12 @@ export interface DraftStep {
   readonly replyKeyboard?: boolean;
 }
 
-/** The Back button of a step's prompt: the catalogue position for the first step, else the step before. */
+/**
+ * The Back button of a step's prompt: to the step before, or from the first step to the service
+ * list. It carries the draft id (a stateful tap) so that the draft is parked when it leads away.
+ */
 export function backButton(ctx: BotContext, draft: Draft, step: DraftStep): Button {
-  return step.back === 'catalogue'
-    ? button(ctx.t.buttonBack, { kind: 'categories', lang: ctx.lang, typeId: draft.typeId, sideId: draft.sideId, page: 0 })
-    : button(ctx.t.buttonBack, { kind: 'back', draftId: draft.id, step: step.name });
+  return button(ctx.t.buttonBack, { kind: 'back', draftId: draft.id, step: step.name });
 }
 
 /** Skip, for optional steps. */

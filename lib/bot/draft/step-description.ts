@@ -14,7 +14,7 @@ export const descriptionStep: DraftStep = {
   handler: 'describe',
   back: 'catalogue',
   async ask(ctx, draft) {
-    const category = await ctx.deps.catalog.findCategory(draft.typeId, draft.sideId, draft.categoryId);
+    const category = await ctx.deps.catalog.findCategory(draft.typeId, draft.sideId, draft.categoryId, ctx.lang);
     if (!category) return showExpired(ctx);
     const location = draft.location === undefined ? '' : `${ctx.t.locationLine(escapeHtml(draft.location))}\n`;
     draft.screenMessageId = await show(ctx, {

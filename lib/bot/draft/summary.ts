@@ -1,5 +1,6 @@
 import type { Draft } from '../../session/session.js';
 import type { BotContext } from '../context.js';
+import { recordOnScreen } from '../on-screen.js';
 import { showExpired } from '../views/expired.js';
 import { escapeHtml } from '../views/html.js';
 import { button, show, type Button, type Screen } from '../views/screen.js';
@@ -14,6 +15,7 @@ export async function showSummary(ctx: BotContext, options: { readonly newMessag
   draft.step = SUMMARY_STEP;
   draft.reviewed = true;
   draft.screenMessageId = await show(ctx, summaryScreen(ctx, draft, names), options);
+  recordOnScreen(ctx, { kind: 'draft' });
 }
 
 export interface DraftNames {
@@ -26,9 +28,9 @@ export interface DraftNames {
 export async function draftNames(ctx: BotContext, draft: Pick<Draft, 'typeId' | 'sideId' | 'categoryId'>): Promise<DraftNames | undefined> {
   const { catalog } = ctx.deps;
   const [type, side, category] = await Promise.all([
-    catalog.findRequestType(draft.typeId),
-    catalog.findSide(draft.typeId, draft.sideId),
-    catalog.findCategory(draft.typeId, draft.sideId, draft.categoryId),
+    catalog.findRequestType(draft.typeId, ctx.lang),
+    catalog.findSide(draft.typeId, draft.sideId, ctx.lang),
+    catalog.findCategory(draft.typeId, draft.sideId, draft.categoryId, ctx.lang),
   ]);
   return type && side && category ? { type: type.name, side: side.name, category: category.name } : undefined;
 }

@@ -1,23 +1,29 @@
+import { activePending } from '../../session/session.js';
 import type { BotContext } from '../context.js';
-import { currentStep } from '../draft/draft-flow.js';
+import { dropDraft } from '../draft/draft-flow.js';
+import { listOnScreen } from '../on-screen.js';
 import { mainMenu } from '../views/menus.js';
 import { acknowledge, show } from '../views/screen.js';
+import { neverMind } from './never-mind.js';
 
 /**
- * Cancel: leaves reply mode when a comment was being written (the draft, if any, stays for
- * later); otherwise drops the draft (nothing was sent). Returns to the menu, clearing a contact keyboard.
+ * Cancel (a button, or /cancel): anything begun is cancelled and the menu follows. Reply mode is
+ * left (the draft, if any, stays for later); a question the bot asked is dropped; otherwise the
+ * draft is dropped, nothing was sent. A Cancel button always stands on something begun (a list, a
+ * step); /cancel says "There is nothing to cancel" only when the session knows of nothing.
  */
 export async function cancel(ctx: BotContext): Promise<void> {
   await acknowledge(ctx);
-  if (ctx.session.reply) {
-    delete ctx.session.reply;
-    await show(ctx, mainMenu(ctx.t, ctx.lang, ctx.t.commentCancelled));
+  const { t, lang, session } = ctx;
+  if (session.reply) {
+    delete session.reply;
+    await show(ctx, mainMenu(t, lang, t.commentCancelled));
     return;
   }
-  const hadDraft = ctx.session.draft !== undefined;
-  const contactKeyboardShown = currentStep(ctx.session.draft)?.replyKeyboard === true;
-  delete ctx.session.draft;
-  if (contactKeyboardShown) await ctx.reply(ctx.t.cancelled, { reply_markup: { remove_keyboard: true } });
-  const text = hadDraft ? ctx.t.cancelled : ctx.t.nothingToCancel;
-  await show(ctx, mainMenu(ctx.t, ctx.lang, contactKeyboardShown ? ctx.t.mainMenu : text));
+  const pending = activePending(session);
+  if (pending && pending.kind !== 'link-location') return neverMind(ctx);
+  if (session.pending) delete session.pending;
+  if (session.draft !== undefined) return dropDraft(ctx);
+  const begun = ctx.callbackQuery !== undefined || pending !== undefined || listOnScreen(session) !== undefined;
+  await show(ctx, mainMenu(t, lang, begun ? t.cancelled : t.nothingToCancel));
 }

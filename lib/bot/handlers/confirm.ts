@@ -2,10 +2,13 @@ import { BackendError } from '../../backend/backend-error.js';
 import type { NewRequest } from '../../backend/schemas.js';
 import { submissionKey } from '../../requests/idempotency-keys.js';
 import type { BotContext } from '../context.js';
+import { showOutOfDate } from '../draft/draft-flow.js';
+import { SUMMARY_STEP } from '../draft/steps.js';
 import { draftNames, retryButtons, summaryText } from '../draft/summary.js';
 import { showExpired } from '../views/expired.js';
 import { escapeHtml } from '../views/html.js';
 import { mainMenu } from '../views/menus.js';
+import { recordOnScreen } from '../on-screen.js';
 import { acknowledge, acknowledgeNow, show } from '../views/screen.js';
 
 /**
@@ -21,7 +24,8 @@ export async function confirmDraft(ctx: BotContext, draftId: string): Promise<vo
     return;
   }
   const draft = session.draft;
-  if (!draft || draft.id !== draftId || draft.step !== 'confirm' || draft.description === undefined) return showExpired(ctx);
+  if (!draft || draft.id !== draftId) return showExpired(ctx);
+  if (draft.step !== SUMMARY_STEP || draft.description === undefined) return showOutOfDate(ctx, draft);
   const from = ctx.from;
   const chatId = ctx.chat?.id;
   if (!from || chatId === undefined) return;
@@ -29,6 +33,7 @@ export async function confirmDraft(ctx: BotContext, draftId: string): Promise<vo
     ctx.handler = 'rate-limited';
     await acknowledge(ctx, ctx.t.submitRateLimited);
     await show(ctx, { text: ctx.t.submitRateLimited, buttons: retryButtons(ctx, draft.id) });
+    recordOnScreen(ctx, { kind: 'draft' });
     return;
   }
   // The backend may take seconds: the toast shows now, before the update is done.
@@ -64,6 +69,7 @@ export async function confirmDraft(ctx: BotContext, draftId: string): Promise<vo
     // The draft stays in the session untouched: Try again sends the same key.
     ctx.log.error({ err: error }, 'request submission failed');
     await show(ctx, { text: ctx.t.submitFailed, buttons: retryButtons(ctx, draft.id) });
+    recordOnScreen(ctx, { kind: 'draft' });
   }
 }
 

@@ -11,7 +11,7 @@ import { show } from '../views/screen.js';
  */
 export async function startFromLink(ctx: BotContext, payload: string): Promise<void> {
   const link = decodeStartPayload(payload);
-  const category = link && (await ctx.deps.catalog.findCategory(link.typeId, link.sideId, link.categoryId));
+  const category = link && (await ctx.deps.catalog.findCategory(link.typeId, link.sideId, link.categoryId, ctx.lang));
   if (!link || !category) {
     ctx.log.info({ reason: link ? 'unknown-service' : 'malformed', length: payload.length }, 'deep link not followed');
     await show(ctx, mainMenu(ctx.t, ctx.lang, ctx.t.deepLinkInvalid), { newMessage: true });

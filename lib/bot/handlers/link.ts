@@ -27,29 +27,29 @@ type LinkTarget = { readonly typeId: number; readonly sideId: number; readonly c
  */
 export async function showLinkTypes(ctx: BotContext): Promise<void> {
   await acknowledge(ctx);
-  const types = await ctx.deps.catalog.requestTypes();
+  const types = await ctx.deps.catalog.requestTypes(ctx.lang);
   await show(ctx, requestTypesScreen(ctx.t, ctx.lang, types, LINK_ROUTE));
 }
 
 export async function showLinkSides(ctx: BotContext, typeId: number): Promise<void> {
   await acknowledge(ctx);
-  const type = await ctx.deps.catalog.findRequestType(typeId);
+  const type = await ctx.deps.catalog.findRequestType(typeId, ctx.lang);
   if (!type) return showExpired(ctx);
-  await show(ctx, sidesScreen(ctx.t, ctx.lang, type, await ctx.deps.catalog.sides(typeId), LINK_ROUTE));
+  await show(ctx, sidesScreen(ctx.t, ctx.lang, type, await ctx.deps.catalog.sides(typeId, ctx.lang), LINK_ROUTE));
 }
 
 export async function showLinkCategories(ctx: BotContext, typeId: number, sideId: number, page: number): Promise<void> {
   await acknowledge(ctx);
-  const [type, side] = await Promise.all([ctx.deps.catalog.findRequestType(typeId), ctx.deps.catalog.findSide(typeId, sideId)]);
+  const [type, side] = await Promise.all([ctx.deps.catalog.findRequestType(typeId, ctx.lang), ctx.deps.catalog.findSide(typeId, sideId, ctx.lang)]);
   if (!type || !side) return showExpired(ctx);
-  const categories = await ctx.deps.catalog.categories(typeId, sideId);
+  const categories = await ctx.deps.catalog.categories(typeId, sideId, ctx.lang);
   await show(ctx, categoriesScreen(ctx.t, ctx.lang, type, side, categories, page, LINK_ROUTE));
 }
 
 /** A service was chosen: the next message is the location printed on the poster (or Skip). */
 export async function pickLinkCategory(ctx: BotContext, target: LinkTarget): Promise<void> {
   await acknowledge(ctx);
-  const category = await ctx.deps.catalog.findCategory(target.typeId, target.sideId, target.categoryId);
+  const category = await ctx.deps.catalog.findCategory(target.typeId, target.sideId, target.categoryId, ctx.lang);
   if (!category) return showExpired(ctx);
   const { typeId, sideId, categoryId } = target;
   // One question at a time: a comment being written (reply mode) is not waited for any more.

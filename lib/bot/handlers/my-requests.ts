@@ -34,7 +34,7 @@ export async function showMyRequests(ctx: BotContext, position: ListPosition = {
   const cursor = position.cursorRef !== undefined ? await storedCursor(ctx, userId, position.cursorRef) : position.cursor;
   let page;
   try {
-    page = await ctx.deps.backend.listRequestPage(userId, { limit: LIST_LIMIT, openOnly, ...(cursor !== undefined && { cursor }) });
+    page = await ctx.deps.backend.listRequestPage(userId, { limit: LIST_LIMIT, openOnly, ...(cursor !== undefined && { cursor }) }, { language: lang });
   } catch (error) {
     if (!(error instanceof BackendError)) throw error;
     ctx.log.error({ err: error }, 'listing requests failed');
@@ -65,7 +65,7 @@ export async function showMyRequests(ctx: BotContext, position: ListPosition = {
       ...(paging.length > 0 ? [paging] : []),
       [button(t.buttonNewRequest, { kind: 'types', lang }), menuButton(t, lang)],
     ],
-  });
+  }, first ? { unchanged: openOnly ? t.filterShowingOpen : t.filterShowingAll } : {});
 }
 
 /** Older ▶: the cursor itself when it fits in the button, else the name of a stored copy. */

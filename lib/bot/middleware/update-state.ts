@@ -83,6 +83,7 @@ export function updateState(options: UpdateStateOptions) {
     // A stateless tap re-renders a screen: dropping a copy is harmless even while the first runs.
     if (seen === DONE || (seen === PROCESSING && stateless)) {
       ctx.handler = 'duplicate';
+      ctx.callbackAnswered = true; // the first delivery answers the button
       ctx.log.info('duplicate update dropped (instance)');
       return;
     }
@@ -126,6 +127,7 @@ export function updateState(options: UpdateStateOptions) {
           return LEASED_ELSEWHERE;
         }
         ctx.handler = 'duplicate';
+        ctx.callbackAnswered = true; // the first delivery answers the button
         ctx.log.info('duplicate update dropped');
         return;
       }
@@ -174,6 +176,8 @@ export function updateState(options: UpdateStateOptions) {
 /** The update is leased by another delivery: nothing runs, and the webhook asks Telegram to come back. */
 function retryLater(ctx: BotContext, leaseSeconds: number): void {
   ctx.handler = 'in-progress';
+  // The delivery that holds the lease answers the button; this answer is a 503 with no body.
+  ctx.callbackAnswered = true;
   ctx.log.warn('update is leased by another delivery; asking Telegram to deliver it again later');
   const outcome = currentOutcome();
   if (outcome) outcome.retryAfterSeconds = Math.min(leaseSeconds, 60);

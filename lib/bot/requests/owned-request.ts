@@ -9,7 +9,7 @@ export type { OwnedRequest } from '../../requests/owned-request.js';
  * with the update's person, logger and handler.
  */
 export function loadOwnedRequest(ctx: BotContext, requestId: string): Promise<OwnedRequest> {
-  return loadOwned({ backend: ctx.deps.backend, log: ctx.log, handler: ctx.handler }, ctx.from?.id, requestId);
+  return loadOwned({ backend: ctx.deps.backend, log: ctx.log, handler: ctx.handler, language: ctx.lang }, ctx.from?.id, requestId);
 }
 
 /** What the person sees when the request cannot be acted on: not theirs (or gone), or the backend is down. */

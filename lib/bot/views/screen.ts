@@ -48,25 +48,48 @@ export function keyboard(screen: Screen, appUrl?: string): InlineKeyboardMarkup 
   };
 }
 
+export interface ShowOptions {
+  readonly newMessage?: boolean;
+  /** The toast when a tap re-renders exactly what its message shows ("Up to date" by default). */
+  readonly unchanged?: string;
+}
+
 /**
  * Shows a screen: a button tap edits the message it came from (one Bot API call, no new
  * message in the chat); anything else sends a new message. Returns the message id shown.
+ * A tap that changes nothing still answers, with a toast that says so.
  */
-export async function show(ctx: BotContext, screen: Screen, options: { readonly newMessage?: boolean } = {}): Promise<number | undefined> {
+export async function show(ctx: BotContext, screen: Screen, options: ShowOptions = {}): Promise<number | undefined> {
+  ctx.screenShown = true;
+  const markup = keyboard(ctx.session.draft === undefined ? screen : withDraftNavigation(screen), ctx.deps.miniAppUrl);
   const message = ctx.callbackQuery?.message;
   if (message && !options.newMessage) {
     try {
-      await ctx.editMessageText(screen.text, { parse_mode: 'HTML', reply_markup: keyboard(screen, ctx.deps.miniAppUrl) });
+      await ctx.editMessageText(screen.text, { parse_mode: 'HTML', reply_markup: markup });
       return message.message_id;
     } catch (error) {
-      // A double tap re-renders the same screen: Telegram says "not modified", which is fine.
-      if (isNotModified(error)) return message.message_id;
+      // Nothing new (Refresh, a double tap): Telegram says "not modified"; the person is told.
+      if (isNotModified(error)) {
+        if (ctx.callbackAnswer?.text === undefined) await acknowledge(ctx, options.unchanged ?? ctx.t.upToDate);
+        return message.message_id;
+      }
       // Too old or deleted messages cannot be edited: fall through to a new message.
       if (!(error instanceof TelegramError && error.code === 400)) throw error;
     }
   }
-  const sent = await ctx.reply(screen.text, { parse_mode: 'HTML', reply_markup: keyboard(screen, ctx.deps.miniAppUrl) });
+  const sent = await ctx.reply(screen.text, { parse_mode: 'HTML', reply_markup: markup });
   return sent.message_id;
+}
+
+/**
+ * While a draft exists, the catalogue buttons are stateful: a tap on them tells the session which
+ * list is on display, so a message typed there is read against that list, never as a description
+ * (see on-screen.ts). Without a draft they stay free of store round trips.
+ */
+function withDraftNavigation(screen: Screen): Screen {
+  const mark = (action: CallbackAction): CallbackAction =>
+    action.kind === 'types' || action.kind === 'sides' || action.kind === 'categories' ? { ...action, draft: true } : action;
+  return { ...screen, buttons: screen.buttons.map((row) => row.map((b) => ('action' in b ? { ...b, action: mark(b.action) } : b))) };
 }
 
 export function isNotModified(error: unknown): boolean {
@@ -100,13 +123,15 @@ export async function acknowledgeNow(ctx: BotContext, text: string): Promise<voi
 
 /**
  * The update's last call: the answer `acknowledge` deferred, in the webhook reply when the caller
- * can send one, else as a Bot API call. A dropped duplicate answers nothing: its first delivery does.
+ * can send one, else as a Bot API call. Every tap is answered, also one no handler acknowledged (a
+ * flood-limited tap, a group's): a spinner never waits. A dropped duplicate is marked answered by
+ * update-state: its first delivery answers.
  */
 export async function answerCallbackLast(ctx: BotContext): Promise<void> {
   const query = ctx.callbackQuery;
-  if (!query || ctx.callbackAnswered || !ctx.callbackAnswer) return;
+  if (!query || ctx.callbackAnswered) return;
   ctx.callbackAnswered = true;
-  const { text } = ctx.callbackAnswer;
+  const text = ctx.callbackAnswer?.text;
   const outcome = replyableOutcome();
   if (outcome) {
     outcome.reply = { method: 'answerCallbackQuery', callback_query_id: query.id, ...(text !== undefined && { text }) };

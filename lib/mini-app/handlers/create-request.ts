@@ -4,7 +4,7 @@ import type { NewRequest } from '../../backend/schemas.js';
 import { encodeCallback } from '../../bot/callback-data.js';
 import { escapeHtml } from '../../bot/views/html.js';
 import { decodeStartPayload } from '../../deep-link/start-payload.js';
-import { langFromCode, messages } from '../../i18n/index.js';
+import { messages } from '../../i18n/index.js';
 import { submissionKey } from '../../requests/idempotency-keys.js';
 import { DESCRIPTION_MAX, DESCRIPTION_MIN } from '../../requests/limits.js';
 import { answer, failure, type AppAnswer, type AppCall, type MiniAppDeps } from '../deps.js';
@@ -46,7 +46,7 @@ export function createCreateRequest(deps: Pick<MiniAppDeps, 'services' | 'upload
     }
     let service;
     try {
-      service = await catalog.findCategory(body.request_type_id, body.side_id, body.category_id);
+      service = await catalog.findCategory(body.request_type_id, body.side_id, body.category_id, call.lang);
     } catch (error) {
       if (!(error instanceof BackendError)) throw error;
       call.log.error({ err: error }, 'loading the catalogue failed');
@@ -115,7 +115,7 @@ async function withinLimit(deps: Pick<MiniAppDeps, 'services'>, call: AppCall, d
 }
 
 async function tellChat(deps: Pick<MiniAppDeps, 'botApi' | 'config'>, call: AppCall, request: { readonly id: string; readonly number: string }): Promise<void> {
-  const lang = langFromCode(call.user.languageCode);
+  const { lang } = call;
   const t = messages(lang);
   const row: object[] = [{ text: t.buttonViewRequest(request.number), callback_data: encodeCallback({ kind: 'open-request', lang, requestId: request.id }) }];
   const appUrl = deps.config.miniApp.url;

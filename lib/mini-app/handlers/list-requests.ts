@@ -19,7 +19,7 @@ export function createListRequests(deps: Pick<MiniAppDeps, 'services'>) {
     if (cursor !== undefined && (cursor === '' || cursor.length > MAX_CURSOR_LENGTH)) return failure(400, 'invalid_query', `cursor must be 1-${MAX_CURSOR_LENGTH} characters`);
     const openOnly = filter === 'open';
     try {
-      const page = await deps.services.backend.listRequestPage(call.user.id, { limit: APP_PAGE_SIZE, openOnly, ...(cursor !== undefined && { cursor }) });
+      const page = await deps.services.backend.listRequestPage(call.user.id, { limit: APP_PAGE_SIZE, openOnly, ...(cursor !== undefined && { cursor }) }, { language: call.lang });
       // Backends without the filter answer every status: the filter holds anyway.
       const items = openOnly ? page.items.filter((request) => isOpenStatus(request.status)) : page.items;
       return answer(200, { items, ...(page.nextCursor !== undefined && { next_cursor: page.nextCursor }) });

@@ -12,7 +12,7 @@ const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 export async function ownedOr(deps: Pick<MiniAppDeps, 'services'>, call: AppCall, handler: string): Promise<RequestDetails | AppAnswer> {
   const requestId = call.params[0] ?? '';
   if (!REQUEST_ID.test(requestId)) return failure(404, 'not_found', 'no such request');
-  const owned = await loadOwnedRequest({ backend: deps.services.backend, log: call.log, handler }, call.user.id, requestId);
+  const owned = await loadOwnedRequest({ backend: deps.services.backend, log: call.log, handler, language: call.lang }, call.user.id, requestId);
   if (owned.kind === 'owned') return owned.details;
   return owned.kind === 'not-found' ? failure(404, 'not_found', 'no such request') : failure(503, 'backend_unavailable', 'the request cannot be loaded right now, retry later');
 }

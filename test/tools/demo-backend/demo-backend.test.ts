@@ -139,6 +139,32 @@ describe('catalogue', () => {
   });
 });
 
+describe('languages (Accept-Language)', () => {
+  test('the catalogue, a request and its status comments in Russian; English otherwise', async () => {
+    const backend = await demo();
+    const ru = { 'accept-language': 'ru-RU,ru;q=0.9,en;q=0.5' };
+    const types = v.parse(RequestTypeListSchema, (await call(backend, '/request-types', { headers: ru })).json);
+    expect(types.map((type) => type.name)).toEqual(['Ремонт', 'Установка', 'Консультация']);
+    expect(v.parse(SideListSchema, (await call(backend, '/request-types/1/sides', { headers: ru })).json).map((side) => side.name)).toEqual(['Частное лицо', 'Организация']);
+    const categories = v.parse(ServiceCategoryListSchema, (await call(backend, '/service-categories?request_type_id=1&side_id=10', { headers: ru })).json);
+    expect(categories[0]).toEqual({ id: 100, name: 'Сантехника', description: expect.stringContaining('Протечки') });
+    for (const other of [{ 'accept-language': 'de-DE' }, {}, { 'accept-language': 'en;q=0.9, ru;q=0.1' }] as Record<string, string>[]) {
+      expect(v.parse(RequestTypeListSchema, (await call(backend, '/request-types', { headers: other })).json)[0]?.name).toBe('Repair');
+    }
+    const created = v.parse(CreatedRequestSchema, (await call(backend, '/requests', { body: body({ telegram: { user_id: 1001, chat_id: 1001, language_code: 'ru' } }), key: 'k' })).json);
+    const [moved] = await backend.advanceStatuses();
+    expect(moved?.comment).toBe('Назначен специалист по вашей заявке.');
+    const details = v.parse(RequestDetailsSchema, (await call(backend, `/requests/${created.id}`, { headers: ru })).json);
+    expect(details).toMatchObject({ category_name: 'Сантехника', request_type_name: 'Ремонт', side_name: 'Частное лицо' });
+    expect(details.status_history.at(-1)?.comment).toBe('Назначен специалист по вашей заявке.');
+    const english = v.parse(RequestDetailsSchema, (await call(backend, `/requests/${created.id}`)).json);
+    expect(english.category_name).toBe('Plumbing');
+    expect(english.status_history.at(-1)?.comment).toBe('A specialist has been assigned to your request.');
+    const list = v.parse(RequestPageSchema, (await call(backend, '/requests?telegram_user_id=1001', { headers: ru })).json);
+    expect(list.items[0]?.category_name).toBe('Сантехника');
+  });
+});
+
 describe('requests', () => {
   test('idempotency', async () => {
     const backend = await demo();
@@ -406,6 +432,58 @@ describe('lifecycle', () => {
     const limited = await call(backend, `/requests/${request.id}/reopen`, { body: { ...me, reason: 'Still dripping' }, key: 'o2' });
     expect(limited.status).toBe(409);
     expect(v.parse(ErrorBodySchema, limited.json).error.code).toBe('reopen_limit');
+  });
+
+  test('follow-ups (PATCH): a reason on a cancelled request, a comment on a rating; same idempotency rules', async () => {
+    const backend = await demo();
+    const request = await created(backend);
+    const cancel = `/requests/${request.id}/cancel`;
+    const patch = (path: string, patchBody: unknown, key?: string) => call(backend, path, { method: 'PATCH', body: patchBody, ...(key !== undefined && { key }) });
+    expect(errorCode((await patch(cancel, { ...me, reason: 'Too early' }, 'p0')).json)).toBe('invalid_status');
+    expect((await call(backend, cancel, { body: me, key: 'c1' })).status).toBe(200);
+    expect((await patch(cancel, { ...me, reason: 'No key' })).status).toBe(400);
+    expect((await patch(cancel, { telegram_user_id: 2002, reason: 'Not mine' }, 'p1')).status).toBe(404);
+    expect((await patch(cancel, me, 'p1b')).status).toBe(400); // a reason is what it attaches
+    const reason = await patch(cancel, { ...me, reason: 'Fixed it myself' }, 'p2');
+    expect(reason.status).toBe(200);
+    const details = v.parse(RequestDetailsSchema, reason.json);
+    expect(details.status).toBe('cancelled');
+    expect(details.status_history.filter((entry) => entry.status === 'cancelled')).toEqual([{ status: 'cancelled', at: expect.any(String), comment: 'Fixed it myself' }]);
+    expect((await patch(cancel, { ...me, reason: 'Fixed it myself' }, 'p2')).status).toBe(200);
+    expect(errorCode((await patch(cancel, { ...me, reason: 'Another one' }, 'p2')).json)).toBe('idempotency_conflict');
+
+    const other = await created(backend);
+    await backend.resolveNewest(1001);
+    const rating = `/requests/${other.id}/rating`;
+    expect(errorCode((await patch(rating, { ...me, comment: 'Quick' }, 'q0')).json)).toBe('not_rated');
+    expect((await call(backend, rating, { body: { ...me, score: 4 }, key: 'r1' })).status).toBe(201);
+    const commented = await patch(rating, { ...me, comment: 'Quick' }, 'q1');
+    expect(commented.status).toBe(200);
+    expect(v.parse(RequestDetailsSchema, commented.json).rating).toEqual({ score: 4, comment: 'Quick', at: expect.any(String) });
+    expect((await patch(rating, { ...me, comment: 'Quick' }, 'q1')).status).toBe(200);
+    expect(backend.lifecycleLog().map((entry) => [entry.action, entry.outcome])).toEqual([
+      ['cancel-reason', 'refused'],
+      ['cancel', 'applied'],
+      ['cancel-reason', 'not-found'],
+      ['cancel-reason', 'applied'],
+      ['cancel-reason', 'replayed'],
+      ['cancel-reason', 'refused'],
+      ['rating-comment', 'refused'],
+      ['rating', 'applied'],
+      ['rating-comment', 'applied'],
+      ['rating-comment', 'replayed'],
+    ]);
+  });
+
+  test('followUps: false answers them 405, as a backend written before them; commentsWhenClosed lets comments in', async () => {
+    const backend = await demo({ followUps: false, commentsWhenClosed: true });
+    const request = await created(backend);
+    expect((await call(backend, `/requests/${request.id}/cancel`, { body: me, key: 'c1' })).status).toBe(200);
+    const refused = await call(backend, `/requests/${request.id}/cancel`, { method: 'PATCH', body: { ...me, reason: 'x' }, key: 'p1' });
+    expect(refused.status).toBe(405);
+    expect(refused.headers.get('allow')).toBe('POST');
+    const comment = await call(backend, `/requests/${request.id}/comments`, { body: { ...me, text: 'Why I cancelled' }, key: 'k1' });
+    expect(comment.status).toBe(201);
   });
 
   test('location travels with a new request', async () => {

@@ -51,6 +51,21 @@ describe('npm start', () => {
     expect(run.stdout).not.toContain('\u001b[');
   });
 
+  // "Yes, cancel it" is the cancellation: a person who walks away without a reason has no open request.
+  test.each([
+    ['en', [], 'Your request (SR-\\d+) has been created', 'Cancelled', 'Skip ⏭'],
+    ['ru', ['/language', '2'], 'Заявка (SR-\\d+) создана', 'Отменена', 'Пропустить ⏭'],
+  ])('%s: Yes, cancel it cancels at the tap', async (_lang, prelude, created, cancelled, skip) => {
+    const script = [...prelude, '/new', '1', '1', '1', 'The kitchen tap drips all night long', '1', skip, '1', '/my', '1', '2', '1', '/my', ''].join('\n');
+    const run = await runSandbox(script);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const number = new RegExp(created).exec(run.stdout)?.[1];
+    expect(number).toBeDefined();
+    const last = run.stdout.slice(run.stdout.lastIndexOf('> /my\n'));
+    expect(last).toContain(`${number} · ${cancelled} · `);
+  });
+
   test('a button number that does not exist stops the script with exit code 1', async () => {
     const run = await runSandbox('/start\n9\n/my\n');
     expect(run.code).toBe(1);
@@ -59,3 +74,54 @@ describe('npm start', () => {
     expect(run.stderr).toContain('stopped at the first error');
   });
 });
+
+/** The same script in Russian: `/language` and Русский first. */
+const inRussian = (script: string) => `/language\n2\n${script}`;
+
+/** What the bot answered to the script's last line. */
+function answerToLast(run: Run, lastLine: string): string {
+  return run.stdout.slice(run.stdout.lastIndexOf(`> ${lastLine}\n`));
+}
+
+describe('npm start: the issue\'s scripts end as a person expects', () => {
+  test.each([
+    ['en', 'You have a request in progress (Repair · Plumbing).', '▶️ Continue', '🗑 Discard'],
+    ['ru', 'У вас есть незаконченная заявка (', '▶️ Продолжить', '🗑 Удалить'],
+  ])('a message with the greeting on screen does not become the parked draft\'s description (%s)', async (lang, parked, go, drop) => {
+    const script = '/new\n1\n1\n1\n/start\nThe kitchen tap drips all night long\n';
+    const run = await runSandbox(lang === 'ru' ? inRussian(script) : script);
+    expect(run.code).toBe(0);
+    const answer = answerToLast(run, 'The kitchen tap drips all night long');
+    expect(answer).toContain(parked);
+    expect(answer).toContain(go);
+    expect(answer).toContain(drop);
+    expect(answer).not.toMatch(/photo|фото/);
+  });
+
+  test.each([
+    ['en', 'This button is out of date. Here is where you are.', 'Can we call you?', '⌨ [⬅️ Back]'],
+    ['ru', 'Эта кнопка устарела. Вот где вы сейчас.', 'Можно вам позвонить?', '⌨ [⬅️ Назад]'],
+  ])('the photo prompt’s Back and Skip on the phone step answer and show the phone step, which has its own Back (%s)', async (lang, outdated, phone, back) => {
+    const script = '/new\n1\n1\n1\nThe kitchen tap drips all night long\n1\n2\n1\n';
+    const run = await runSandbox(lang === 'ru' ? inRussian(script) : script);
+    expect(run.code).toBe(0);
+    const afterBack = run.stdout.slice(run.stdout.lastIndexOf('> 2\n'), run.stdout.lastIndexOf('> 1\n'));
+    const afterSkip = answerToLast(run, '1');
+    for (const answer of [afterBack, afterSkip]) {
+      expect(answer).toContain(`[toast] ${outdated}`);
+      expect(answer).toContain(phone);
+      expect(answer).toContain(back);
+    }
+  });
+
+  test.each([
+    ['en', 'Cancelled. Nothing was sent.'],
+    ['ru', 'Отменено. Ничего не отправлено.'],
+  ])('Cancel on the side list cancels what was begun (%s)', async (lang, cancelled) => {
+    const script = '/new\n1\n4\n';
+    const run = await runSandbox(lang === 'ru' ? inRussian(script) : script);
+    expect(run.code).toBe(0);
+    expect(answerToLast(run, '4')).toContain(`bot (edited): ${cancelled}`);
+  });
+});
+

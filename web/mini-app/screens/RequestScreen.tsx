@@ -76,7 +76,7 @@ export function RequestScreen({ id, notice }: { readonly id: string; readonly no
   // The primary action: Send while a comment is written, Send rating once stars are chosen.
   useEffect(() => {
     if (request?.actions.rate && score !== undefined) {
-      app.setMain({ text: t.buttonSendRating, progress: busy, onClick: () => void act(() => app.api.act(id, 'rating', { score, ...(ratingComment.trim() !== '' && { comment: ratingComment.trim() }) }), (after) => t.ratingThanks(escapeHtml(after.number), '⭐'.repeat(score))) });
+      app.setMain({ text: t.appSendRating, progress: busy, onClick: () => void act(() => app.api.act(id, 'rating', { score, ...(ratingComment.trim() !== '' && { comment: ratingComment.trim() }) }), (after) => t.ratingThanks(escapeHtml(after.number), '⭐'.repeat(score))) });
     } else if (request?.actions.comment && canSendComment && panel === 'none') {
       app.setMain({ text: t.appSend, progress: busy, disabled: picked.uploading, onClick: () => void sendComment() });
     } else app.setMain(undefined);

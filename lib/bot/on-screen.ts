@@ -1,0 +1,59 @@
+import type { Message } from 'telegraf/types';
+import type { OnScreen, Session } from '../session/session.js';
+import type { BotContext } from './context.js';
+
+/**
+ * What the person has on display, as far as the session can know: a message goes to the step on
+ * screen, never to a hidden one.
+ *
+ * Only stateful updates (messages, commands, taps that carry a draft id or read the session) can
+ * write it. Stateless taps (catalogue navigation without a draft, My requests, details) cost no
+ * store round trip, so they cannot; the rules that keep this safe:
+ * - every button of a draft step's screen is stateful, so a stateless tap never edits the draft's
+ *   prompt: it edits an older message, and the prompt stays where the person left it;
+ * - while a draft exists, every catalogue button the bot shows is stateful (`show` marks them), so a
+ *   list reached from a parked draft is always known, and text typed on it is never a description;
+ * - any stateful update that shows something else, and any command, parks the draft: the next
+ *   message gets "You have a request in progress" with Continue and Discard.
+ */
+export function recordOnScreen(ctx: BotContext, onScreen: OnScreen): void {
+  ctx.session.onScreen = onScreen;
+  ctx.screenRecorded = true;
+}
+
+/** The draft's step (or its summary) is what the person sees: a message answers it. */
+export function draftOnScreen(session: Session): boolean {
+  return session.draft !== undefined && session.onScreen?.kind === 'draft';
+}
+
+/** The catalogue list on display (the whole catalogue, one type's sides, or one side's services), if known. */
+export function listOnScreen(session: Session): Extract<OnScreen, { kind: 'list' }> | undefined {
+  return session.onScreen?.kind === 'list' ? session.onScreen : undefined;
+}
+
+/** A message that starts with a command (`/start`, `/my`…). */
+export function isCommand(ctx: BotContext): boolean {
+  return commandName(ctx) !== undefined;
+}
+
+/** The command a message starts with, lower case and without `/` and `@bot` (`/New@my_bot x` → `new`). */
+export function commandName(ctx: BotContext): string | undefined {
+  const message = ctx.message as Message | undefined;
+  if (!message || !('text' in message)) return undefined;
+  const entity = message.entities?.find((e) => e.type === 'bot_command' && e.offset === 0);
+  return entity === undefined ? undefined : message.text.slice(1, entity.length).split('@')[0]?.toLowerCase();
+}
+
+/**
+ * After the handler: a command, or a screen shown by an update that did not record what it shows,
+ * means the person now looks at something else; the draft, if any, is parked.
+ */
+export function trackOnScreen() {
+  return async (ctx: BotContext, next: () => Promise<void>) => {
+    ctx.screenShown = false;
+    ctx.screenRecorded = false;
+    await next();
+    if (ctx.screenRecorded || !(ctx.screenShown || isCommand(ctx))) return;
+    if (ctx.session.onScreen !== undefined) delete ctx.session.onScreen;
+  };
+}
