@@ -179,9 +179,8 @@ describe('idempotency', () => {
     await chat.say('/my');
     await chat.tap((request as { number: string }).number);
     await chat.tap('Cancel request');
-    await chat.tap('Yes, cancel it');
     h.harness.backend.setRouteLatency('POST /requests/:id/cancel', 300);
-    const [, app] = await Promise.all([chat.tap('Skip'), h.api(`requests/${id}/cancel`, { initData: h.initData(ada), body: {} })]);
+    const [, app] = await Promise.all([chat.tap('Yes, cancel it'), h.api(`requests/${id}/cancel`, { initData: h.initData(ada), body: {} })]);
     h.harness.backend.setRouteLatency('POST /requests/:id/cancel', 0);
     expect(app.status).toBe(200);
     const calls = lifecycleCalls(h.harness.backend, id, { action: 'cancel' });
