@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { lifecycleKey } from '../../lib/requests/idempotency-keys.js';
 import { DARK_THEME, signContact } from '../../tools/sandbox/mini-app.js';
+import { startSandbox } from '../../tools/sandbox/sandbox.js';
 import { samplePng } from '../../tools/sandbox/sample-image.js';
 import { browserSkipReason, startBrowser, type TestBrowser } from '../support/browser.js';
 import { current, lifecycleCalls, requestsAtBackend } from '../support/lifecycle.js';
@@ -200,6 +201,28 @@ describe.skipIf(skip !== undefined)('Mini App in Chromium', () => {
     expect(answers.filter((a) => a.path.startsWith('requests/'))).toEqual([{ path: `requests/${(others as { id: string }).id}`, status: 404 }]);
     expect(await page.content()).not.toContain('secret problem');
     expect(await page.content()).not.toContain((others as { number: string }).number);
+  });
+
+  test('npm start: the printed URL opens the app in a plain browser (its own buttons), and a request made there is in the chat\'s My requests', async () => {
+    const sandbox = await startSandbox();
+    try {
+      const { page } = await browser.page();
+      await page.goto(sandbox.miniAppUrl());
+      await page.getByRole('button', { name: 'New request' }).click();
+      await page.getByRole('searchbox').fill('lift');
+      await page.locator('[data-service="Lifts"]').click();
+      await page.getByRole('textbox').fill('The lift stops between floors 3 and 4');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByRole('button', { name: 'Confirm' }).click();
+      await page.getByText('has been created').waitFor();
+      const transcript = (await sandbox.send('/my'))
+        .map((entry) => (entry.kind === 'message' ? [entry.text, ...entry.buttons.flat().map((b) => b.label)].join('\n') : 'text' in entry ? entry.text : ''))
+        .join('\n');
+      expect(transcript).toMatch(/created in the app/);
+      expect(transcript).toMatch(/SR-\d+ · New · Lifts/);
+    } finally {
+      await sandbox.close();
+    }
   });
 
   test('dark theme and Russian: Telegram\'s colours and the bot\'s own strings', async () => {

@@ -24,8 +24,9 @@ export function requestDetailsScreen(t: Messages, lang: Lang, details: RequestDe
       ...(paging.length > 0 ? [paging] : []),
       ...(isOpenStatus(details.status) ? [[button(t.buttonAddComment, { kind: 'comment', requestId })]] : []),
       ...requestActionButtons(t, lang, details),
-      [appButton(t.buttonOpenInApp, { request: requestId })],
       [button(t.buttonRefresh, { kind: 'request', lang, requestId, ...(rendered.index > 0 && { page: rendered.index }) }), button(t.buttonBack, { kind: 'my-requests', lang })],
+      // Last, so the rows above keep their places: the whole thread with its photos is easier to read there.
+      [appButton(t.buttonOpenInApp, { request: requestId })],
     ],
   };
 }
