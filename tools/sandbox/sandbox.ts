@@ -195,11 +195,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   // The bot's server listens first: its address is the Mini App's (MINI_APP_URL); routes come once the app is built.
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {};
-  let miniAppRoutes: ((req: IncomingMessage, res: ServerResponse) => Promise<void> | false) | undefined;
+  const late: { miniApp?: (req: IncomingMessage, res: ServerResponse) => Promise<void> | false } = {};
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://sandbox.invalid').pathname.replace(/\/+$/, '');
     const route = routes[path];
-    const served = route ? route(req, res) : miniAppRoutes?.(req, res);
+    const served = route ? route(req, res) : late.miniApp?.(req, res);
     if (served === undefined || served === false) return sendJson(res, 404, { error: `no route ${path}: use /app, /api/app/*, /api/telegram, /api/notify or /api/health` });
     served.catch((error: unknown) => {
       record({ kind: 'error', text: `${path} failed: ${describe(error)}` });
@@ -273,7 +273,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   routes['/api/health'] = createHealthEndpoint(endpointDeps);
   // The Mini App on the same services as the chat: a request made in the app is in the chat's My requests.
   const miniApp = createMiniApp({ config, logger, services: app.services });
-  miniAppRoutes = serveMiniApp(page, createMiniAppEndpoint({ getMiniApp: () => miniApp, getLogger: () => logger }));
+  late.miniApp = serveMiniApp(page, createMiniAppEndpoint({ getMiniApp: () => miniApp, getLogger: () => logger }));
   const initData = signLaunch({ token: SANDBOX_BOT_TOKEN, user: { id: person.id, firstName: person.firstName, ...(person.username !== undefined && { username: person.username }), languageCode: person.languageCode } });
   const miniAppLaunch = (request?: string) => launchUrl(botUrl, initData, { platform: 'unknown', ...(request !== undefined && { request }) });
 
