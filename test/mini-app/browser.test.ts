@@ -45,6 +45,10 @@ describe.skipIf(skip !== undefined)('Mini App in Chromium', () => {
     await h.harness.backend.setStatus((made[22] as { id: string }).id, 'cancelled');
     const { page } = await browser.page();
     const answers = apiAnswers(page);
+    const blocked: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+    });
     h.harness.backend.resetStats();
     await page.goto(h.launch(ada));
     await page.waitForSelector('[data-list="all"] [data-request]');
@@ -53,6 +57,8 @@ describe.skipIf(skip !== undefined)('Mini App in Chromium', () => {
     expect(first[0]).toBe(made[22]?.number);
     expect(first[19]).toBe(made[3]?.number);
     expect(h.harness.backend.stats.byRoute['GET /requests']).toBe(1);
+    // The inline boot script (allowed by its hash) started the list's call: no policy refused anything.
+    expect(blocked).toEqual([]);
 
     await page.locator('.sentinel').scrollIntoViewIfNeeded();
     await expect.poll(() => page.locator('[data-list="all"] [data-request]').count()).toBe(23);

@@ -6,9 +6,14 @@ import { TELEGRAM_SCRIPT_URL, chromiumPath, launchChromium } from '../../tools/s
 
 export { chromiumPath };
 
-/** One line when the browser suite cannot run here, else undefined. */
+/**
+ * One line when the browser suite cannot run here, else undefined. CI (MINI_APP_BROWSER_REQUIRED=1,
+ * set by .ci/run after it installs Chromium) never skips: a missing browser fails there.
+ */
 export function browserSkipReason(): string | undefined {
-  return chromiumPath() === undefined ? 'Mini App browser tests skipped: no Chromium (apt-get install chromium; .ci/run installs it)' : undefined;
+  if (chromiumPath() !== undefined) return undefined;
+  if (process.env.MINI_APP_BROWSER_REQUIRED === '1') throw new Error('Chromium is required here (MINI_APP_BROWSER_REQUIRED=1) but was not found: apt-get install chromium');
+  return 'Mini App browser tests skipped: no Chromium (apt-get install chromium; .ci/run installs it)';
 }
 
 export interface TestBrowser {

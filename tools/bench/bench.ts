@@ -23,6 +23,7 @@ import {
 import { runSoak, type SoakResult } from './soak.js';
 import { costRows, DEFAULT_PRICES } from './cost.js';
 import { runWarmWorkload } from './warm.js';
+import { miniAppMarkdown, miniAppTargets, runMiniAppBench, type MiniAppBench } from './mini-app.js';
 
 export interface BenchResult {
   readonly rows: BenchRow[];
@@ -50,6 +51,16 @@ export async function runBench(
   let soak: SoakResult | undefined;
   const soaks: SoakResult[] = [];
   let coldStartNote: string | undefined;
+
+  // The Mini App's budgets: its own stack and a browser; alone, nothing else is built or started.
+  let miniApp: MiniAppBench | undefined;
+  if (options.workloads.includes('miniapp')) {
+    miniApp = await runMiniAppBench({ root: context.root, rounds: options.miniAppRounds, latencies: options.latencies, progress });
+    if (options.workloads.every((workload) => workload === 'miniapp') && !options.soak) {
+      const markdown = [`# Benchmark`, '', `\`${context.command}\` · ${startedAt.toISOString()} · ${machine()}`, '', miniAppMarkdown(miniApp, options.miniAppRounds)].join('\n');
+      return { rows: [], coldStart: [], imports: [], soak: undefined, targets: miniAppTargets(miniApp), errors: [], markdown };
+    }
+  }
 
   progress('building the bot processes and the Build Output directory (esbuild)…');
   const build = await buildBench(context.root, { externalArtifact: options.artifact });
@@ -148,7 +159,7 @@ export async function runBench(
     await build.cleanup();
   }
 
-  const targets = checkTargets({ rows, latencies: options.latencies, coldStart, soaks });
+  const targets = [...checkTargets({ rows, latencies: options.latencies, coldStart, soaks }), ...(miniApp ? miniAppTargets(miniApp) : [])];
   const prices = { ...DEFAULT_PRICES, ...options.prices };
   const costs = costRows(rows, prices);
   const environmentNodes = `Nodes: ${nodes.map((n) => `${n.label} ${n.version}`).join(', ')}; the product rows run ${shipped.name} on ${primary.version}.${missing24}`;
@@ -173,7 +184,7 @@ export async function runBench(
     targets,
     errors,
   });
-  return { rows, coldStart, imports, soak, targets, errors, markdown };
+  return { rows, coldStart, imports, soak, targets, errors, markdown: miniApp ? `${markdown}\n${miniAppMarkdown(miniApp, options.miniAppRounds)}` : markdown };
 }
 
 function launchOf(build: BenchBuild, artifact: FunctionArtifact, node: NodeBinary): ColdLaunch {

@@ -94,10 +94,9 @@ export async function buildOutput(options: BuildOutputOptions): Promise<BuiltFun
   await mkdir(join(options.outDir, 'functions'), { recursive: true });
   // Crons come from vercel.json: `vercel build` merges them into this file. A `[param]` route is a
   // dynamic segment: the path is rewritten to the function with the segment as `?param=`.
-  const withPage = options.page ?? true;
-  const routes = [...(withPage ? miniAppRoutes() : []), ...functions.flatMap((spec) => dynamicRoute(spec.route))];
+  const page = (options.page ?? true) ? await writePage(options.root, options.outDir) : undefined;
+  const routes = [...(page ? miniAppRoutes(page) : []), ...functions.flatMap((spec) => dynamicRoute(spec.route))];
   await writeFile(join(options.outDir, 'config.json'), `${JSON.stringify({ version: 3, ...(routes.length > 0 && { routes }) }, null, 2)}\n`);
-  if (withPage) await writePage(options.root, options.outDir);
 
   const built: BuiltFunction[] = [];
   for (const spec of functions) {
@@ -171,7 +170,7 @@ export async function buildOutput(options: BuildOutputOptions): Promise<BuiltFun
 export let lastPage: BuiltPage | undefined;
 
 /** The Mini App's page as static files: `static/app/index.html` and its hashed script. */
-async function writePage(root: string, outDir: string): Promise<void> {
+async function writePage(root: string, outDir: string): Promise<BuiltPage> {
   const page = await buildMiniAppPage({ root });
   for (const file of [page.script, { ...page.html, path: `${page.html.path}/index.html` }]) {
     const target = join(outDir, 'static', file.path);
@@ -179,6 +178,7 @@ async function writePage(root: string, outDir: string): Promise<void> {
     await writeFile(target, file.body);
   }
   lastPage = page;
+  return page;
 }
 
 /**

@@ -14,29 +14,29 @@ export const FIRST_SCREEN_BUDGET_BYTES = 40 * 1024;
 export const MINI_APP_PATH = '/app';
 
 /**
- * The page's Content-Security-Policy: its own scripts and Telegram's telegram-web-app.js, nothing
- * else; calls only to its own origin; images from its own API (signed links). Styles may be inline:
- * the page's own, and whatever telegram-web-app.js sets.
+ * The page's Content-Security-Policy: its own scripts (the script file, and the small inline boot
+ * script by its hash) and Telegram's telegram-web-app.js, nothing else; calls only to its own origin;
+ * images from its own API (signed links). Styles may be inline: the page's own, and whatever
+ * telegram-web-app.js sets.
  */
-export const MINI_APP_CSP = [
-  "default-src 'none'",
-  "script-src 'self' https://telegram.org/js/telegram-web-app.js",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' blob: data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  // Telegram Web shows a Mini App in a frame; the phone and desktop apps use a web view.
-  'frame-ancestors https://web.telegram.org',
-].join('; ');
+export function miniAppCsp(bootScriptHash: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'self' 'sha256-${bootScriptHash}' https://telegram.org/js/telegram-web-app.js`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' blob: data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    // Telegram Web shows a Mini App in a frame; the phone and desktop apps use a web view.
+    'frame-ancestors https://web.telegram.org',
+  ].join('; ');
+}
 
 /** Headers of the HTML: the policy, and no caching (a new deployment's script is named by its hash). */
-export const MINI_APP_HTML_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy': MINI_APP_CSP,
-  'cache-control': 'no-cache',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-};
+function htmlHeaders(csp: string): Readonly<Record<string, string>> {
+  return { 'content-security-policy': csp, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+}
 
 /** A script's name carries its hash: it may be cached for good. */
 export const MINI_APP_ASSET_HEADERS: Readonly<Record<string, string>> = {
@@ -53,6 +53,8 @@ export interface PageFile {
 }
 
 export interface BuiltPage {
+  /** The Content-Security-Policy the HTML is served with. */
+  readonly csp: string;
   readonly html: PageFile;
   readonly script: PageFile;
   /** Gzipped bytes (level 9) of each, and of the first screen (both). */
@@ -81,8 +83,11 @@ export async function buildMiniAppPage(options: { readonly root: string; readonl
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 10);
   const scriptPath = `${MINI_APP_PATH}/assets/app-${hash}.js`;
   const css = (await transform(await readFile(join(dir, 'styles.css'), 'utf8'), { loader: 'css', minify })).code.trim();
+  const boot = (await transform(await readFile(join(dir, 'boot.ts'), 'utf8'), { loader: 'ts', minify: true, target: 'es2020' })).code.trim();
+  const bootHash = createHash('sha256').update(boot).digest('base64');
+  const csp = miniAppCsp(bootHash);
   const template = await readFile(join(dir, 'index.html'), 'utf8');
-  const html = Buffer.from(template.replace('/*STYLES*/', () => css).replace('/*SCRIPT*/', scriptPath));
+  const html = Buffer.from(template.replace('/*STYLES*/', () => css).replace('/*BOOT*/', () => boot).replace('/*SCRIPT*/', scriptPath));
   const gzipped = (body: Buffer) => gzipSync(body, { level: 9 }).length;
   const gzipBytes = { html: gzipped(html), script: gzipped(code), firstScreen: 0 };
   gzipBytes.firstScreen = gzipBytes.html + gzipBytes.script;
@@ -90,7 +95,8 @@ export async function buildMiniAppPage(options: { readonly root: string; readonl
     throw new Error(`the Mini App's first screen is ${gzipBytes.firstScreen} bytes gzipped, over its budget of ${FIRST_SCREEN_BUDGET_BYTES}`);
   }
   return {
-    html: { path: MINI_APP_PATH, body: html, contentType: 'text/html; charset=utf-8', headers: MINI_APP_HTML_HEADERS },
+    csp,
+    html: { path: MINI_APP_PATH, body: html, contentType: 'text/html; charset=utf-8', headers: htmlHeaders(csp) },
     script: { path: scriptPath, body: code, contentType: 'text/javascript; charset=utf-8', headers: MINI_APP_ASSET_HEADERS },
     gzipBytes,
   };
@@ -100,10 +106,10 @@ export async function buildMiniAppPage(options: { readonly root: string; readonl
  * The Build Output API routes that serve the page at /app with its headers: the HTML's policy on
  * every path under /app, long caching for the hashed script, and /app itself rewritten to the file.
  */
-export function miniAppRoutes(): object[] {
+export function miniAppRoutes(page: BuiltPage): object[] {
   return [
     { src: `^${MINI_APP_PATH}/assets/(.*)$`, headers: MINI_APP_ASSET_HEADERS, continue: true },
-    { src: `^${MINI_APP_PATH}/?$`, headers: MINI_APP_HTML_HEADERS, dest: `${MINI_APP_PATH}/index.html` },
-    { src: `^${MINI_APP_PATH}/index\\.html$`, headers: MINI_APP_HTML_HEADERS, continue: true },
+    { src: `^${MINI_APP_PATH}/?$`, headers: page.html.headers, dest: `${MINI_APP_PATH}/index.html` },
+    { src: `^${MINI_APP_PATH}/index\\.html$`, headers: page.html.headers, continue: true },
   ];
 }

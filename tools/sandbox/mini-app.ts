@@ -2,6 +2,7 @@
 // the built page served with its production headers, the real API router, and Telegram's side
 // played honestly (launch data signed with the bot's token, as Telegram's servers sign it).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { sign, signData } from '@telegram-apps/init-data-node';
 import type { BuiltPage } from '../build/mini-app-page.js';
 
@@ -84,13 +85,23 @@ export function launchUrl(
  * router. Returns false for any other path, for the caller's own routes.
  */
 export function serveMiniApp(page: BuiltPage, handleApi: (req: IncomingMessage, res: ServerResponse) => Promise<void>) {
+  // Gzipped as Vercel's edge sends static files to a browser that accepts it.
+  const gzipped = new Map([page.html, page.script].map((file) => [file, gzipSync(file.body, { level: 9 })]));
   return (req: IncomingMessage, res: ServerResponse): Promise<void> | false => {
     const path = new URL(req.url ?? '/', 'http://sandbox.invalid').pathname;
     if (path.startsWith('/api/app/')) return handleApi(req, res);
     const file = path === '/app' || path === '/app/' || path === '/app/index.html' ? page.html : path === page.script.path ? page.script : undefined;
     if (file === undefined) return false;
-    res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(file.body.length), ...file.headers });
-    res.end(req.method === 'HEAD' ? undefined : file.body);
+    const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const body = gzip ? (gzipped.get(file) as Buffer) : file.body;
+    res.writeHead(200, {
+      'content-type': file.contentType,
+      'content-length': String(body.length),
+      vary: 'accept-encoding',
+      ...(gzip && { 'content-encoding': 'gzip' }),
+      ...file.headers,
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
     return Promise.resolve();
   };
 }

@@ -76,6 +76,8 @@ export class ApiError extends Error {
 
 export interface Api {
   listRequests(filter: 'all' | 'open', cursor?: string): Promise<{ items: RequestSummary[]; next_cursor?: string }>;
+  /** My requests' first page for the first screen: the call the boot script already started, if it did. */
+  firstList(): Promise<{ items: RequestSummary[]; next_cursor?: string }>;
   request(id: string): Promise<RequestView>;
   catalogue(): Promise<Catalogue>;
   createRequest(body: object): Promise<{ id: string; number: string }>;
@@ -84,22 +86,31 @@ export interface Api {
   upload(file: Blob, name: string): Promise<Uploaded>;
 }
 
+/** The API's answer, or its refusal as an ApiError; a call that never got an answer is `network`. */
+export async function answerOf<T>(pending: Promise<Response>): Promise<T> {
+  let response: Response;
+  try {
+    response = await pending;
+  } catch {
+    throw new ApiError(0, 'network', 'no connection');
+  }
+  const body = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
+  if (!response.ok) throw new ApiError(response.status, body?.error?.code ?? 'unknown', body?.error?.message ?? response.statusText);
+  return body as T;
+}
+
 export function createApi(initData: string): Api {
   const authorization = `tma ${initData}`;
-  async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetch(`/api/app/${path}`, { ...init, headers: { authorization, ...(init.headers as Record<string, string> | undefined) } });
-    } catch {
-      throw new ApiError(0, 'network', 'no connection');
-    }
-    const body = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
-    if (!response.ok) throw new ApiError(response.status, body?.error?.code ?? 'unknown', body?.error?.message ?? response.statusText);
-    return body as T;
-  }
+  const call = <T>(path: string, init: RequestInit = {}): Promise<T> =>
+    answerOf<T>(fetch(`/api/app/${path}`, { ...init, headers: { authorization, ...(init.headers as Record<string, string> | undefined) } }));
   const post = <T>(path: string, body: object) => call<T>(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return {
     listRequests: (filter, cursor) => call(`requests?filter=${filter}${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`),
+    firstList: () => {
+      // Started by the inline boot script while this script downloaded (boot.ts); asked here otherwise.
+      const started = (window as unknown as { __firstList?: Promise<Response> }).__firstList;
+      return started ? answerOf(started) : call('requests?filter=all');
+    },
     request: (id) => call(`requests/${encodeURIComponent(id)}`),
     catalogue: () => call('catalog'),
     createRequest: (body) => post('requests', body),

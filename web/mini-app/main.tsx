@@ -16,7 +16,7 @@ const requestedId = new URLSearchParams(location.search).get('request') ?? undef
 const firstScreen: Screen = requestedId !== undefined ? { kind: 'request', id: requestedId } : launch?.startParam ? { kind: 'new' } : { kind: 'list' };
 // The first screen's data is asked for now, while the page renders: one API call, no waiting on scripts.
 const firstList: Promise<{ items: RequestSummary[]; next_cursor?: string }> | undefined =
-  api && firstScreen.kind === 'list' ? api.listRequests('all') : undefined;
+  api && firstScreen.kind === 'list' ? api.firstList() : undefined;
 firstList?.catch(() => undefined);
 
 function App({ launch, api }: { readonly launch: Launch; readonly api: Api }) {
@@ -27,9 +27,11 @@ function App({ launch, api }: { readonly launch: Launch; readonly api: Api }) {
   const [refused, setRefused] = useState<string | undefined>(undefined);
   const lists = useRef(new Map<string, ListState>());
 
-  // Telegram's script after the first screen: MainButton, BackButton, haptics, theme changes.
+  // Telegram's script after the first screen has its data: MainButton, BackButton, haptics, theme
+  // changes. Until then the page needs only the launch data in the hash.
   useEffect(() => {
-    void loadWebApp().then((loaded) => {
+    const firstShown = (firstList ?? Promise.resolve()).catch(() => undefined).then(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    void firstShown.then(loadWebApp).then((loaded) => {
       if (!loaded) return;
       loaded.ready();
       loaded.expand();
