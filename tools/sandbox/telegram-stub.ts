@@ -51,8 +51,10 @@ export const TELEGRAM_STUB_SCRIPT = String.raw`(() => {
   };
   // Telegram draws its Back button in its own header, above the page: the page starts below it.
   const header = document.createElement('div');
-  Object.assign(header.style, { height: '40px' });
+  Object.assign(header.style, { position: 'fixed', top: '0', left: '0', right: '0', height: '40px', zIndex: '10',
+    background: theme.secondary_bg_color || '#efeff3' });
   document.body.prepend(header);
+  document.body.style.paddingTop = '40px';
   Object.assign(back.style, { top: '4px', zIndex: '11' });
   const version = params.get('tgWebAppVersion') || '6.0';
   const atLeast = (wanted) => {
