@@ -171,6 +171,25 @@ describe('idempotency', () => {
     expect((over.body as { error: { code: string } }).error.code).toBe('rate_limited');
   });
 
+  test('Solved and Still a problem send the chat\'s keys: reopening names the resolution it refuses', async () => {
+    const ada = person();
+    const [first, second] = await requestsAtBackend(h.harness.backend, ada.id, 2);
+    const initData = h.initData(ada);
+    for (const request of [first, second]) await h.harness.backend.setStatus((request as { id: string }).id, 'resolved', 'Fixed');
+    const reopened = await h.api(`requests/${(first as { id: string }).id}/reopen`, { initData, body: { reason: 'Still drips at night' } });
+    expect(reopened.status).toBe(200);
+    expect((reopened.body as { status: string }).status).toBe('in_progress');
+    const [reopen] = lifecycleCalls(h.harness.backend, (first as { id: string }).id, { action: 'reopen' });
+    expect(reopen?.key).toMatch(new RegExp(`^${lifecycleKey(ada.id, 'reopen', (first as { id: string }).id)}-[0-9a-z]+$`));
+    const confirmed = await h.api(`requests/${(second as { id: string }).id}/confirm`, { initData, body: {} });
+    expect((confirmed.body as { status: string; actions: { rate: boolean } })).toMatchObject({ status: 'closed', actions: { rate: true } });
+    expect(lifecycleCalls(h.harness.backend, (second as { id: string }).id, { action: 'confirm' }).map((call) => call.key)).toEqual([lifecycleKey(ada.id, 'confirm', (second as { id: string }).id)]);
+    // Not resolved any more: a second Still a problem is refused with the request as it stands.
+    const again = await h.api(`requests/${(first as { id: string }).id}/reopen`, { initData, body: { reason: 'And again' } });
+    expect(again.status).toBe(409);
+    expect((again.body as { error: { code: string } }).error.code).toBe('not_allowed');
+  });
+
   test('the same cancel from the chat and the app at once reaches the backend with one key and acts once', async () => {
     const ada = person();
     const [request] = await requestsAtBackend(h.harness.backend, ada.id, 1);

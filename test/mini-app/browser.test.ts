@@ -3,6 +3,7 @@
 // launch data is signed with the test bot's token. One browser for the file, a new context per test.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { encodeStartPayload } from '../../lib/deep-link/start-payload.js';
 import { lifecycleKey } from '../../lib/requests/idempotency-keys.js';
 import { DARK_THEME, signContact } from '../../tools/sandbox/mini-app.js';
 import { startSandbox } from '../../tools/sandbox/sandbox.js';
@@ -155,6 +156,20 @@ describe.skipIf(skip !== undefined)('Mini App in Chromium', () => {
     expect(told.filter((text) => text.includes(`${mine[0]?.number}</b> created in the app`))).toHaveLength(1);
     // The upload's own message left the chat at once.
     expect(h.harness.telegram.messagesOf(ada.id).filter((message) => message.photo !== undefined)).toHaveLength(0);
+  });
+
+  test('a startapp link (a QR poster) opens the app at its service\'s description, with its location', async () => {
+    const ada = person();
+    const startParam = encodeStartPayload({ typeId: 1, sideId: 10, categoryId: 100, location: 'Building 3, lift B' });
+    const { page } = await browser.page();
+    await page.goto(h.launch(ada, { startParam }));
+    await page.getByText('Location: Building 3, lift B').waitFor();
+    await page.getByRole('textbox').fill('The lift stops between floors 3 and 4');
+    await page.locator('#tg-main-button', { hasText: 'Next' }).click();
+    await page.locator('#tg-main-button', { hasText: 'Confirm' }).click();
+    await page.getByText('has been created').waitFor();
+    const mine = h.harness.backend.requests().filter((request) => request.telegram.user_id === ada.id);
+    expect(mine.map((request) => [request.category_name, request.location])).toEqual([['Plumbing', 'Building 3, lift B']]);
   });
 
   test('Cancel asks first; a closed request takes the rating; both with the chat\'s Idempotency-Keys', async () => {
