@@ -8,7 +8,8 @@ import { withUpdateOutcome, type UpdateOutcome } from './bot/update-outcome.js';
 import type { FloodLimitOptions } from './bot/middleware/flood-limit.js';
 import type { UpdateStatePolicy } from './bot/middleware/update-state.js';
 import type { Config } from './config.js';
-import { sendAttachment } from './files/send-attachment.js';
+import type { Resolver } from './files/public-address.js';
+import { sendAttachment, type SendAttachmentDeps } from './files/send-attachment.js';
 import type { Logger } from './logger.js';
 import { emptyCounters, withUpdateCounters } from './metrics/update-scope.js';
 import type { NotificationEvent } from './backend/schemas.js';
@@ -24,7 +25,7 @@ export interface App {
   readonly logger: Logger;
   readonly bot: Telegraf<BotContext>;
   readonly deps: BotDeps;
-  /** The store, backend, cache, catalogue, metrics and limits the bot uses: the Mini App's API shares them. */
+  /** The store, backend, cache, catalogue, metrics, limits and file fetcher the bot uses: the Mini App's API shares them. */
   readonly services: Services;
   /**
    * Handles one update and resolves when all of its work is done: what the person sees and what
@@ -59,12 +60,23 @@ export interface CreateAppOptions {
   readonly metricsFlushIntervalMs?: number;
   /** Notification leases, timeouts and pacing; tests make them short. */
   readonly notify?: Partial<NotifyOptions>;
+  /** How agents' files are downloaded: throughput and duration limits, and the DNS behind the address check (tests). */
+  readonly attachments?: AttachmentOptions;
+}
+
+export interface AttachmentOptions extends Partial<Pick<SendAttachmentDeps, 'minBytesPerSecond' | 'throughputWindowMs' | 'maxDurationMs'>> {
+  readonly lookup?: Resolver;
 }
 
 export async function createApp(options: CreateAppOptions): Promise<App> {
   const { config, logger } = options;
   const services = createServices(options);
-  const { store, backend, cache, catalog, metrics, submissionLimiter } = services;
+  const { store, backend, cache, catalog, metrics, submissionLimiter, files } = services;
+  const transferLimits = {
+    minBytesPerSecond: options.attachments?.minBytesPerSecond,
+    throughputWindowMs: options.attachments?.throughputWindowMs,
+    maxDurationMs: options.attachments?.maxDurationMs,
+  };
   const deps: BotDeps = {
     logger,
     store,
@@ -76,8 +88,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     adminUserIds: config.adminUserIds,
     ...(config.miniApp.url !== undefined && { miniAppUrl: config.miniApp.url }),
     ...(config.miniApp.shortName !== undefined && { miniAppShortName: config.miniApp.shortName }),
-    sendAttachment: (telegram, chatId, attachment, extra) =>
-      sendAttachment({ telegram, backendOrigin: config.backend.url, backendApiKey: config.backend.apiKey, timeoutMs: config.backend.timeoutMs, logger }, chatId, attachment, extra),
+    sendAttachment: (telegram, chatId, attachment, extra, sendOptions) =>
+      sendAttachment({ telegram, files, timeoutMs: config.backend.timeoutMs, logger, ...transferLimits }, chatId, attachment, extra, sendOptions),
     identity: () => identity(),
   };
 
@@ -132,7 +144,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     },
     async close() {
       await metrics.flush();
-      await backend.close();
+      await Promise.all([backend.close(), files.close()]);
     },
   };
 }

@@ -12,6 +12,11 @@ export interface Config {
   readonly telegram: {
     readonly token: string;
     readonly webhookSecret: string | undefined;
+    /**
+     * TELEGRAM_WEBHOOK_INSECURE_NO_SECRET=1: a local run accepts updates without a secret. Refused on
+     * a Vercel deployment; without it and without a secret the webhook refuses every update (503).
+     */
+    readonly insecureWithoutSecret: boolean;
     readonly apiRoot: string;
   };
   readonly backend: {
@@ -21,6 +26,12 @@ export interface Config {
     readonly maxConnections: number;
     readonly slowCallMs: number;
   };
+  /**
+   * Where agents' files may be downloaded from besides BACKEND_URL's origin (FILE_ORIGINS): listed
+   * origins are trusted like the backend (they may be on a private network); `anyPublic` (`*`)
+   * also admits any other https origin whose addresses are public.
+   */
+  readonly fileOrigins: { readonly origins: readonly string[]; readonly anyPublic: boolean };
   /** Upstash Redis REST endpoint; undefined means the in-memory store (one instance only). */
   readonly redis: { readonly url: string; readonly token: string } | undefined;
   /** Put before the bot's id in every Redis key (see lib/store/key-namespace.ts). */
@@ -78,6 +89,12 @@ const TOKEN_PATTERN = /^\d+:[A-Za-z0-9_-]{20,}$/;
 // Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and - as a webhook secret_token.
 const SECRET_TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
 
+/**
+ * Shortest bearer secrets accepted: the two the backend holds guard every person's notifications and
+ * files; CRON_SECRET as Vercel advises (at least 16 characters).
+ */
+const MIN_SECRET_LENGTHS: Readonly<Record<string, number>> = { NOTIFY_SECRET: 32, FILES_SECRET: 32, CRON_SECRET: 16 };
+
 const optionalText = v.optional(v.pipe(v.string(), v.trim(), v.transform((s) => (s === '' ? undefined : s))));
 
 function integer(name: string, fallback: number, min: number, max: number) {
@@ -116,9 +133,17 @@ const EnvSchema = v.object({
       v.regex(SECRET_TOKEN_PATTERN, 'TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -'),
     ),
   ),
+  TELEGRAM_WEBHOOK_INSECURE_NO_SECRET: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.literal('1', 'TELEGRAM_WEBHOOK_INSECURE_NO_SECRET must be 1 or unset (it lets a local run accept updates without a webhook secret)'),
+    ),
+  ),
   TELEGRAM_API_ROOT: v.optional(httpUrl('TELEGRAM_API_ROOT', 'https://api.telegram.org'), 'https://api.telegram.org'),
   BACKEND_URL: httpUrl('BACKEND_URL', 'https://backend.example.com/v1'),
   BACKEND_API_KEY: optionalText,
+  FILE_ORIGINS: optionalText,
   UPSTASH_REDIS_REST_URL: v.optional(httpUrl('UPSTASH_REDIS_REST_URL', 'https://eu1-example.upstash.io')),
   UPSTASH_REDIS_REST_TOKEN: optionalText,
   REDIS_KEY_PREFIX: v.optional(
@@ -166,6 +191,48 @@ const EnvSchema = v.object({
   npm_package_version: optionalText,
 });
 
+/**
+ * FILE_ORIGINS: `https://cdn.example.com, http://10.0.0.5:9000, *`. Each entry an origin alone (a
+ * path, query or credentials would suggest a narrower rule than the one applied); `*` for any public
+ * https origin.
+ */
+function parseFileOrigins(list: string | undefined): Config['fileOrigins'] | { readonly bad: readonly number[] } {
+  const entries = (list ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const origins: string[] = [];
+  // Positions, not values: an entry with credentials in it must not reach a log.
+  const bad: number[] = [];
+  let anyPublic = false;
+  for (const [index, entry] of entries.entries()) {
+    if (entry === '*') {
+      anyPublic = true;
+      continue;
+    }
+    const origin = originAlone(entry);
+    if (origin === undefined) bad.push(index + 1);
+    else origins.push(origin);
+  }
+  return bad.length > 0 ? { bad } : { origins, anyPublic };
+}
+
+/** The origin an entry names, when it names nothing more (no path, query, fragment or credentials). */
+function originAlone(entry: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(entry);
+  } catch {
+    return undefined;
+  }
+  const alone =
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.username === '' &&
+    url.password === '' &&
+    url.pathname === '/' &&
+    url.search === '' &&
+    url.hash === '' &&
+    !/[?#]$/.test(entry);
+  return alone ? url.origin : undefined;
+}
+
 /** Empty strings mean "not set": Vercel and .env files often carry `NAME=`. */
 function withoutEmpty(env: Env): Record<string, string> {
   const out: Record<string, string> = {};
@@ -195,17 +262,36 @@ export function loadConfig(env: Env): Config {
       'TELEGRAM_WEBHOOK_SECRET is required in production: generate one (openssl rand -hex 32) and run npm run webhook:set',
     );
   }
+  for (const [name, min] of Object.entries(MIN_SECRET_LENGTHS)) {
+    const value = input[name]?.trim();
+    if (value !== undefined && value !== '' && value.length < min) {
+      problems.push(`${name} must be at least ${min} characters: a shorter one can be guessed. Generate one with openssl rand -hex ${min}`);
+    }
+  }
+  const fileOrigins = parseFileOrigins(input.FILE_ORIGINS);
+  if ('bad' in fileOrigins) {
+    problems.push(
+      `FILE_ORIGINS must be comma-separated origins such as https://files.example.com,https://cdn.example.net ` +
+        `(scheme, host and port only; * admits any public https origin); not one: entry ${fileOrigins.bad.join(', ')}`,
+    );
+  }
+  if (input.TELEGRAM_WEBHOOK_INSECURE_NO_SECRET !== undefined && (input.VERCEL_ENV === 'production' || input.VERCEL_ENV === 'preview')) {
+    problems.push(
+      'TELEGRAM_WEBHOOK_INSECURE_NO_SECRET is for local runs only: a deployment must check TELEGRAM_WEBHOOK_SECRET. ' +
+        'Remove it, generate a secret (openssl rand -hex 32) and run npm run webhook:set',
+    );
+  }
   if ((input.UPSTASH_REDIS_REST_URL === undefined) !== (input.UPSTASH_REDIS_REST_TOKEN === undefined)) {
     problems.push('UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN must be set together (or KV_REST_API_URL/_TOKEN)');
   }
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  if (!parsed.success || problems.length > 0 || 'bad' in fileOrigins) throw new ConfigError(problems);
 
   const e = parsed.output;
   return {
     version: e.npm_package_version ?? '0.1.0',
     vercelEnv: e.VERCEL_ENV,
     logLevel: e.LOG_LEVEL,
-    telegram: { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT },
+    telegram: telegramOf(e),
     backend: {
       url: e.BACKEND_URL,
       apiKey: e.BACKEND_API_KEY,
@@ -213,6 +299,7 @@ export function loadConfig(env: Env): Config {
       maxConnections: e.HTTP_MAX_CONNECTIONS,
       slowCallMs: e.SLOW_CALL_MS,
     },
+    fileOrigins,
     redis:
       e.UPSTASH_REDIS_REST_URL !== undefined && e.UPSTASH_REDIS_REST_TOKEN !== undefined
         ? { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN }
@@ -251,11 +338,37 @@ function deployedMiniAppUrl(vercelEnv: string | undefined, productionHost: strin
  * @throws ConfigError listing every problem of those variables.
  */
 export function loadTelegramConfig(env: Env): Config['telegram'] {
-  const TelegramSchema = v.pick(EnvSchema, ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'TELEGRAM_API_ROOT']);
+  const TelegramSchema = v.pick(EnvSchema, ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'TELEGRAM_WEBHOOK_INSECURE_NO_SECRET', 'TELEGRAM_API_ROOT']);
   const parsed = v.safeParse(TelegramSchema, withoutEmpty(env), { abortPipeEarly: true });
   if (!parsed.success) throw new ConfigError(parsed.issues.map((issue) => issue.message));
-  const e = parsed.output;
-  return { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT };
+  return telegramOf(parsed.output);
+}
+
+function telegramOf(e: {
+  readonly TELEGRAM_BOT_TOKEN: string;
+  readonly TELEGRAM_WEBHOOK_SECRET?: string;
+  readonly TELEGRAM_WEBHOOK_INSECURE_NO_SECRET?: string;
+  readonly TELEGRAM_API_ROOT: string;
+}): Config['telegram'] {
+  return {
+    token: e.TELEGRAM_BOT_TOKEN,
+    webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+    insecureWithoutSecret: e.TELEGRAM_WEBHOOK_INSECURE_NO_SECRET === '1',
+    apiRoot: e.TELEGRAM_API_ROOT,
+  };
+}
+
+/** Every secret of a configuration, for the logger to scrub from any line. */
+export function secretsOf(config: Config): (string | undefined)[] {
+  return [
+    config.telegram.token,
+    config.telegram.webhookSecret,
+    config.notifySecret,
+    config.filesSecret,
+    config.cronSecret,
+    config.backend.apiKey,
+    config.redis?.token,
+  ];
 }
 
 /** The environment of this process. The only place `process.env` is read. */

@@ -1,4 +1,4 @@
-import { loadConfig, processEnv, type Config } from './config.js';
+import { loadConfig, processEnv, secretsOf, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 
 /**
@@ -20,10 +20,7 @@ export function getLogger(): Logger {
   if (logger) return logger;
   try {
     const c = getConfig();
-    logger = createLogger({
-      level: c.logLevel,
-      secrets: [c.telegram.token, c.telegram.webhookSecret, c.notifySecret, c.filesSecret, c.cronSecret, c.backend.apiKey, c.redis?.token],
-    });
+    logger = createLogger({ level: c.logLevel, secrets: secretsOf(c) });
     return logger;
   } catch {
     // The environment does not change within an instance: one fallback logger serves every call.

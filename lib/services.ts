@@ -3,6 +3,8 @@ import { lazyBackendClient } from './backend/lazy-backend-client.js';
 import { createTwoTierCache, type TwoTierCache } from './cache/two-tier-cache.js';
 import { createCatalog, type Catalog } from './catalog/catalog.js';
 import type { Config } from './config.js';
+import { createAttachmentFetcher, type AttachmentFetcher } from './files/attachment-fetcher.js';
+import type { Resolver } from './files/public-address.js';
 import type { Logger } from './logger.js';
 import { countedKvStore } from './metrics/counted-kv-store.js';
 import { createMetricsRecorder, type MetricsRecorder } from './metrics/metrics-recorder.js';
@@ -26,6 +28,8 @@ export interface Services {
   readonly catalog: Catalog;
   readonly metrics: MetricsRecorder;
   readonly submissionLimiter: SubmissionLimiter;
+  /** Agents' files, fetched only from allowed origins and public addresses (FILE_ORIGINS): the chat's uploads and the app's downloads. */
+  readonly files: AttachmentFetcher;
   /** `tg<bot id>` (with REDIS_KEY_PREFIX before it): every key of this bot lives under it. */
   readonly namespace: string;
 }
@@ -39,6 +43,8 @@ export interface CreateServicesOptions {
   readonly cache?: TwoTierCache;
   /** Flush aggregated metrics at most this often. */
   readonly metricsFlushIntervalMs?: number;
+  /** The DNS behind the file fetcher's address check (tests). */
+  readonly attachments?: { readonly lookup?: Resolver };
 }
 
 export function createServices(options: CreateServicesOptions): Services {
@@ -76,7 +82,15 @@ export function createServices(options: CreateServicesOptions): Services {
     });
   const catalog = createCatalog({ source: backend, cache, ttlSeconds: config.cache.catalogTtlSeconds });
   const submissionLimiter = createSubmissionLimiter({ redis: upstash?.redis, prefix: `${namespace}:ratelimit:submit`, logger });
-  return { store, backend, cache, catalog, metrics, submissionLimiter, namespace };
+  // One per instance: its connection pools check every address agents' files are fetched from.
+  const files = createAttachmentFetcher({
+    backendUrl: config.backend.url,
+    backendApiKey: config.backend.apiKey,
+    fileOrigins: config.fileOrigins.origins,
+    anyPublicOrigin: config.fileOrigins.anyPublic,
+    lookup: options.attachments?.lookup,
+  });
+  return { store, backend, cache, catalog, metrics, submissionLimiter, files, namespace };
 }
 
 function createMemoryStore(logger: Logger): KvStore {

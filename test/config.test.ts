@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { ConfigError, loadConfig } from '../lib/config.js';
 
+const NOTIFY_1 = 'notify-1_0123456789abcdef0123456789';
+const FILES_2 = 'files-2_0123456789abcdef0123456789';
 const VALID = { TELEGRAM_BOT_TOKEN: '123456:abcdefghijklmnopqrstuvwxyz-_0123', BACKEND_URL: 'https://backend.example.com/v1/' };
 
 function problemsOf(env: Record<string, string>): readonly string[] {
@@ -60,6 +62,30 @@ describe('loadConfig', () => {
     }
   });
 
+  test('FILE_ORIGINS: origins alone, or * for any public https origin; a bad entry is named by position, never echoed', () => {
+    expect(loadConfig(VALID).fileOrigins).toEqual({ origins: [], anyPublic: false });
+    expect(loadConfig({ ...VALID, FILE_ORIGINS: ' https://CDN.example.com/ , http://10.0.0.5:9000,https://files.example.net:443 ' }).fileOrigins).toEqual({
+      origins: ['https://cdn.example.com', 'http://10.0.0.5:9000', 'https://files.example.net'],
+      anyPublic: false,
+    });
+    expect(loadConfig({ ...VALID, FILE_ORIGINS: 'https://cdn.example.com,*' }).fileOrigins).toEqual({ origins: ['https://cdn.example.com'], anyPublic: true });
+    const problems = problemsOf({ ...VALID, FILE_ORIGINS: 'https://cdn.example.com,https://user:hunter2@files.example.com,ftp://x.example,https://cdn.example.com/bucket,cdn.example.com' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('FILE_ORIGINS must be comma-separated origins');
+    expect(problems[0]).toContain('entry 2, 3, 4, 5');
+    expect(problems[0]).not.toContain('hunter2');
+  });
+
+  test('the opt-out from the webhook secret is for local runs only: refused on a Vercel deployment', () => {
+    expect(loadConfig(VALID).telegram.insecureWithoutSecret).toBe(false);
+    expect(loadConfig({ ...VALID, TELEGRAM_WEBHOOK_INSECURE_NO_SECRET: '1' }).telegram.insecureWithoutSecret).toBe(true);
+    for (const vercelEnv of ['production', 'preview']) {
+      const problems = problemsOf({ ...VALID, VERCEL_ENV: vercelEnv, TELEGRAM_WEBHOOK_SECRET: 'abc_DEF-123', TELEGRAM_WEBHOOK_INSECURE_NO_SECRET: '1' });
+      expect(problems.join(), vercelEnv).toContain('TELEGRAM_WEBHOOK_INSECURE_NO_SECRET');
+    }
+    expect(problemsOf({ ...VALID, TELEGRAM_WEBHOOK_INSECURE_NO_SECRET: 'yes' }).join()).toContain('TELEGRAM_WEBHOOK_INSECURE_NO_SECRET');
+  });
+
   test('the webhook secret is required in production', () => {
     expect(problemsOf({ ...VALID, VERCEL_ENV: 'production' }).join()).toContain('TELEGRAM_WEBHOOK_SECRET is required in production');
     expect(loadConfig({ ...VALID, VERCEL_ENV: 'production', TELEGRAM_WEBHOOK_SECRET: 'abc_DEF-123' }).telegram.webhookSecret).toBe('abc_DEF-123');
@@ -77,12 +103,24 @@ describe('loadConfig', () => {
     expect([...config.adminUserIds]).toEqual([1, 2]);
   });
 
+  test('NOTIFY_SECRET and FILES_SECRET at least 32 characters, CRON_SECRET at least 16: one problem for each short one, none echoed', () => {
+    const short = { NOTIFY_SECRET: 'n'.repeat(31), FILES_SECRET: 'f'.repeat(31), CRON_SECRET: 'c'.repeat(15) };
+    const problems = problemsOf({ ...VALID, ...short });
+    expect(problems).toHaveLength(3);
+    for (const [name, value] of Object.entries(short)) {
+      expect(problems.filter((problem) => problem.startsWith(name))).toHaveLength(1);
+      expect(problems.join('\n')).not.toContain(value);
+    }
+    const long = { NOTIFY_SECRET: 'n'.repeat(32), FILES_SECRET: 'f'.repeat(32), CRON_SECRET: 'c'.repeat(16) };
+    expect(loadConfig({ ...VALID, ...long })).toMatchObject({ notifySecret: long.NOTIFY_SECRET, filesSecret: long.FILES_SECRET, cronSecret: long.CRON_SECRET });
+  });
+
   test('the files secret is FILES_SECRET, else NOTIFY_SECRET, else unset', () => {
     expect(loadConfig(VALID).filesSecret).toBeUndefined();
-    expect(loadConfig({ ...VALID, NOTIFY_SECRET: 'notify-1' }).filesSecret).toBe('notify-1');
-    const both = loadConfig({ ...VALID, NOTIFY_SECRET: 'notify-1', FILES_SECRET: ' files-2 ' });
-    expect([both.filesSecret, both.notifySecret]).toEqual(['files-2', 'notify-1']);
-    expect(loadConfig({ ...VALID, NOTIFY_SECRET: 'notify-1', FILES_SECRET: '' }).filesSecret).toBe('notify-1');
+    expect(loadConfig({ ...VALID, NOTIFY_SECRET: NOTIFY_1 }).filesSecret).toBe(NOTIFY_1);
+    const both = loadConfig({ ...VALID, NOTIFY_SECRET: NOTIFY_1, FILES_SECRET: ` ${FILES_2} ` });
+    expect([both.filesSecret, both.notifySecret]).toEqual([FILES_2, NOTIFY_1]);
+    expect(loadConfig({ ...VALID, NOTIFY_SECRET: NOTIFY_1, FILES_SECRET: '' }).filesSecret).toBe(NOTIFY_1);
   });
   test('the Mini App: MINI_APP_URL, else the deployment\'s own address; its short name and the age of initData', () => {
     expect(loadConfig(VALID).miniApp).toEqual({ url: undefined, shortName: undefined, maxAgeSeconds: 3600 });

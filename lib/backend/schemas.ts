@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { BUTTON_REQUEST_ID } from '../bot/callback-data.js';
 import { MAX_COMMENT_LENGTH, MAX_REASON_LENGTH } from '../requests/limits.js';
 
 export { MAX_COMMENT_LENGTH, MAX_REASON_LENGTH } from '../requests/limits.js';
@@ -257,16 +258,43 @@ export type CancelReason = v.InferOutput<typeof CancelReasonSchema>;
 export const RatingCommentSchema = v.object({ ...actor, comment: Reason });
 export type RatingComment = v.InferOutput<typeof RatingCommentSchema>;
 
+/** Longest request number a notification may name (it shows in the text and on the View button). */
+export const MAX_NOTIFY_NUMBER_LENGTH = 64;
+/** Longest agent name a comment notification may carry. */
+export const MAX_AUTHOR_NAME_LENGTH = 128;
+/**
+ * Longest status comment: whatever fits the notify body (16 KB); the bot shortens what does not fit
+ * one message, so a long comment is delivered, never refused by Telegram.
+ */
+export const MAX_STATUS_COMMENT_LENGTH = 16 * 1024;
+
+/** A request id every button of the notification (and of the details it opens) can carry. */
+const NotifiedRequestId = v.pipe(
+  v.string(),
+  v.regex(BUTTON_REQUEST_ID, 'request_id must be 1-48 characters of A-Z, a-z, 0-9, _ and - (it travels in the buttons)'),
+);
+const NotifiedNumber = v.pipe(
+  v.string(),
+  v.nonEmpty(),
+  v.maxLength(MAX_NOTIFY_NUMBER_LENGTH, `number must be at most ${MAX_NOTIFY_NUMBER_LENGTH} characters`),
+);
+/** `null` and a missing key mean the same thing; at most `max` characters. */
+const optionalTextUpTo = (max: number, field: string) =>
+  v.pipe(
+    v.nullish(v.pipe(v.string(), v.maxLength(max, `${field} must be at most ${max} characters`))),
+    v.transform((value) => value ?? undefined),
+  );
+
 /** The body the backend POSTs to `/api/notify` when a request changes status. */
 export const StatusNotificationSchema = v.object({
   event_id: v.optional(EventIdSchema),
   // Status events predate `kind`: a missing kind is a status change.
   kind: v.optional(v.literal('status'), 'status'),
-  request_id: Name,
-  number: Name,
+  request_id: NotifiedRequestId,
+  number: NotifiedNumber,
   status: RequestStatusSchema,
   telegram_user_id: PositiveId,
-  comment: OptionalText,
+  comment: optionalTextUpTo(MAX_STATUS_COMMENT_LENGTH, 'comment'),
 });
 export type StatusNotification = v.InferOutput<typeof StatusNotificationSchema>;
 
@@ -274,12 +302,12 @@ export type StatusNotification = v.InferOutput<typeof StatusNotificationSchema>;
 export const CommentNotificationSchema = v.object({
   event_id: v.optional(EventIdSchema),
   kind: v.literal('comment'),
-  request_id: Name,
-  number: Name,
+  request_id: NotifiedRequestId,
+  number: NotifiedNumber,
   telegram_user_id: PositiveId,
   comment: v.pipe(
     v.object({
-      author_name: OptionalText,
+      author_name: optionalTextUpTo(MAX_AUTHOR_NAME_LENGTH, 'author_name'),
       text: v.optional(v.pipe(v.string(), v.maxLength(MAX_COMMENT_LENGTH))),
       attachments: v.optional(v.pipe(v.array(AgentFileSchema), v.maxLength(10)), []),
     }),

@@ -32,7 +32,8 @@ export type CallbackAction =
   | { readonly kind: 'continue'; readonly draftId: string }
   | { readonly kind: 'discard'; readonly draftId: string }
   | { readonly kind: 'edit'; readonly draftId: string }
-  | { readonly kind: 'cancel' }
+  /** Cancel; on a draft's screens it names the draft, so a tap after the draft was sent or replaced is told apart. */
+  | { readonly kind: 'cancel'; readonly draftId?: string }
   | { readonly kind: 'set-lang'; readonly lang: Lang }
   /** Add comment (details) and Reply (an agent's comment): the next message goes to the request. */
   | { readonly kind: 'comment'; readonly requestId: string }
@@ -93,7 +94,12 @@ export function isStateless(action: CallbackAction): boolean {
 const MAX_BYTES = 64;
 const ID = /^[1-9]\d{0,9}$/;
 const DRAFT_ID = /^[A-Za-z0-9_-]{4,24}$/;
-const REQUEST_ID = /^[A-Za-z0-9_-]{1,48}$/;
+/**
+ * A request id every button about the request can carry (the longest, a thread file's
+ * `fl:<lang>:<id>:<comment>:<file>`, still fits 64 bytes); ids the backend pushes are checked with it.
+ */
+export const BUTTON_REQUEST_ID = /^[A-Za-z0-9_-]{1,48}$/;
+const REQUEST_ID = BUTTON_REQUEST_ID;
 const STEP = /^[a-z_]{1,16}$/;
 /** A backend cursor that can travel in a button as it is (no `:`, which separates the fields). */
 const CURSOR = /^[A-Za-z0-9_.=+/-]{1,56}$/;
@@ -140,7 +146,7 @@ export function encodeCallback(action: CallbackAction): string {
       case 'edit':
         return ['ed', action.draftId];
       case 'cancel':
-        return ['x'];
+        return action.draftId === undefined ? ['x'] : ['x', action.draftId];
       case 'set-lang':
         return ['l', action.lang];
       case 'cache-clear':
@@ -270,7 +276,8 @@ export function decodeCallback(data: unknown): CallbackAction | undefined {
     case 'ed':
       return draftId ? { kind: 'edit', draftId } : undefined;
     case 'x':
-      return only(0) ? { kind: 'cancel' } : undefined;
+      if (only(0)) return { kind: 'cancel' };
+      return draftId ? { kind: 'cancel', draftId } : undefined;
     case 'l':
       return lang && only(1) ? { kind: 'set-lang', lang } : undefined;
     case 'cc':

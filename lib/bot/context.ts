@@ -3,7 +3,7 @@ import type { UserFromGetMe } from 'telegraf/types';
 import type { BackendClient } from '../backend/backend-client.js';
 import type { TwoTierCache } from '../cache/two-tier-cache.js';
 import type { Catalog } from '../catalog/catalog.js';
-import type { Attachment, SendAttachmentExtra, SendAttachmentResult } from '../files/send-attachment.js';
+import type { Attachment, SendAttachmentExtra, SendAttachmentOptions, SendAttachmentResult } from '../files/send-attachment.js';
 import type { Lang, Messages } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { MetricsRecorder } from '../metrics/metrics-recorder.js';
@@ -23,7 +23,7 @@ export interface BotDeps {
   readonly submissionLimiter: SubmissionLimiter;
   readonly adminUserIds: ReadonlySet<number>;
   /** Sends a file of a thread to a chat: a person's by file_id, an agent's downloaded from its URL. */
-  readonly sendAttachment: (telegram: Telegram, chatId: number, attachment: Attachment, extra?: SendAttachmentExtra) => Promise<SendAttachmentResult>;
+  readonly sendAttachment: (telegram: Telegram, chatId: number, attachment: Attachment, extra?: SendAttachmentExtra, options?: SendAttachmentOptions) => Promise<SendAttachmentResult>;
   /** The Mini App's page (MINI_APP_URL): its buttons appear in the main menu and a request's details when set. */
   readonly miniAppUrl?: string;
   /** The Mini App's short name for `t.me/<bot>/<app>?startapp=` links (MINI_APP_SHORT_NAME). */

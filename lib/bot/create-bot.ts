@@ -81,8 +81,9 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
 
   bot.use(observeUpdate({ logger: options.logger, metrics: deps.metrics, counters: currentCounters }));
   bot.use(telegramCalls());
-  bot.use(privateChatsOnly());
+  // The flood limit first: a flood in a group costs no more than one in a private chat.
   bot.use(floodLimit(options.floodLimit));
+  bot.use(privateChatsOnly());
   bot.use(updateState({ store: deps.store, logger: options.logger, policy: options.statePolicy, leaseSeconds: options.updateLeaseSeconds, prefetch: replyLookupKey }));
   bot.use(endPendingOnCommand());
   bot.use(trackOnScreen());
@@ -137,7 +138,7 @@ function onButton(ctx: BotContext): Promise<void> {
     case 'edit':
       return as('edit', (c) => editDraft(c, action.draftId))(ctx);
     case 'cancel':
-      return as('cancel', cancel)(ctx);
+      return as('cancel', (c) => cancel(c, action.draftId))(ctx);
     case 'my-requests':
       return as('my-requests', showMyRequests)(ctx);
     case 'request':

@@ -4,7 +4,7 @@ import { TelegramError, type Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup, ParseMode, ReplyParameters } from 'telegraf/types';
 import { isTimeout, timeoutReason } from '../http/timeouts.js';
 import type { Logger } from '../logger.js';
-import { openAgentFile } from './agent-file.js';
+import type { AttachmentFetcher } from './attachment-fetcher.js';
 import { extensionForType, isPhotoType } from './content-type.js';
 import { MAX_PHOTO_UPLOAD_BYTES, MAX_UPLOAD_BYTES } from './telegram-limits.js';
 
@@ -27,13 +27,31 @@ export type Attachment = AgentAttachment | CustomerAttachment;
 
 export interface SendAttachmentDeps {
   readonly telegram: Telegram;
-  /** BACKEND_URL (any URL on it will do): only files on this origin are fetched with the API key. */
-  readonly backendOrigin: string;
-  readonly backendApiKey: string | undefined;
-  /** How long a file server may take to answer, and to send the next chunk; a slow but moving file is never cut. */
+  /** Fetches agents' files from the allowed origins only (attachment-fetcher.ts), one per instance. */
+  readonly files: AttachmentFetcher;
+  /** How long a file server may take to answer, and to send the next chunk. */
   readonly timeoutMs: number;
+  /**
+   * The least a download must bring in every `throughputWindowMs` once it answered, in bytes per
+   * second: a server that drips a byte at a time is cut (16 KiB/s by default).
+   */
+  readonly minBytesPerSecond?: number;
+  /** The window that throughput is counted over (10 s by default: long enough for a slow start). */
+  readonly throughputWindowMs?: number;
+  /** A download and its upload end after this long whatever the caller asks (40 s by default, within the function's limit). */
+  readonly maxDurationMs?: number;
   readonly logger: Logger;
 }
+
+/** How one send is bounded by its caller. */
+export interface SendAttachmentOptions {
+  /** Ends the download and the upload (e.g. at a notification's deadline, before its lease ends); the file is then `timeout`. */
+  readonly signal?: AbortSignal;
+}
+
+export const DEFAULT_MIN_BYTES_PER_SECOND = 16 * 1024;
+export const DEFAULT_MAX_DURATION_MS = 40_000;
+export const DEFAULT_THROUGHPUT_WINDOW_MS = 10_000;
 
 /** What goes with the file; the caption is the caller's to keep within Telegram's 1024 characters. */
 export interface SendAttachmentExtra {
@@ -47,28 +65,30 @@ export interface SendAttachmentExtra {
  * Why a file did not reach the person:
  * - `too_large`: over Telegram's 50 MB upload limit (known from Content-Length, or counted);
  * - `http_error`: the file server answered a status other than 2xx (`status`);
- * - `timeout`: it did not answer, or stopped sending, within `timeoutMs`;
+ * - `timeout`: it did not answer or stopped sending within `timeoutMs`, sent slower than the
+ *   minimum throughput, or the caller's deadline came first;
  * - `network`: it could not be reached, or the connection broke;
  * - `invalid_url`: not an http(s) URL;
+ * - `forbidden`: not from an allowed origin, or (this hop or a redirect) at an address the bot may not connect to;
  * - `rejected`: Telegram refused the file itself (400: a wrong file_id, a file it cannot take).
  */
-export type NotDeliveredReason = 'too_large' | 'http_error' | 'timeout' | 'network' | 'invalid_url' | 'rejected';
+export type NotDeliveredReason = 'too_large' | 'http_error' | 'timeout' | 'network' | 'invalid_url' | 'forbidden' | 'rejected';
 
 export type SendAttachmentResult =
   | { readonly delivered: true; readonly messageId: number; readonly as: 'photo' | 'document' }
   | { readonly delivered: false; readonly reason: NotDeliveredReason; readonly status?: number };
 
-export type NotDelivered = Extract<SendAttachmentResult, { delivered: false }>;
-
 /**
  * Sends one attachment to a chat, as a photo (JPEG, PNG or WebP up to 10 MB) or as a document.
  *
  * An agent's file is fetched by the bot itself, because Telegram cannot reach a backend on a private
- * network or behind authentication, and streamed to Telegram as it arrives; the API key goes only to
- * the backend's own origin (redirects included). When the file cannot be had (too big, an HTTP error,
- * a timeout, the network), the answer is `{ delivered: false, reason }` so the caller can say
- * "report.pdf could not be delivered" and still deliver the comment's text. A person's file is sent
- * again by its file_id.
+ * network or behind authentication, and streamed to Telegram as it arrives; only from the origins the
+ * organisation allows, the API key only for the backend's own (`deps.files` decides both). The
+ * download and its upload end at the caller's signal, at `maxDurationMs`, and when the file server
+ * sends slower than `minBytesPerSecond`. When the file cannot be had (too big, an HTTP error, a
+ * timeout, the network, an origin not allowed), the answer is `{ delivered: false, reason }` so the
+ * caller can say "report.pdf could not be delivered" and still deliver the comment's text. A
+ * person's file is sent again by its file_id.
  *
  * Throws only what the caller must retry or stop on: Telegram itself failing (5xx, 429, unreachable)
  * or refusing the chat (403: the person blocked the bot), as a TelegramError or network error.
@@ -78,9 +98,10 @@ export async function sendAttachment(
   chatId: number,
   attachment: Attachment,
   extra: SendAttachmentExtra = {},
+  options: SendAttachmentOptions = {},
 ): Promise<SendAttachmentResult> {
   if ('telegram_file_id' in attachment) return sendByFileId(deps, chatId, attachment, extra);
-  const result = await sendFromUrl(deps, chatId, attachment, extra);
+  const result = await sendFromUrl(deps, chatId, attachment, extra, options);
   if (!result.delivered) {
     deps.logger.warn({ reason: result.reason, status: result.status, mime_type: attachment.mime_type, origin: originOf(attachment.url) }, 'attachment not delivered');
   }
@@ -96,25 +117,28 @@ async function sendByFileId(deps: SendAttachmentDeps, chatId: number, file: Cust
     return { delivered: true, messageId: message.message_id, as: file.kind };
   } catch (error) {
     if (error instanceof TelegramError && error.code === 400) {
-      deps.logger.warn({ reason: 'rejected', kind: file.kind, description: error.description }, 'attachment not delivered');
+      deps.logger.warn({ reason: 'rejected', kind: file.kind, err: error }, 'attachment not delivered');
       return { delivered: false, reason: 'rejected', status: 400 };
     }
     throw error;
   }
 }
 
-async function sendFromUrl(deps: SendAttachmentDeps, chatId: number, file: AgentAttachment, extra: SendAttachmentExtra): Promise<SendAttachmentResult> {
-  let url: URL;
-  try {
-    url = new URL(file.url);
-  } catch {
-    return { delivered: false, reason: 'invalid_url' };
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { delivered: false, reason: 'invalid_url' };
-  const first = await uploadOnce(deps, chatId, url, file, extra, isPhotoType(file.mime_type) ? 'photo' : 'document');
+async function sendFromUrl(
+  deps: SendAttachmentDeps,
+  chatId: number,
+  file: AgentAttachment,
+  extra: SendAttachmentExtra,
+  options: SendAttachmentOptions,
+): Promise<SendAttachmentResult> {
+  await deps.files.prepare();
+  // One deadline for every download and upload of this file, the photo attempt and the document one.
+  const overall = AbortSignal.timeout(deps.maxDurationMs ?? DEFAULT_MAX_DURATION_MS);
+  const deadline = options.signal ? AbortSignal.any([options.signal, overall]) : overall;
+  const first = await uploadOnce(deps, chatId, file, extra, isPhotoType(file.mime_type) ? 'photo' : 'document', deadline);
   if (first !== 'retry-as-document') return first;
   // A photo Telegram would not take as one (too big once counted, odd dimensions) still goes, as a document.
-  const second = await uploadOnce(deps, chatId, url, file, extra, 'document');
+  const second = await uploadOnce(deps, chatId, file, extra, 'document', deadline);
   return second === 'retry-as-document' ? { delivered: false, reason: 'rejected', status: 400 } : second;
 }
 
@@ -122,16 +146,29 @@ async function sendFromUrl(deps: SendAttachmentDeps, chatId: number, file: Agent
 async function uploadOnce(
   deps: SendAttachmentDeps,
   chatId: number,
-  url: URL,
   file: AgentAttachment,
   extra: SendAttachmentExtra,
   wanted: 'photo' | 'document',
+  deadline: AbortSignal,
 ): Promise<SendAttachmentResult | 'retry-as-document'> {
+  if (deadline.aborted) return { delivered: false, reason: 'timeout' };
   const download = new AbortController();
+  // Telegraf pipes the stream into its multipart body, and a pipe does not carry errors: a failed
+  // download must abort the upload explicitly, or the upload would wait for bytes that never come.
+  const upload = new AbortController();
+  let problem: 'over_limit' | 'timeout' | 'network' | undefined;
+  const cut = (why: string) => {
+    problem ??= 'timeout';
+    download.abort(timeoutReason(why));
+    upload.abort();
+  };
+  const onDeadline = () => cut('the deadline for this file passed');
+  deadline.addEventListener('abort', onDeadline, { once: true });
   let timer = setTimeout(() => download.abort(timeoutReason(`no answer or no bytes in ${deps.timeoutMs} ms`)), deps.timeoutMs);
+  let throughput: NodeJS.Timeout | undefined;
   try {
-    const opened = await openAgentFile(deps, url, download.signal);
-    if (!(opened instanceof Response)) return opened;
+    const opened = await deps.files.open(file.url, download.signal);
+    if (!(opened instanceof Response)) return { delivered: false, ...opened };
     const declared = Number(opened.headers.get('content-length') ?? NaN);
     const length = Number.isSafeInteger(declared) && declared >= 0 ? declared : undefined;
     if (length !== undefined && length > MAX_UPLOAD_BYTES) {
@@ -142,11 +179,16 @@ async function uploadOnce(
     const as = wanted === 'photo' && (length === undefined || length <= MAX_PHOTO_UPLOAD_BYTES) ? 'photo' : 'document';
     const limit = as === 'photo' ? MAX_PHOTO_UPLOAD_BYTES : MAX_UPLOAD_BYTES;
 
-    // Telegraf pipes the stream into its multipart body, and a pipe does not carry errors: a failed
-    // download must abort the upload explicitly, or the upload would wait for bytes that never come.
-    const upload = new AbortController();
-    let problem: 'over_limit' | 'timeout' | 'network' | undefined;
     let counted = 0;
+    // Every window must bring its share: a server that drips a byte now and then never trips the
+    // idle timer above, and would hold the send (and the event's lease) for as long as it likes.
+    const windowMs = deps.throughputWindowMs ?? DEFAULT_THROUGHPUT_WINDOW_MS;
+    const minBytes = ((deps.minBytesPerSecond ?? DEFAULT_MIN_BYTES_PER_SECOND) * windowMs) / 1000;
+    let countedAtWindowStart = 0;
+    throughput = setInterval(() => {
+      if (counted - countedAtWindowStart < minBytes) cut(`fewer than ${Math.ceil(minBytes)} bytes in ${windowMs} ms`);
+      countedAtWindowStart = counted;
+    }, windowMs);
     const counter = new Transform({
       transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
         clearTimeout(timer);
@@ -169,7 +211,10 @@ async function uploadOnce(
     body.once('error', fail);
     counter.once('error', fail);
     // All read: from here on only Telegram is waited for, and that is not the file server's time.
-    body.once('end', () => clearTimeout(timer));
+    body.once('end', () => {
+      clearTimeout(timer);
+      clearInterval(throughput);
+    });
     body.pipe(counter);
 
     const filename = safeFileName(file.file_name, file.mime_type);
@@ -195,6 +240,8 @@ async function uploadOnce(
     }
   } finally {
     clearTimeout(timer);
+    clearInterval(throughput);
+    deadline.removeEventListener('abort', onDeadline);
     download.abort();
   }
 }

@@ -39,7 +39,6 @@ export function createMiniApp(options: {
     fileLinks: createTokenSigner<FileLinkPayload>({ botToken: token, purpose: 'file-link', ...(options.now && { now: options.now }) }),
     uploads: createTokenSigner<UploadPayload>({ botToken: token, purpose: 'upload', ...(options.now && { now: options.now }) }),
     telegramFiles: { apiRoot: config.telegram.apiRoot, token },
-    agentFiles: { backendOrigin: config.backend.url, backendApiKey: config.backend.apiKey },
     fileTimeoutMs: options.fileTimeoutMs ?? FILE_TIMEOUT_MS,
   };
   return { deps, handle: createMiniAppApi(deps) };

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.js';
-import type { AgentFileSource } from '../files/agent-file.js';
 import type { TelegramFileSource } from '../files/telegram-file.js';
 import type { Lang } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
@@ -30,14 +29,13 @@ export interface UploadPayload {
 export interface MiniAppDeps {
   readonly config: Pick<Config, 'miniApp' | 'cache'>;
   readonly logger: Logger;
-  readonly services: Pick<Services, 'backend' | 'catalog' | 'cache' | 'submissionLimiter' | 'store'>;
+  readonly services: Pick<Services, 'backend' | 'catalog' | 'cache' | 'submissionLimiter' | 'store' | 'files'>;
   readonly verifier: SignedDataVerifier;
   readonly botApi: MiniAppBotApi;
   readonly fileLinks: TokenSigner<FileLinkPayload>;
   readonly uploads: TokenSigner<UploadPayload>;
   /** Where the person's files are (getFile and the download): the bot token stays on the server. */
   readonly telegramFiles: TelegramFileSource;
-  readonly agentFiles: AgentFileSource;
   /** How long Telegram or a file server may take to answer, and between two chunks. */
   readonly fileTimeoutMs: number;
 }

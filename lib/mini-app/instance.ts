@@ -18,7 +18,10 @@ export function getMiniApp(): MiniApp {
   const services = createServices({ config, logger });
   miniApp = createMiniApp({ config, logger, services });
   // Metrics aggregated since the last flush are written when Vercel retires the instance.
-  closeOnShutdown({ target: process, close: async () => { await services.metrics.flush(); await services.backend.close(); }, logger });
+  closeOnShutdown({ target: process, close: async () => {
+      await services.metrics.flush();
+      await Promise.all([services.backend.close(), services.files.close()]);
+    }, logger });
   return miniApp;
 }
 

@@ -106,6 +106,11 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
         return { delivered: false, reason: 'blocked' };
       }
       await settle(event, claim.owned ? releaseCommand : undefined);
+      if (failure.kind === 'rejected') {
+        // Freed, not recorded: once the bot is fixed, the backend's retry of this event can be sent.
+        logger.error({ ...fields, err: error }, 'notification refused by Telegram (400): the bot built a message Telegram does not take; answered 422');
+        return { delivered: false, reason: 'rejected', telegram: { code: failure.code, description: failure.description } };
+      }
       if (failure.kind === 'rate-limited') {
         pacer.pauseFor(failure.retryAfterSeconds * 1000);
         logger.warn({ ...fields, retry_after: failure.retryAfterSeconds }, 'notification refused by Telegram (429); answered 429');

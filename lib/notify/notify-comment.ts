@@ -3,7 +3,7 @@ import type { AgentFile, CommentNotification } from '../backend/schemas.js';
 import { encodeCallback } from '../bot/callback-data.js';
 import { escapeHtml, escapeHtmlWithin } from '../bot/views/html.js';
 import { MESSAGE_LIMIT } from '../bot/views/request-thread.js';
-import type { SendAttachmentResult } from '../files/send-attachment.js';
+import type { SendAttachmentOptions, SendAttachmentResult } from '../files/send-attachment.js';
 import { messages, type Lang } from '../i18n/index.js';
 
 type TelegrafSignal = NonNullable<Parameters<Telegram['callApi']>[2]>['signal'];
@@ -11,7 +11,13 @@ type TelegrafSignal = NonNullable<Parameters<Telegram['callApi']>[2]>['signal'];
 export interface CommentNotificationDeps {
   readonly telegram: Telegram;
   /** Downloads an agent's file and uploads it to the chat (lib/files/send-attachment.ts). */
-  readonly sendAttachment: (telegram: Telegram, chatId: number, file: AgentFile, extra: { readonly reply_parameters: { readonly message_id: number } }) => Promise<SendAttachmentResult>;
+  readonly sendAttachment: (
+    telegram: Telegram,
+    chatId: number,
+    file: AgentFile,
+    extra: { readonly reply_parameters: { readonly message_id: number } },
+    options?: SendAttachmentOptions,
+  ) => Promise<SendAttachmentResult>;
 }
 
 /**
@@ -53,6 +59,9 @@ export async function sendCommentNotification(
 
   const sent: [number, ...number[]] = [message.message_id];
   const undelivered: string[] = [];
+  // Every download and upload ends at the deadline: a file server that drips must not hold the
+  // event past its lease (a copy would then be sent again).
+  const filesEnd = options.deadline === undefined ? undefined : AbortSignal.timeout(Math.max(0, options.deadline - Date.now()));
   for (const file of event.comment.attachments) {
     // Past the deadline the event's lease may end: the rest are told, not sent.
     if (options.deadline !== undefined && Date.now() > options.deadline) {
@@ -60,7 +69,7 @@ export async function sendCommentNotification(
       continue;
     }
     // One file after the other, in the agent's order, each under the comment.
-    const result = await deps.sendAttachment(deps.telegram, chatId, file, { reply_parameters: { message_id: message.message_id } });
+    const result = await deps.sendAttachment(deps.telegram, chatId, file, { reply_parameters: { message_id: message.message_id } }, { signal: filesEnd });
     if (result.delivered) sent.push(result.messageId);
     else undelivered.push(file.file_name);
   }

@@ -1,6 +1,7 @@
 /**
  * What came of one notification event, as the notify endpoint answers it: the first two are
- * final (200: the backend stops), the last one asks the backend to come back after
+ * final (200: the backend stops); `rejected` is the bot's own error (422: retrying the same event
+ * will not help until the bot is fixed); the last one asks the backend to come back after
  * `retryAfterSeconds` (429 for a rate limit, 503 otherwise).
  */
 export type NotifyOutcome =
@@ -8,6 +9,8 @@ export type NotifyOutcome =
   | { readonly delivered: true; readonly messageId: number; readonly duplicate?: true }
   /** The person blocked the bot (or never started it): nobody can tell them. */
   | { readonly delivered: false; readonly reason: 'blocked'; readonly duplicate?: true }
+  /** Telegram refused the message the bot built for this event (a 400 other than an unreachable person). */
+  | { readonly delivered: false; readonly reason: 'rejected'; readonly telegram: { readonly code: number; readonly description: string } }
   | {
       readonly delivered: false;
       /**

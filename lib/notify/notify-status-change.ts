@@ -1,7 +1,8 @@
 import type { Telegram } from 'telegraf';
 import type { StatusNotification } from '../backend/schemas.js';
 import { encodeCallback } from '../bot/callback-data.js';
-import { escapeHtml } from '../bot/views/html.js';
+import { escapeHtml, escapeHtmlWithin } from '../bot/views/html.js';
+import { MESSAGE_LIMIT } from '../bot/views/request-thread.js';
 import { messages, type Lang } from '../i18n/index.js';
 import { statusActionRows } from './status-actions.js';
 
@@ -20,7 +21,11 @@ export async function sendStatusChange(
 ): Promise<number> {
   const t = messages(lang);
   const lines = [t.statusChanged(escapeHtml(notification.number), t.status[notification.status])];
-  if (notification.comment) lines.push(t.statusComment(escapeHtml(notification.comment)));
+  if (notification.comment) {
+    // A comment longer than one message is shortened, not refused by Telegram (and so lost).
+    const room = MESSAGE_LIMIT - lines[0]!.length - t.statusComment('').length - 1;
+    lines.push(t.statusComment(escapeHtmlWithin(notification.comment, room, t.threadShortened)));
+  }
   const message = await telegram.callApi(
     'sendMessage',
     {

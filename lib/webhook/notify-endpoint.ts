@@ -12,7 +12,8 @@ const MAX_NOTIFICATION_BYTES = 16 * 1024;
  * `POST /api/notify`: the backend reports an event (a status change) and the bot tells the person.
  *
  * 200 when told, when told before (the same `event_id`: `duplicate: true`) and when the person
- * blocked the bot (retrying cannot help); 429 + Retry-After when Telegram's rate limit (or this
+ * blocked the bot (retrying cannot help); 422 when Telegram refused the message the bot built (the
+ * bot's own error: logged, and the backend sees it rather than a silent "blocked"); 429 + Retry-After when Telegram's rate limit (or this
  * instance's pace) says later; 503 + Retry-After when Telegram failed, or the same event is being
  * sent right now. 503 rather than 409 for that last one: a backend that retries 503 needs nothing
  * new, and if the send in flight fails, the retry is what delivers the event.
@@ -48,6 +49,9 @@ const RETRY_MESSAGES = {
 
 function answer(res: ServerResponse, outcome: NotifyOutcome): void {
   if (outcome.delivered || outcome.reason === 'blocked') return sendJson(res, 200, outcome);
+  if (outcome.reason === 'rejected') {
+    return sendJson(res, 422, { ...outcome, error: 'Telegram refused the message the bot built for this event: the bot\'s error, logged there; retrying this event will not help until the bot is fixed' });
+  }
   const status = outcome.reason === 'rate-limited' ? 429 : 503;
   const retryAfter = String(outcome.retryAfterSeconds);
   sendJson(res, status, { error: RETRY_MESSAGES[outcome.reason], retry_after: outcome.retryAfterSeconds }, { 'retry-after': retryAfter });

@@ -19,8 +19,21 @@ export interface TelegramWebhookDeps extends EndpointDeps {
  * The webhook endpoint: checks method, secret, size and shape before any update reaches the
  * bot, then answers 200 for every update it accepted, even when a handler failed (the person
  * was told; a non-2xx would make Telegram resend the update and hold back the chat's queue).
+ *
+ * Fails closed: without TELEGRAM_WEBHOOK_SECRET every update is answered 503 (Telegram keeps it and
+ * retries, so nothing is lost while the deployment is fixed), unless a local run opted out with
+ * TELEGRAM_WEBHOOK_INSECURE_NO_SECRET=1. Anyone who finds the URL could otherwise post updates
+ * in anyone's name.
  */
 export function createTelegramWebhook(deps: TelegramWebhookDeps) {
+  // Once per instance is enough to say why: every update would repeat it.
+  let toldWhy = false;
+  const tellOnce = (level: 'error' | 'warn', message: string) => {
+    if (toldWhy) return;
+    toldWhy = true;
+    deps.getLogger()[level](message);
+  };
+
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'method not allowed: use POST' }, { allow: 'POST' });
 
@@ -33,7 +46,17 @@ export function createTelegramWebhook(deps: TelegramWebhookDeps) {
       return sendJson(res, 500, { error: 'server misconfigured' });
     }
     const expected = config.telegram.webhookSecret;
-    if (expected !== undefined && !secretsEqual(header(req, 'x-telegram-bot-api-secret-token'), expected)) {
+    if (expected === undefined && !config.telegram.insecureWithoutSecret) {
+      tellOnce(
+        'error',
+        'TELEGRAM_WEBHOOK_SECRET is not set: every update is refused (503) so that nobody can post forged ones. ' +
+          'Generate one (openssl rand -hex 32), set it and run npm run webhook:set; a local run may set TELEGRAM_WEBHOOK_INSECURE_NO_SECRET=1 instead',
+      );
+      return sendJson(res, 503, { error: 'webhook secret not configured' });
+    }
+    if (expected === undefined) {
+      tellOnce('warn', 'TELEGRAM_WEBHOOK_INSECURE_NO_SECRET=1: updates are accepted without a secret; never on a reachable deployment');
+    } else if (!secretsEqual(header(req, 'x-telegram-bot-api-secret-token'), expected)) {
       deps.getLogger().warn('webhook call with a missing or wrong secret token rejected');
       return sendJson(res, 401, { error: 'unauthorized' });
     }

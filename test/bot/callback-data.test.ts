@@ -19,6 +19,7 @@ const action: fc.Arbitrary<CallbackAction> = fc.oneof(
   fc.tuple(draftId, fc.stringMatching(/^[a-z_]{1,16}$/)).map(([d, step]) => ({ kind: 'back', draftId: d, step }) as const),
   draftId.map((d) => ({ kind: 'edit', draftId: d }) as const),
   fc.constant({ kind: 'cancel' } as const),
+  draftId.map((d) => ({ kind: 'cancel', draftId: d }) as const),
   // Issue 11: lifecycle, paging, /link. Request ids up to 48 characters, as the contract allows.
   fc.tuple(lang, fc.boolean()).map(([l, openOnly]) => ({ kind: 'requests-page', lang: l, openOnly }) as const),
   fc.tuple(lang, fc.boolean(), cursor).map(([l, openOnly, c]) => ({ kind: 'requests-page', lang: l, openOnly, cursor: c }) as const),

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Telegram, TelegramError } from 'telegraf';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { createAttachmentFetcher } from '../../lib/files/attachment-fetcher.js';
 import { safeFileName, sendAttachment, type SendAttachmentDeps } from '../../lib/files/send-attachment.js';
 import { generatedContent } from '../../tools/sandbox/bot-api-files.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
@@ -113,17 +114,17 @@ let deps: SendAttachmentDeps;
 
 beforeAll(async () => {
   telegram = await startFakeTelegram({ token: TEST_BOT_TOKEN });
-  elsewhere = await startFileServer({ '/bounce-home': () => `${backend.url}/files/leak.jpg` });
+  elsewhere = await startFileServer({ '/bounce-home': () => `${backend.url}/files/leak.jpg`, '/back-home': () => `${backend.url}/files/leak.jpg` });
   backend = await startFileServer({
     '/to-cdn': () => `${elsewhere.url}/files/report.pdf`,
+    '/out-and-back': () => `${elsewhere.url}/back-home`,
     '/loop': () => '/loop',
     '/to-ftp': () => 'ftp://files.example.test/a.pdf',
   });
   logs = capturingLogger();
   deps = {
     telegram: new Telegram(TEST_BOT_TOKEN, { apiRoot: telegram.apiRoot }),
-    backendOrigin: `${backend.url}/v1`,
-    backendApiKey: API_KEY,
+    files: createAttachmentFetcher({ backendUrl: `${backend.url}/v1`, backendApiKey: API_KEY, fileOrigins: [elsewhere.url], anyPublicOrigin: false }),
     timeoutMs: TIMEOUT_MS,
     logger: logs.logger,
   };
@@ -170,10 +171,19 @@ describe('an agent file by URL', () => {
     expect(telegram.sentFiles[0]?.sha256).toBe(sha256Of('/files/report.pdf'));
   });
 
-  test('a redirect onto the backend origin carries the key only there', async () => {
+  test('a redirect onto the backend origin from elsewhere carries no key', async () => {
     expect(await sendAttachment(deps, CHAT, { url: `${elsewhere.url}/bounce-home`, file_name: 'leak.jpg', mime_type: 'image/jpeg' })).toMatchObject({ delivered: true, as: 'photo' });
     expect(elsewhere.seen.map((s) => s.authorization)).toEqual([undefined]);
-    expect(backend.seen.map((s) => s.authorization)).toEqual([`Bearer ${API_KEY}`]);
+    expect(backend.seen.map((s) => s.authorization)).toEqual([undefined]);
+  });
+
+  test('a chain that leaves the backend origin and comes back carries the key only on its first hop', async () => {
+    expect(await sendAttachment(deps, CHAT, { url: `${backend.url}/out-and-back`, file_name: 'leak.jpg', mime_type: 'image/jpeg' })).toMatchObject({ delivered: true, as: 'photo' });
+    expect(backend.seen.map((s) => [s.path, s.authorization])).toEqual([
+      ['/out-and-back', `Bearer ${API_KEY}`],
+      ['/files/leak.jpg', undefined],
+    ]);
+    expect(elsewhere.seen.map((s) => s.authorization)).toEqual([undefined]);
   });
 
   test('an image over 10 MB by Content-Length goes as a document, from the same download', async () => {
@@ -235,7 +245,9 @@ describe('an agent file that cannot be delivered', () => {
     const gone = createServer();
     const goneUrl = await listen(gone);
     await closeServer(gone);
-    expect(await sendAttachment(deps, CHAT, { url: `${goneUrl}/a.pdf`, file_name: 'a.pdf', mime_type: 'application/pdf' })).toEqual({ delivered: false, reason: 'network' });
+    const files = createAttachmentFetcher({ backendUrl: backend.url, backendApiKey: API_KEY, fileOrigins: [goneUrl], anyPublicOrigin: false });
+    expect(await sendAttachment({ ...deps, files }, CHAT, { url: `${goneUrl}/a.pdf`, file_name: 'a.pdf', mime_type: 'application/pdf' })).toEqual({ delivered: false, reason: 'network' });
+    await files.close();
   });
 
   test('not an http(s) URL, directly or by redirect: invalid_url; a redirect loop: http_error', async () => {

@@ -2,13 +2,18 @@ import { TelegramError } from 'telegraf';
 import { describe, expect, test } from 'vitest';
 import { classifySendFailure } from '../../lib/notify/send-failure.js';
 
-const refusal = (error_code: number, parameters?: { retry_after?: number }) =>
-  new TelegramError({ error_code, description: 'refused', ...(parameters && { parameters }) });
+const refusal = (error_code: number, parameters?: { retry_after?: number }, description = 'refused') =>
+  new TelegramError({ error_code, description, ...(parameters && { parameters }) });
 
 describe('classifySendFailure', () => {
-  test('403 and 400: blocked, final', () => {
+  test('403, and 400 for a chat not found or a deactivated user: blocked, final', () => {
     expect(classifySendFailure(refusal(403))).toEqual({ kind: 'blocked', code: 403 });
-    expect(classifySendFailure(refusal(400))).toEqual({ kind: 'blocked', code: 400 });
+    expect(classifySendFailure(refusal(400, undefined, 'Bad Request: chat not found'))).toEqual({ kind: 'blocked', code: 400 });
+    expect(classifySendFailure(refusal(400, undefined, 'Bad Request: user is deactivated'))).toEqual({ kind: 'blocked', code: 400 });
+  });
+
+  test('any other 400: rejected, the bot\'s own error', () => {
+    expect(classifySendFailure(refusal(400, undefined, 'Bad Request: message is too long'))).toEqual({ kind: 'rejected', code: 400, description: 'Bad Request: message is too long' });
   });
 
   test('429: rate limited for retry_after seconds, at least one', () => {

@@ -243,16 +243,19 @@ describe('rate limits', () => {
     expect(harness.telegram.sentTexts(bystander.userId)[0]).not.toContain('going a bit fast');
   });
 
-  test('flood: the 31st tap answered once', async () => {
+  test('flood: the 31st tap is told once, the next ones only stop their spinner', async () => {
     const instance = await harness.startInstance();
     const flooder = person(instance);
     for (let i = 0; i < 30; i++) await flooder.press('t:en', { messageId: 100_000, text: '', buttons: [] });
     harness.telegram.reset();
     for (let i = 0; i < 3; i++) await flooder.press('t:en', { messageId: 100_000, text: '', buttons: [] });
+    // Every tap is answered (the answer rides in the webhook reply), but only the first says why.
     const answers = harness.telegram.callsOf('answerCallbackQuery');
-    expect(answers).toHaveLength(1);
+    expect(answers).toHaveLength(3);
     expect(String(answers[0]?.payload.text)).toMatch(/going a bit fast/);
+    expect(answers.slice(1).map((answer) => answer.payload.text)).toEqual([undefined, undefined]);
     expect(harness.telegram.callsOf('editMessageText')).toHaveLength(0);
+    expect(harness.telegram.callsOf('sendMessage')).toHaveLength(0);
   });
 });
 
@@ -309,6 +312,30 @@ describe('logs of a whole conversation', () => {
     for (const secret of forbidden) {
       expect(lines.filter((line) => line.includes(secret)), secret).toEqual([]);
     }
+  });
+
+  test('a failed upload logs the Bot API error without the file name or the upload', async () => {
+    const url = await serve(createNotifyEndpoint);
+    const fileName = 'Patient Ivanova, scan of passport.pdf';
+    const fileUrl = harness.backend.serveFile('scan-1.pdf', Buffer.from('%PDF-1.4 a scan'), 'application/pdf');
+    const from = harness.rawLogs.length;
+    harness.telegram.failNext('sendDocument', { status: 500, description: 'Internal Server Error' });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${NOTIFY_SECRET}` },
+      body: JSON.stringify({
+        kind: 'comment',
+        request_id: 'req-1',
+        number: 'SR-1',
+        telegram_user_id: ++nextUser,
+        comment: { text: 'Your scan', attachments: [{ url: fileUrl, file_name: fileName, mime_type: 'application/pdf' }] },
+      }),
+    });
+    expect(response.status).toBe(503);
+    const lines = harness.rawLogs.slice(from);
+    const failure = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.level === 'error');
+    expect(failure?.err).toEqual({ type: 'TelegramError', method: 'sendDocument', code: 500, message: 'Internal Server Error' });
+    for (const leaked of ['Ivanova', 'passport', '_readableState', 'source', 'Your scan']) expect(lines.filter((line) => line.includes(leaked)), leaked).toEqual([]);
   });
 
   test('no unhandled rejection', () => {

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { Writable } from 'node:stream';
 import type { Update } from 'telegraf/types';
 import { createApp, type App, type CreateAppOptions } from '../../lib/app.js';
-import { loadConfig, type Config, type Env } from '../../lib/config.js';
+import { loadConfig, secretsOf, type Config, type Env } from '../../lib/config.js';
 import { startDemoBackend, type DemoBackend, type DemoBackendOptions } from '../../tools/demo-backend/server.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
 import { trackedWaitUntil } from '../../tools/sandbox/wait-until.js';
@@ -18,8 +18,8 @@ import { TEST_BOT_TOKEN } from './updates.js';
 import { startUpstashBridge, type UpstashBridge } from './upstash-bridge.js';
 
 export const WEBHOOK_SECRET = 'test-webhook-secret_0123456789';
-export const NOTIFY_SECRET = 'test-notify-secret';
-export const CRON_SECRET = 'test-cron-secret';
+export const NOTIFY_SECRET = 'test-notify-secret_0123456789abcdef';
+export const CRON_SECRET = 'test-cron-secret_0123456789';
 export const ADMIN_ID = 900_001;
 
 export interface HarnessOptions {
@@ -102,8 +102,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       done();
     },
   });
-  const secrets = [config.telegram.token, config.telegram.webhookSecret, config.notifySecret, config.cronSecret, config.redis?.token];
-  const logger = createLogger({ level: config.logLevel, destination, secrets });
+  const logger = createLogger({ level: config.logLevel, destination, secrets: secretsOf(config) });
   const instances: BotInstance[] = [];
 
   async function startInstance(overrides: Partial<CreateAppOptions> = {}): Promise<BotInstance> {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { closeServer, listen } from '../support/http.js';
 import { TEST_BOT_TOKEN } from '../support/updates.js';
 
-const SECRET = 'dev-server-files-secret';
+const SECRET = 'dev-server-files-secret_0123456789';
 const FILE_BYTES = 6 * 1024 * 1024;
 const FIRST_CHUNK = 64 * 1024;
 

@@ -28,23 +28,63 @@ afterAll(async () => {
 beforeEach(() => harness.telegram.reset());
 
 describe('GET /api/health', () => {
-  test('reports version, store and backend, and no secrets', async () => {
+  const typeReads = () => harness.backend.stats.byRoute['GET /request-types'] ?? 0;
+  const asOperator = { authorization: `Bearer ${CRON_SECRET}` };
+
+  test('details (version, store, backend) only with Bearer CRON_SECRET, and no secrets in them', async () => {
     const url = await serve(createHealthEndpoint);
-    const response = await fetch(url);
+    const response = await fetch(url, { headers: asOperator });
     const text = await response.text();
     expect(response.status).toBe(200);
-    expect(JSON.parse(text)).toMatchObject({ ok: true, redis: { kind: 'upstash', reachable: true }, backend: { reachable: true } });
+    expect(JSON.parse(text)).toMatchObject({ ok: true, version: expect.any(String), redis: { kind: 'upstash', reachable: true }, backend: { reachable: true } });
     for (const secret of [harness.config.telegram.token, NOTIFY_SECRET, CRON_SECRET, harness.config.redis?.token ?? 'x']) {
       expect(text).not.toContain(secret);
     }
   });
 
-  test('503 when the backend does not answer', async () => {
+  test('anonymous callers get {ok} alone; a wrong secret is 401', async () => {
     const url = await serve(createHealthEndpoint);
-    harness.backend.setFault('GET /request-types', '500', 10);
-    const response = await fetch(url);
-    expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ ok: false, backend: { reachable: false } });
+    const anonymous = await fetch(url);
+    expect(anonymous.status).toBe(200);
+    expect(await anonymous.json()).toEqual({ ok: true });
+    for (const authorization of ['Bearer wrong', `Bearer ${NOTIFY_SECRET}`]) expect((await fetch(url, { headers: { authorization } })).status).toBe(401);
+  });
+
+  test('20 anonymous calls, 10 of them at once, cost one backend read and one store round trip', async () => {
+    const url = await serve(createHealthEndpoint);
+    harness.backend.resetStats();
+    harness.bridge?.resetStats();
+    const answers = await Promise.all(Array.from({ length: 10 }, () => fetch(url)));
+    for (let i = 0; i < 10; i++) answers.push(await fetch(url));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(typeReads()).toBe(1);
+    expect(harness.bridge?.stats.requests).toBe(1);
+  });
+
+  test('the probe is kept about 10 s, then made again', async () => {
+    let clock = 1_000_000;
+    const url = await serve((deps) => createHealthEndpoint(deps, { now: () => clock }));
+    harness.backend.resetStats();
+    await fetch(url);
+    clock += 9_000;
+    await fetch(url);
+    expect(typeReads()).toBe(1);
+    clock += 2_000;
+    await fetch(url);
+    expect(typeReads()).toBe(2);
+  });
+
+  test('503 when the backend does not answer; 20 calls make one probe (with its retries), not twenty', async () => {
+    const url = await serve(createHealthEndpoint);
+    harness.backend.resetStats();
+    harness.backend.setFault('GET /request-types', '500', 100);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => fetch(url)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(503));
+    expect(await answers[0]?.json()).toEqual({ ok: false });
+    expect(typeReads()).toBe(3);
+    const detailed = await fetch(url, { headers: asOperator });
+    expect(await detailed.json()).toMatchObject({ ok: false, backend: { reachable: false } });
+    expect(typeReads()).toBe(3);
     harness.backend.setFault('GET /request-types', 'none');
   });
 });

@@ -19,7 +19,7 @@ import type { ChildMessage, MemorySample, ParentMessage } from '../support/files
 import { startFakeTelegram, type FakeFile, type FakeTelegram } from '../support/fake-telegram.js';
 import { TEST_BOT_TOKEN } from '../support/updates.js';
 
-const SECRET = 'memory-test-secret';
+const SECRET = 'memory-test-secret_0123456789abcdef';
 const MB = 1024 * 1024;
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), '../support/files-endpoint-process.ts');
 // The peak can only be reset and read this way on Linux (where CI and Vercel run).

@@ -10,8 +10,8 @@ import { closeServer, listen } from '../support/http.js';
 import { capturingLogger, type CapturedLogs } from '../support/logs.js';
 import { documentUpdate, photoUpdate, TEST_BOT_TOKEN } from '../support/updates.js';
 
-const FILES_SECRET = 'files-secret_0123456789';
-const NOTIFY_SECRET = 'notify-secret_0123456789';
+const FILES_SECRET = 'files-secret_0123456789abcdefghijkl';
+const NOTIFY_SECRET = 'notify-secret_0123456789abcdefghijk';
 const TIMEOUT_MS = 300;
 
 let telegram: FakeTelegram;

@@ -295,3 +295,69 @@ describe('pacing', () => {
     expect(harness.bridge?.stats.requests).toBe(before);
   });
 });
+
+describe('what a caller can make the bot do', () => {
+  const commentEvent = (extra: Record<string, unknown> = {}, comment: Record<string, unknown> = {}) => ({
+    kind: 'comment',
+    request_id: 'req-1',
+    number: 'SR-7',
+    telegram_user_id: ++nextUser,
+    comment: { author_name: 'Anna', text: 'Which floor?', ...comment },
+    ...extra,
+  });
+
+  test('400 with the field for a request_id no button can carry, a number over 64, an author_name over 128', async () => {
+    const cases: [unknown, string][] = [
+      [statusEvent({ request_id: 'r'.repeat(70) }), 'request_id'],
+      [statusEvent({ request_id: 'has:colon' }), 'request_id'],
+      [statusEvent({ request_id: 'has space' }), 'request_id'],
+      [commentEvent({ request_id: 'r'.repeat(49) }), 'request_id'],
+      [statusEvent({ number: 'S'.repeat(65) }), 'number'],
+      [commentEvent({}, { author_name: 'A'.repeat(129) }), 'comment.author_name'],
+    ];
+    for (const [event, field] of cases) {
+      const answer = await post(event);
+      expect(answer, field).toMatchObject({ status: 400, body: { fields: [field] } });
+    }
+    expect(harness.telegram.calls).toEqual([]);
+    // At the caps: told.
+    expect((await post(statusEvent({ request_id: `r-${'x'.repeat(46)}`, number: 'S'.repeat(64) }))).status).toBe(200);
+    expect((await post(commentEvent({}, { author_name: 'A'.repeat(128) }))).status).toBe(200);
+  });
+
+  test('a 5,000-character status comment is delivered, shortened to fit one message', async () => {
+    const comment = `We replaced the valve. ${'Details of the work done. '.repeat(200)}`;
+    const event = statusEvent({ event_id: eventId(), comment });
+    const answer = await post(event);
+    expect(answer).toMatchObject({ status: 200, body: { delivered: true } });
+    const [sent] = delivered(event.telegram_user_id);
+    const text = String(sent?.payload.text);
+    expect(text).toContain('We replaced the valve.');
+    expect(text.length).toBeLessThanOrEqual(4096);
+  });
+
+  test('only 403, chat not found and user is deactivated mean blocked', async () => {
+    for (const refusal of [
+      { status: 403, description: 'Forbidden: bot was blocked by the user' },
+      { status: 403, description: 'Forbidden: user is deactivated' },
+      { status: 400, description: 'Bad Request: chat not found' },
+      { status: 400, description: 'Bad Request: user is deactivated' },
+    ]) {
+      harness.telegram.failNext('sendMessage', refusal);
+      expect(await post(statusEvent({ event_id: eventId() })), refusal.description).toMatchObject({ status: 200, body: { delivered: false, reason: 'blocked' } });
+    }
+  });
+
+  test('any other 400 is the bot’s own error: 422 with Telegram’s description, an error line, and the event freed for a retry', async () => {
+    const id = eventId();
+    const event = statusEvent({ event_id: id });
+    const before = harness.logs.length;
+    harness.telegram.failNext('sendMessage', { status: 400, description: "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 3" });
+    const refused = await post(event);
+    expect(refused).toMatchObject({ status: 422, body: { delivered: false, reason: 'rejected', telegram: { code: 400, description: expect.stringContaining("can't parse entities") } } });
+    const errors = harness.logs.slice(before).filter((line) => line.level === 'error');
+    expect(errors).toEqual([expect.objectContaining({ event_id: id, msg: expect.stringContaining('422') })]);
+    expect(await post(event)).toMatchObject({ status: 200, body: { delivered: true } });
+    expect(delivered(event.telegram_user_id)).toHaveLength(1);
+  });
+});

@@ -153,7 +153,7 @@ export async function runMiniAppBench(options: {
   } finally {
     await browser?.close();
     await closeServer(server);
-    await services.backend.close();
+    await Promise.all([services.backend.close(), services.files.close()]);
     await Promise.allSettled([backend.close(), telegram.close(), bridge.close()]);
   }
 }

@@ -4,13 +4,13 @@
  * Stops cleanly on SIGINT/SIGTERM: the current poll is aborted and metrics are flushed.
  */
 import { createApp } from '../../lib/app.js';
-import { ConfigError, loadConfig, processEnv } from '../../lib/config.js';
+import { ConfigError, loadConfig, processEnv, secretsOf } from '../../lib/config.js';
 import { createLogger } from '../../lib/logger.js';
 import { ALLOWED_UPDATES } from '../../lib/bot/create-bot.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(processEnv());
-  const logger = createLogger({ level: config.logLevel, secrets: [config.telegram.token, config.backend.apiKey, config.redis?.token] });
+  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const app = await createApp({ config, logger });
   await app.identityResolved();
   const stop = new AbortController();

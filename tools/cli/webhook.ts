@@ -20,7 +20,9 @@ async function main(argv: readonly string[]): Promise<void> {
       }
       const url = `${base.replace(/\/+$/, '')}/api/telegram`;
       if (config.telegram.webhookSecret === undefined) {
-        console.warn('warning: TELEGRAM_WEBHOOK_SECRET is not set; anyone who finds the URL can post updates. Set it (openssl rand -hex 32) and run this again.');
+        console.warn(
+          'warning: TELEGRAM_WEBHOOK_SECRET is not set: the deployment refuses every update (503) until it is. Set it there and here (openssl rand -hex 32) and run this again.',
+        );
       }
       await telegram.setWebhook(url, {
         ...(config.telegram.webhookSecret !== undefined && { secret_token: config.telegram.webhookSecret }),

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startDemoTarget, type DemoTarget } from './check/demo-target.js';
-import { runContractCheck } from './check/run-check.js';
+import { checkIds, runContractCheck } from './check/run-check.js';
 
 /**
  * `npm run contract:check -- --url <backend> [--api-key K] [--user ID] [--other-user ID]
@@ -19,6 +19,7 @@ export const USAGE = [
   '                       without it the checks that need a resolved request are skipped',
   '  --timeout-ms N       per call (default 10000)',
   '  --max-pages N        bound on the cursor walk (default 500)',
+  '  --only ID[,ID…]      run only these checks (and the checks they need), e.g. --only list.cursors',
   '  --dry-run            print what would be done, make no call',
   '  --demo               check a demo backend started here (with its agent hook), as CI does',
 ].join('\n');
@@ -43,6 +44,7 @@ export async function contractCheckCli(argv: readonly string[], io: CliIo): Prom
         'agent-hook': { type: 'string' },
         'timeout-ms': { type: 'string' },
         'max-pages': { type: 'string' },
+        only: { type: 'string' },
         'dry-run': { type: 'boolean' },
         demo: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -72,6 +74,9 @@ export async function contractCheckCli(argv: readonly string[], io: CliIo): Prom
     else if (!isHttpUrl(values.url)) problems.push(`--url must be an http(s) URL, got "${values.url}"`);
   }
   if (values['agent-hook'] !== undefined && !isHttpUrl(values['agent-hook'])) problems.push(`--agent-hook must be an http(s) URL, got "${values['agent-hook']}"`);
+  const only = values.only?.split(',').map((id) => id.trim()).filter((id) => id !== '');
+  const unknown = (only ?? []).filter((id) => !checkIds().includes(id));
+  if (unknown.length > 0) problems.push(`--only: no check named ${unknown.join(', ')}; the checks are ${checkIds().join(', ')}`);
   if (problems.length > 0) {
     io.error(`${problems.join('\n')}\n${USAGE}`);
     return 2;
@@ -93,6 +98,7 @@ export async function contractCheckCli(argv: readonly string[], io: CliIo): Prom
       maxPages,
       maxReopens: 5,
       dryRun: values['dry-run'] === true,
+      ...(only !== undefined && { only }),
       print: io.print,
     });
     return report.failed.length > 0 ? 1 : 0;

@@ -28,6 +28,17 @@ export const NotifyRetryLaterSchema = v.object({
   retry_after: v.pipe(v.number(), v.integer(), v.minValue(1)),
 });
 
+/**
+ * 422: Telegram refused the message the bot built for this event (a 400 other than an unreachable
+ * person): the bot's own error, logged there. Retrying the same event fails until the bot is fixed.
+ */
+export const NotifyRejectedSchema = v.object({
+  delivered: v.literal(false),
+  reason: v.literal('rejected'),
+  telegram: v.object({ code: v.pipe(v.number(), v.integer()), description: v.string() }),
+  error: v.string(),
+});
+
 /** 400 (`fields` names what is wrong), 401, 405, 413, 500, and 503 while the bot cannot start. */
 export const NotifyRefusedSchema = v.object({
   error: v.string(),
@@ -41,4 +52,5 @@ export const NOTIFY_ANSWER_SCHEMAS = {
   NotifyAnswer: NotifyAnswerSchema,
   NotifyRetryLater: NotifyRetryLaterSchema,
   NotifyRefused: NotifyRefusedSchema,
+  NotifyRejected: NotifyRejectedSchema,
 } as const;

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { backendRoutes, type BackendRoute } from '../../lib/backend/backend-client.js';
 import { ErrorBodySchema } from '../../lib/backend/schemas.js';
 import { contractJsonSchemas, type ContractJsonSchemas } from './json-schema.js';
-import { NOTIFY_ANSWER_SCHEMAS, NotifyAnswerSchema, NotifyRefusedSchema, NotifyRetryLaterSchema } from './notify-answers.js';
+import { NOTIFY_ANSWER_SCHEMAS, NotifyAnswerSchema, NotifyRefusedSchema, NotifyRejectedSchema, NotifyRetryLaterSchema } from './notify-answers.js';
 import { EVENTS, ROUTES, type BodyDoc, type ErrorDoc, type Example, type ParameterDoc, type RouteDoc } from './routes.js';
 
 /**
@@ -241,7 +241,7 @@ function webhooks(schemas: ContractJsonSchemas): Json {
 const NOTIFY_RULES = [
   'Sent to `POST <bot deployment>/api/notify`, body at most 16 KB.',
   '`event_id` (1-128 of `A-Z a-z 0-9 _ . : -`) is the backend’s id of the event, **the same on every retry of it**: the bot then sends an event at most once in 24 hours and answers a copy `duplicate: true`. Without it every POST sends a message.',
-  'Retry 429 and 503 no sooner than `Retry-After`; do not retry 200, 400 or 401.',
+  'Retry 429 and 503 no sooner than `Retry-After`; do not retry 200, 400, 401 or 422.',
 ].join('\n\n');
 
 function notifyResponses(schemas: ContractJsonSchemas): Json {
@@ -276,6 +276,26 @@ function notifyResponses(schemas: ContractJsonSchemas): Json {
     '400': refused('Not a valid event: `fields` names what is wrong. Fix the event; do not retry it.', { error: 'invalid notification', fields: ['telegram_user_id'] }),
     '401': refused('Missing or wrong secret. Fix the configuration.', { error: 'unauthorized' }),
     '413': refused('Body over 16 KB.', { error: 'body is larger than 16384 bytes' }),
+    '422': {
+      description:
+        'Telegram refused the message the bot built for this event (a 400 other than "chat not found" or "user is deactivated"): the bot’s own error, logged on its side. The event is not marked sent. Alert someone; retrying the same event fails the same way until the bot is fixed.',
+      content: {
+        'application/json': {
+          schema: schemas.of(NotifyRejectedSchema),
+          examples: examples([
+            {
+              summary: 'Telegram refused the message',
+              value: {
+                delivered: false,
+                reason: 'rejected',
+                telegram: { code: 400, description: "Bad Request: can't parse entities" },
+                error: 'Telegram refused the message the bot built for this event',
+              },
+            },
+          ]),
+        },
+      },
+    },
     '429': retryLater('Telegram’s flood control, or this bot instance is at its send pace. Retry after `Retry-After`.', 'Telegram rate limit', 7),
     '503': retryLater(
       'Telegram failed or is unreachable (about 3 s), the store cannot say whether the event was sent (3 s), or the same event is being sent right now (1 s). Retry after `Retry-After`. Without `Retry-After`: the bot could not start, or `NOTIFY_SECRET` is not set.',

@@ -387,7 +387,7 @@ export const EVENTS: Readonly<Record<NotificationEvent['kind'], EventDoc>> = {
   comment: {
     summary: 'An agent commented',
     description:
-      'The person gets the text with Reply and View, then each file under it, downloaded by the bot from `url` (with `Authorization: Bearer <BACKEND_API_KEY>` only when the URL is on `BACKEND_URL`’s origin) and uploaded to Telegram. Swiping to reply on that message adds a comment to the request.',
+      'The person gets the text with Reply and View, then each file under it, downloaded by the bot from `url` and uploaded to Telegram: only from `BACKEND_URL`’s origin and `FILE_ORIGINS`, each redirect checked again (a file from elsewhere is told as not delivered), with `Authorization: Bearer <BACKEND_API_KEY>` only while the URL and every redirect after it stay on `BACKEND_URL`’s origin. Swiping to reply on that message adds a comment to the request.',
     body: body(CommentNotificationSchema, 'The comment: text, files, or both.', {
       summary: 'Text and a file',
       value: {

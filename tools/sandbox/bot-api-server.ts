@@ -172,6 +172,13 @@ const fail = (status: number, description: string, parameters?: TelegramAnswer['
 });
 const badRequest = (what: string): Answer => fail(400, `Bad Request: ${what}`);
 
+/** Telegram's limit on a message's text, counted after entities are parsed (tags and escapes gone). */
+const MAX_TEXT_LENGTH = 4096;
+function visibleLength(text: string, parseMode: unknown): number {
+  if (parseMode !== 'HTML') return text.length;
+  return text.replace(/<[^>]*>/g, '').replace(/&(lt|gt|amp|quot|#\d+);/g, '_').length;
+}
+
 /** Methods that post a message and so count against the flood limit (a chat action posts none). */
 const isMessageSend = (method: string) => method.startsWith('send') && method !== 'sendchataction';
 const RATE_WINDOW_MS = 1000;
@@ -421,6 +428,7 @@ export async function startBotApiServer(opts: BotApiServerOptions = {}): Promise
         return ok(botUser(call.token));
       case 'sendmessage':
         if (typeof p.text !== 'string' || p.text === '') return badRequest('message text is empty');
+        if (visibleLength(p.text, p.parse_mode) > MAX_TEXT_LENGTH) return badRequest('message is too long');
         return newMessage(call.token, p, { text: p.text });
       case 'sendphoto': {
         const resolved = fileFor(p.photo, uploads, 'photo', 'photo');

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { InlineKeyboardMarkup, Update } from 'telegraf/types';
 import { createApp, type App } from '../../lib/app.js';
 import type { CommentNotification, StatusNotification } from '../../lib/backend/schemas.js';
-import { loadConfig, type Config, type Env, type LogLevel } from '../../lib/config.js';
+import { loadConfig, secretsOf, type Config, type Env, type LogLevel } from '../../lib/config.js';
 import { createNotifySender, type NotifySender } from '../demo-backend/notify-sender.js';
 import { startDemoBackend, type DemoBackend } from '../demo-backend/server.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
@@ -239,7 +239,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     logger = createLogger({
       level: loggerLevel,
       destination: { write: (line: string) => onLogLine(line) },
-      secrets: [webhookSecret, notifySecret, config.redis?.token],
+      secrets: secretsOf(config),
     });
     // One person types fast in a script; the flood limit is for crowds, not for the sandbox.
     app = await createApp({ config, logger, floodLimit: { limit: 10_000 }, ...(config.redis === undefined && { store: createMemoryKvStore() }) });

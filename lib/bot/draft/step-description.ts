@@ -20,7 +20,7 @@ export const descriptionStep: DraftStep = {
     draft.screenMessageId = await show(ctx, {
       text: location + ctx.t.askDescription(escapeHtml(category.name)),
       buttons: [
-        [backButton(ctx, draft, descriptionStep), button(ctx.t.buttonCancel, { kind: 'cancel' })],
+        [backButton(ctx, draft, descriptionStep), button(ctx.t.buttonCancel, { kind: 'cancel', draftId: draft.id })],
       ],
     });
   },

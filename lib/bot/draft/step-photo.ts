@@ -14,7 +14,7 @@ export const photoStep: DraftStep = {
         text: ctx.t.askPhoto,
         buttons: [
           [skipButton(ctx, draft, photoStep)],
-          [backButton(ctx, draft, photoStep), button(ctx.t.buttonCancel, { kind: 'cancel' })],
+          [backButton(ctx, draft, photoStep), button(ctx.t.buttonCancel, { kind: 'cancel', draftId: draft.id })],
         ],
       },
       { newMessage: ctx.callbackQuery === undefined },

@@ -54,12 +54,12 @@ function summaryScreen(ctx: BotContext, draft: Draft, names: DraftNames): Screen
       ? retryButtons(ctx, draft.id)
       : [
           [button(ctx.t.buttonConfirm, { kind: 'confirm', draftId: draft.id })],
-          [button(ctx.t.buttonEdit, { kind: 'edit', draftId: draft.id }), button(ctx.t.buttonCancel, { kind: 'cancel' })],
+          [button(ctx.t.buttonEdit, { kind: 'edit', draftId: draft.id }), button(ctx.t.buttonCancel, { kind: 'cancel', draftId: draft.id })],
         ],
   };
 }
 
 /** The draft stays as it is; Try again sends it with the same Idempotency-Key. */
 export function retryButtons(ctx: BotContext, draftId: string): readonly (readonly Button[])[] {
-  return [[button(ctx.t.buttonRetry, { kind: 'confirm', draftId })], [button(ctx.t.buttonCancel, { kind: 'cancel' })]];
+  return [[button(ctx.t.buttonRetry, { kind: 'confirm', draftId })], [button(ctx.t.buttonCancel, { kind: 'cancel', draftId })]];
 }

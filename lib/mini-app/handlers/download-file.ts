@@ -2,7 +2,6 @@ import type { ServerResponse } from 'node:http';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { openAgentFile } from '../../files/agent-file.js';
 import { contentTypeFromName, essence, OCTET_STREAM } from '../../files/content-type.js';
 import { lookUpTelegramFile, telegramFileUrl } from '../../files/telegram-file.js';
 import { attachmentDisposition } from '../../http/content-disposition.js';
@@ -15,9 +14,10 @@ import { fileOfRef } from '../request-view.js';
  * `GET /api/app/files/:link`: a file of the person's request, streamed (a photo shown inline, any
  * other file downloaded). The link is signed for one person, request and file; the request is loaded
  * again with the chat's ownership check, and the file looked up where it is now. A person's file comes
- * from Telegram (the token never leaves the server), an agent's from its URL the way the chat fetches it.
+ * from Telegram (the token never leaves the server), an agent's from its URL through the chat's fetcher
+ * (allowed origins, public addresses, the API key only on the backend's own origin).
  */
-export function createDownloadFile(deps: Pick<MiniAppDeps, 'services' | 'fileLinks' | 'telegramFiles' | 'agentFiles' | 'fileTimeoutMs' | 'logger'>) {
+export function createDownloadFile(deps: Pick<MiniAppDeps, 'services' | 'fileLinks' | 'telegramFiles' | 'fileTimeoutMs' | 'logger'>) {
   return async (call: Omit<AppCall, 'user' | 'initData'>): Promise<AppAnswer> => {
     const link = deps.fileLinks.verify(call.params[0] ?? '');
     if (link === undefined || typeof link.u !== 'number' || typeof link.r !== 'string' || typeof link.f !== 'string') {
@@ -54,13 +54,9 @@ export function createDownloadFile(deps: Pick<MiniAppDeps, 'services' | 'fileLin
       }
     } else {
       name = file.file_name;
-      let url: URL;
-      try {
-        url = new URL(file.url);
-      } catch {
-        return failure(404, 'not_found', 'no such file');
-      }
-      const opened = await openAgentFile(deps.agentFiles, url, AbortSignal.any([caller.signal, AbortSignal.timeout(timeoutMs)]));
+      // The chat's fetcher: allowed origins only, public addresses checked at connect time, the key only for the backend.
+      await deps.services.files.prepare();
+      const opened = await deps.services.files.open(file.url, AbortSignal.any([caller.signal, AbortSignal.timeout(timeoutMs)]));
       if (!(opened instanceof Response)) {
         call.log.warn({ reason: opened.reason, status: opened.status }, 'an agent\'s file for the app could not be fetched');
         return failure(502, 'file_unavailable', 'the file cannot be fetched right now, retry later');

@@ -38,11 +38,12 @@ export function describeError(error: unknown): string {
 export async function expectRefusal(
   what: string,
   call: () => Promise<unknown>,
-  status: number,
+  status: number | readonly number[],
   codes?: readonly string[],
   last?: () => Exchange | undefined,
 ): Promise<string> {
-  const expected = `${status}${codes === undefined ? '' : ` ${codes.join(' or ')}`}`;
+  const statuses = typeof status === 'number' ? [status] : status;
+  const expected = `${statuses.join(' or ')}${codes === undefined ? '' : ` ${codes.join(' or ')}`}`;
   try {
     await call();
   } catch (error) {
@@ -51,9 +52,9 @@ export async function expectRefusal(
       throw error;
     }
     const { exchange } = error;
-    expectThat(exchange.status === status, () => `${what}: expected ${expected}, got ${describeAnswer(exchange)}`);
+    expectThat(statuses.includes(exchange.status), () => `${what}: expected ${expected}, got ${describeAnswer(exchange)}`);
     const code = errorCode(exchange, what);
-    expectThat(codes === undefined || codes.includes(code), () => `${what}: expected ${expected}, got ${status} ${code} (${excerpt(exchange.text)})`);
+    expectThat(codes === undefined || codes.includes(code), () => `${what}: expected ${expected}, got ${exchange.status} ${code} (${excerpt(exchange.text)})`);
     return code;
   }
   const answered = last?.();

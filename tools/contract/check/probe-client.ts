@@ -52,13 +52,12 @@ export interface ProbeClientOptions {
   readonly baseUrl: string;
   /** Sent as `Authorization: Bearer …`; none when undefined. */
   readonly apiKey: string | undefined;
-  readonly headers?: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
 }
 
 export function createProbeClient(options: ProbeClientOptions): ProbeClient {
   const prefixUrl = options.baseUrl.replace(/\/+$/, '') + '/';
-  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  const headers: Record<string, string> = { accept: 'application/json' };
   if (options.apiKey !== undefined) headers.authorization = `Bearer ${options.apiKey}`;
   const api = ky.create({ prefixUrl, headers, timeout: options.timeoutMs, retry: 0, throwHttpErrors: false });
   let latest: Exchange | undefined;

@@ -18,6 +18,8 @@ export interface CheckRunOptions {
   readonly maxPages: number;
   readonly maxReopens: number;
   readonly dryRun: boolean;
+  /** Run only these checks (and the checks they need); every check when omitted. */
+  readonly only?: readonly string[];
   /** Names this run's keys and descriptions; random when omitted. */
   readonly runId?: string;
   /** Where each line goes. */
@@ -36,29 +38,28 @@ export interface CheckReport {
  */
 export async function runContractCheck(options: CheckRunOptions): Promise<CheckReport> {
   const runId = options.runId ?? randomBytes(4).toString('hex');
-  const probe = (extra: { apiKey: string | undefined; headers?: Record<string, string> }) =>
-    createProbeClient({ baseUrl: options.url, timeoutMs: options.timeoutMs, ...extra });
+  const probe = (apiKey: string | undefined) => createProbeClient({ baseUrl: options.url, timeoutMs: options.timeoutMs, apiKey });
   const scenario = contractScenario(
     { user: options.user, otherUser: options.otherUser, runId, maxPages: options.maxPages, maxReopens: options.maxReopens },
     {
-      customer: probe({ apiKey: options.apiKey }),
-      russian: probe({ apiKey: options.apiKey, headers: { 'accept-language': 'ru' } }),
-      anonymous: options.apiKey === undefined ? undefined : probe({ apiKey: undefined }),
+      customer: probe(options.apiKey),
+      anonymous: options.apiKey === undefined ? undefined : probe(undefined),
       agent: options.agentHook === undefined ? undefined : createAgentHook({ url: options.agentHook, apiKey: options.apiKey, timeoutMs: options.timeoutMs }),
     },
   );
   const { print } = options;
-  const width = Math.max(...scenario.checks.map((check) => check.id.length));
+  const checks = selected(scenario.checks, options.only);
+  const width = Math.max(...checks.map((check) => check.id.length));
 
   if (options.dryRun) {
-    printPlan(scenario.checks, options, runId, width);
-    return { passed: [], failed: [], skipped: scenario.checks.map((check) => check.id) };
+    printPlan(checks, options, runId, width);
+    return { passed: [], failed: [], skipped: checks.map((check) => check.id) };
   }
 
   print(`contract check of ${options.url} as user ${options.user} (other user ${options.otherUser}), run ${runId}`);
   const outcome = new Map<string, 'pass' | 'fail' | 'skip'>();
   const report = { passed: [] as string[], failed: [] as string[], skipped: [] as string[] };
-  for (const check of scenario.checks) {
+  for (const check of checks) {
     const line = (status: 'PASS' | 'FAIL' | 'SKIP', text: string) => print(`${status} ${check.id.padEnd(width)}  ${text}`);
     const unmet = (check.needs ?? []).filter((id) => outcome.get(id) !== 'pass');
     if (unmet.length > 0) {
@@ -91,6 +92,35 @@ export async function runContractCheck(options: CheckRunOptions): Promise<CheckR
   }
   print(`${report.passed.length} passed, ${report.failed.length} failed, ${report.skipped.length} skipped`);
   return report;
+}
+
+/** The checks asked for and, before them, the checks they need; in the scenario's order. */
+function selected(checks: readonly ContractCheck[], only: readonly string[] | undefined): readonly ContractCheck[] {
+  if (only === undefined) return checks;
+  const byId = new Map(checks.map((check) => [check.id, check]));
+  const unknown = only.filter((id) => !byId.has(id));
+  if (unknown.length > 0) throw new UnknownCheckError(unknown, [...byId.keys()]);
+  const wanted = new Set<string>();
+  const add = (id: string) => {
+    if (wanted.has(id)) return;
+    wanted.add(id);
+    for (const need of byId.get(id)?.needs ?? []) add(need);
+  };
+  only.forEach(add);
+  return checks.filter((check) => wanted.has(check.id));
+}
+
+export class UnknownCheckError extends Error {
+  override readonly name = 'UnknownCheckError';
+  constructor(unknown: readonly string[], known: readonly string[]) {
+    super(`no check named ${unknown.join(', ')}; the checks are ${known.join(', ')}`);
+  }
+}
+
+/** Every check's id, in order (for --only). */
+export function checkIds(): string[] {
+  const probe = createProbeClient({ baseUrl: 'http://127.0.0.1', timeoutMs: 1, apiKey: undefined });
+  return contractScenario({ user: 1, otherUser: 2, runId: 'ids', maxPages: 1, maxReopens: 1 }, { customer: probe, anonymous: undefined, agent: undefined }).checks.map((check) => check.id);
 }
 
 function printPlan(checks: readonly ContractCheck[], options: CheckRunOptions, runId: string, width: number): void {
