@@ -130,9 +130,15 @@ export async function runMiniAppBench(options: {
       await tab.goto(target);
       await tab.waitForSelector('[data-request]');
       const shown = await tab.evaluate(() => {
-        const g = globalThis as unknown as { __listShownAt?: number; performance: { timeOrigin: number } };
-        return { at: (g.__listShownAt ?? 0) + g.performance.timeOrigin, ms: g.__listShownAt ?? Number.NaN };
+        const g = globalThis as unknown as {
+          __listShownAt?: number;
+          performance: { timeOrigin: number; getEntriesByType(type: string): { name: string; startTime: number; responseEnd: number }[] };
+        };
+        const resources = g.performance.getEntriesByType('resource').map((entry) => `${new URL(entry.name).pathname} ${entry.startTime.toFixed(0)}-${entry.responseEnd.toFixed(0)}`);
+        const page = g.performance.getEntriesByType('navigation').map((entry) => `page 0-${entry.responseEnd.toFixed(0)}`);
+        return { at: (g.__listShownAt ?? 0) + g.performance.timeOrigin, ms: g.__listShownAt ?? Number.NaN, timeline: [...page, ...resources].join(', ') };
       });
+      if (process.env.BENCH_MINIAPP_TIMELINE === '1') console.error(`${throttled ? 'throttled' : 'unthrottled'}: ${shown.timeline}; list ${shown.ms.toFixed(0)}`);
       await context.close();
       const before = started.filter((request) => request.at <= shown.at).map((request) => new URL(request.url).pathname);
       return { ms: shown.ms, requests: before };

@@ -75,6 +75,8 @@ export async function buildMiniAppPage(options: { readonly root: string; readonl
     jsx: 'automatic',
     jsxImportSource: 'preact',
     minify,
+    // Russian strings as UTF-8, not \uXXXX escapes: a third of the size before gzip.
+    charset: 'utf8',
     legalComments: 'none',
     logLevel: 'warning',
     outfile: 'app.js',

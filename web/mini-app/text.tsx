@@ -34,9 +34,17 @@ function decode(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
 }
 
+// One formatter per language: building one is the costly part (toLocaleString builds one per call).
+const formatters = new Map<Lang, Intl.DateTimeFormat>();
+
 /** A backend timestamp in the person's own time zone and language; an unreadable one as it came. */
 export function formatDate(iso: string, lang: Lang): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString(lang === 'ru' ? 'ru-RU' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  let formatter = formatters.get(lang);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+    formatters.set(lang, formatter);
+  }
+  return formatter.format(date);
 }
