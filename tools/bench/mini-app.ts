@@ -136,7 +136,8 @@ export async function runMiniAppBench(options: {
         };
         const resources = g.performance.getEntriesByType('resource').map((entry) => `${new URL(entry.name).pathname} ${entry.startTime.toFixed(0)}-${entry.responseEnd.toFixed(0)}`);
         const page = g.performance.getEntriesByType('navigation').map((entry) => `page 0-${entry.responseEnd.toFixed(0)}`);
-        return { at: (g.__listShownAt ?? 0) + g.performance.timeOrigin, ms: g.__listShownAt ?? Number.NaN, timeline: [...page, ...resources].join(', ') };
+        const marks = g.performance.getEntriesByType('mark').map((entry) => `${entry.name} ${entry.startTime.toFixed(0)}`);
+        return { at: (g.__listShownAt ?? 0) + g.performance.timeOrigin, ms: g.__listShownAt ?? Number.NaN, timeline: [...page, ...resources, ...marks].join(', ') };
       });
       if (process.env.BENCH_MINIAPP_TIMELINE === '1') console.error(`${throttled ? 'throttled' : 'unthrottled'}: ${shown.timeline}; list ${shown.ms.toFixed(0)}`);
       await context.close();

@@ -9,6 +9,8 @@ import { Unauthorized } from './screens/Unauthorized.js';
 import { applyTheme, haptic, loadWebApp, readLaunch, type Launch, type WebApp } from './telegram.js';
 import { textFor } from './text.js';
 
+// When the script starts running (after it arrived and was compiled): the bench's timeline reads it.
+performance.mark('mini-app:script');
 const launch = readLaunch();
 if (launch) applyTheme(launch.themeParams);
 const api = launch ? createApi(launch.initData) : undefined;
@@ -19,13 +21,13 @@ const firstList: Promise<{ items: RequestSummary[]; next_cursor?: string }> | un
   api && firstScreen.kind === 'list' ? api.firstList() : undefined;
 firstList?.catch(() => undefined);
 
-function App({ launch, api }: { readonly launch: Launch; readonly api: Api }) {
+function App({ launch, api, firstPage }: { readonly launch: Launch; readonly api: Api; readonly firstPage: ListState | undefined }) {
   const { lang, t } = useMemo(() => textFor(launch.languageCode), [launch]);
   const [stack, setStack] = useState<readonly Screen[]>(firstScreen.kind === 'list' ? [firstScreen] : [{ kind: 'list' }, firstScreen]);
   const [main, setMain] = useState<MainAction | undefined>(undefined);
   const [webApp, setWebApp] = useState<WebApp | undefined>(undefined);
   const [refused, setRefused] = useState<string | undefined>(undefined);
-  const lists = useRef(new Map<string, ListState>());
+  const lists = useRef(new Map<string, ListState>(firstPage ? [['all', firstPage]] : []));
 
   // Telegram's script after the first screen has its data: MainButton, BackButton, haptics, theme
   // changes. Until then the page needs only the launch data in the hash.
@@ -121,7 +123,18 @@ function useNativeButtons(webApp: WebApp | undefined, main: MainAction | undefin
   }, [webApp, back]);
 }
 
+/**
+ * The list's answer usually arrives while the script downloads (boot.ts started it): then the very
+ * first render shows the list, with no round of effects and re-renders between. A slow answer is
+ * not waited for long; the list then shows "Loading…" and fills in.
+ */
+async function firstPageOrNothing(): Promise<ListState | undefined> {
+  if (!firstList) return undefined;
+  const page = await Promise.race([firstList.catch(() => undefined), new Promise<undefined>((resolve) => setTimeout(resolve, 300))]);
+  return page && { items: page.items, cursor: page.next_cursor, done: page.next_cursor === undefined };
+}
+
 const root = document.getElementById('app') as HTMLElement;
-if (launch && api) render(<App launch={launch} api={api} />, root);
+if (launch && api) void firstPageOrNothing().then((firstPage) => render(<App launch={launch} api={api} firstPage={firstPage} />, root));
 else render(<Unauthorized t={textFor(navigator.language).t} code="init_data_missing" />, root);
 
