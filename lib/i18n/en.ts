@@ -223,7 +223,7 @@ export const en = {
   appLabelFiles: 'Files',
   appLabelCreated: 'Created',
   appLabelUpdated: 'Updated',
-  appFilesCount: (count: number) => (count === 1 ? '1 file' : `${count} files`),
+  appFilesCount: (count: number) => files(count),
   appNone: 'none',
   appHistory: 'History',
   appDownload: 'Download',

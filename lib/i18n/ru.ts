@@ -217,10 +217,7 @@ export const ru: Messages = {
   appLabelFiles: 'Файлы',
   appLabelCreated: 'Создана',
   appLabelUpdated: 'Обновлена',
-  appFilesCount: (count) => {
-    const form = new Intl.PluralRules('ru').select(count);
-    return `${count} ${form === 'one' ? 'файл' : form === 'few' ? 'файла' : 'файлов'}`;
-  },
+  appFilesCount: (count) => files(count),
   appNone: 'нет',
   appHistory: 'История',
   appDownload: 'Скачать',
