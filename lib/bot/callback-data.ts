@@ -19,14 +19,21 @@ export type CallbackAction =
   | { readonly kind: 'sides'; readonly lang: Lang; readonly typeId: number; readonly draft?: true }
   | { readonly kind: 'categories'; readonly lang: Lang; readonly typeId: number; readonly sideId: number; readonly page: number; readonly draft?: true }
   | { readonly kind: 'my-requests'; readonly lang: Lang }
-  /** A request's details; `page` of its thread, 0 (the newest) when omitted. */
-  | { readonly kind: 'request'; readonly lang: Lang; readonly requestId: string; readonly page?: number }
+  /**
+   * A request's details; `page` of its thread, 0 (the newest) when omitted; `list`: the page of My
+   * requests it was opened from, where Back returns (the newest of All when omitted).
+   */
+  | { readonly kind: 'request'; readonly lang: Lang; readonly requestId: string; readonly page?: number; readonly list?: ListPosition }
   /** From a notification: details open as a new message, so the notification stays in the chat. */
   | { readonly kind: 'open-request'; readonly lang: Lang; readonly requestId: string }
   | { readonly kind: 'pick'; readonly typeId: number; readonly sideId: number; readonly categoryId: number }
   /** Skip and Back on a draft step's prompt; the step name tells a stale button from the current one. */
   | { readonly kind: 'skip'; readonly draftId: string; readonly step: string }
   | { readonly kind: 'back'; readonly draftId: string; readonly step: string }
+  /** Yes (`replace`) or No on "Replace the description with this?", asked at the summary. */
+  | { readonly kind: 'replace-description'; readonly draftId: string; readonly replace: boolean }
+  /** Keep on a step shown again with what was given (Back, a new service): the draft moves on with it. */
+  | { readonly kind: 'keep'; readonly draftId: string; readonly step: string }
   | { readonly kind: 'confirm'; readonly draftId: string }
   /** On "You have a request in progress": back to the step where the draft stopped, or drop it. */
   | { readonly kind: 'continue'; readonly draftId: string }
@@ -65,9 +72,20 @@ export type CallbackAction =
   | { readonly kind: 'link-sides'; readonly lang: Lang; readonly typeId: number }
   | { readonly kind: 'link-categories'; readonly lang: Lang; readonly typeId: number; readonly sideId: number; readonly page: number }
   | { readonly kind: 'link-pick'; readonly typeId: number; readonly sideId: number; readonly categoryId: number }
-  | { readonly kind: 'link-skip' };
+  | { readonly kind: 'link-skip' }
+  /** Back on the location step: the question is over, the service list again. */
+  | { readonly kind: 'link-back'; readonly typeId: number; readonly sideId: number; readonly categoryId: number }
+  /** Keep on "Clear the shared cache?": nothing is cleared. */
+  | { readonly kind: 'cache-keep' };
 
 export type CallbackKind = CallbackAction['kind'];
+
+/** A page of My requests: the filter, and where the page starts (none: the newest). */
+export interface ListPosition {
+  readonly openOnly: boolean;
+  readonly cursor?: string;
+  readonly cursorRef?: string;
+}
 
 /** Actions that only render: they need neither the session nor cross-instance de-duplication. */
 const STATELESS = new Set<CallbackKind>([
@@ -78,7 +96,8 @@ const STATELESS = new Set<CallbackKind>([
   'categories',
   'my-requests',
   'request',
-  'open-request',
+  // 'open-request' is not: it posts the details as a new message below whatever is on display, so
+  // the session must learn of it (a draft's prompt above it is parked).
   'file',
   'requests-page',
   'cancel-ask',
@@ -112,6 +131,12 @@ export function cursorFitsInButton(cursor: string): boolean {
 }
 
 export function encodeCallback(action: CallbackAction): string {
+  const data = encodeParts(action);
+  if (Buffer.byteLength(data) > MAX_BYTES) throw new RangeError(`callback_data over ${MAX_BYTES} bytes: ${action.kind}`);
+  return data;
+}
+
+function encodeParts(action: CallbackAction): string {
   const parts = ((): (string | number)[] => {
     switch (action.kind) {
       case 'menu':
@@ -127,8 +152,10 @@ export function encodeCallback(action: CallbackAction): string {
         return [action.draft ? 'C' : 'c', action.lang, action.typeId, action.sideId, action.page];
       case 'my-requests':
         return ['r', action.lang];
-      case 'request':
-        return action.page ? ['d', action.lang, action.requestId, action.page] : ['d', action.lang, action.requestId];
+      case 'request': {
+        const list = action.list === undefined ? [] : [listField(action.list)];
+        return action.page || list.length > 0 ? ['d', action.lang, action.requestId, action.page ?? 0, ...list] : ['d', action.lang, action.requestId];
+      }
       case 'open-request':
         return ['o', action.lang, action.requestId];
       case 'pick':
@@ -137,6 +164,10 @@ export function encodeCallback(action: CallbackAction): string {
         return ['sk', action.draftId, action.step];
       case 'back':
         return ['bk', action.draftId, action.step];
+      case 'keep':
+        return ['kp', action.draftId, action.step];
+      case 'replace-description':
+        return [action.replace ? 'rd' : 'nd', action.draftId];
       case 'confirm':
         return ['ok', action.draftId];
       case 'continue':
@@ -189,11 +220,48 @@ export function encodeCallback(action: CallbackAction): string {
         return ['lp', action.typeId, action.sideId, action.categoryId];
       case 'link-skip':
         return ['lk'];
+      case 'link-back':
+        return ['lb', action.typeId, action.sideId, action.categoryId];
+      case 'cache-keep':
+        return ['ck'];
     }
   })();
-  const data = parts.join(':');
-  if (Buffer.byteLength(data) > MAX_BYTES) throw new RangeError(`callback_data over ${MAX_BYTES} bytes: ${action.kind}`);
-  return data;
+  return parts.join(':');
+}
+
+/**
+ * A request's button that remembers the page of My requests it was opened from, as far as 64 bytes
+ * allow: the whole position, else the filter alone (Back then returns to that filter's newest page).
+ */
+export function requestAction(lang: Lang, requestId: string, options: { readonly page?: number; readonly list?: ListPosition } = {}): CallbackAction {
+  const { page, list } = options;
+  const fits = (action: CallbackAction) => Buffer.byteLength(encodeParts(action)) <= MAX_BYTES;
+  const base = { kind: 'request', lang, requestId, ...(page ? { page } : {}) } as const;
+  if (list === undefined || (!list.openOnly && list.cursor === undefined && list.cursorRef === undefined)) return base;
+  const whole: CallbackAction = { ...base, list };
+  if (fits(whole)) return whole;
+  const filterOnly: CallbackAction = { ...base, list: { openOnly: list.openOnly } };
+  return fits(filterOnly) ? filterOnly : base;
+}
+
+/** My requests at a position (the page a request was opened from), or the newest of All. */
+export function myRequestsAction(lang: Lang, list: ListPosition | undefined): CallbackAction {
+  return list === undefined ? { kind: 'my-requests', lang } : { kind: 'requests-page', lang, ...list };
+}
+
+/** `o` or `a` (the filter), then the cursor itself or `~` and the name of its stored copy. */
+function listField(list: ListPosition): string {
+  const start = list.cursor ?? (list.cursorRef !== undefined ? `~${list.cursorRef}` : '');
+  return `${list.openOnly ? 'o' : 'a'}${start}`;
+}
+
+function parseListField(field: string): ListPosition | undefined {
+  const openOnly = field.startsWith('o') ? true : field.startsWith('a') ? false : undefined;
+  if (openOnly === undefined) return undefined;
+  const start = field.slice(1);
+  if (start === '') return { openOnly };
+  if (start.startsWith('~')) return CURSOR_REF.test(start.slice(1)) ? { openOnly, cursorRef: start.slice(1) } : undefined;
+  return CURSOR.test(start) ? { openOnly, cursor: start } : undefined;
 }
 
 /** Parses button data; anything forged, truncated or from an older version of the bot gives `undefined`. */
@@ -233,8 +301,9 @@ export function decodeCallback(data: unknown): CallbackAction | undefined {
     }
     case 'd': {
       const page = c === undefined ? 0 : small(c);
-      if (!lang || b === undefined || !REQUEST_ID.test(b) || page === undefined || d !== undefined) return undefined;
-      return page > 0 ? { kind: 'request', lang, requestId: b, page } : { kind: 'request', lang, requestId: b };
+      const list = d === undefined ? undefined : parseListField(d);
+      if (!lang || b === undefined || !REQUEST_ID.test(b) || page === undefined || (d !== undefined && !list)) return undefined;
+      return { kind: 'request', lang, requestId: b, ...(page > 0 && { page }), ...(list && { list }) };
     }
     case 'o':
       return lang && b !== undefined && REQUEST_ID.test(b) && only(2) ? { kind: 'open-request', lang, requestId: b } : undefined;
@@ -259,10 +328,12 @@ export function decodeCallback(data: unknown): CallbackAction | undefined {
       return typeId && sideId && categoryId && only(3) ? { kind: 'pick', typeId, sideId, categoryId } : undefined;
     }
     case 'sk':
-    case 'bk': {
+    case 'bk':
+    case 'kp': {
       const draft = a !== undefined && DRAFT_ID.test(a) ? a : undefined;
       const step = b !== undefined && STEP.test(b) ? b : undefined;
-      return draft && step && only(2) ? { kind: code === 'sk' ? 'skip' : 'back', draftId: draft, step } : undefined;
+      const kinds = { sk: 'skip', bk: 'back', kp: 'keep' } as const;
+      return draft && step && only(2) ? { kind: kinds[code], draftId: draft, step } : undefined;
     }
     // Skip on the photo prompt before the steps were listed in one place; chats still show it.
     case 'sp':
@@ -271,6 +342,9 @@ export function decodeCallback(data: unknown): CallbackAction | undefined {
       return draftId ? { kind: 'confirm', draftId } : undefined;
     case 'go':
       return draftId ? { kind: 'continue', draftId } : undefined;
+    case 'rd':
+    case 'nd':
+      return draftId ? { kind: 'replace-description', draftId, replace: code === 'rd' } : undefined;
     case 'dd':
       return draftId ? { kind: 'discard', draftId } : undefined;
     case 'ed':
@@ -308,6 +382,8 @@ export function decodeCallback(data: unknown): CallbackAction | undefined {
       return only(0) ? { kind: 'drop-pending' } : undefined;
     case 'lk':
       return only(0) ? { kind: 'link-skip' } : undefined;
+    case 'ck':
+      return only(0) ? { kind: 'cache-keep' } : undefined;
     case 'lt':
       return lang && only(1) ? { kind: 'link-types', lang } : undefined;
     case 'ls': {
@@ -320,11 +396,12 @@ export function decodeCallback(data: unknown): CallbackAction | undefined {
       const page = d !== undefined && /^\d{1,3}$/.test(d) ? Number(d) : undefined;
       return lang && typeId && sideId && page !== undefined ? { kind: 'link-categories', lang, typeId, sideId, page } : undefined;
     }
-    case 'lp': {
+    case 'lp':
+    case 'lb': {
       const typeId = id(a);
       const sideId = id(b);
       const categoryId = id(c);
-      return typeId && sideId && categoryId && only(3) ? { kind: 'link-pick', typeId, sideId, categoryId } : undefined;
+      return typeId && sideId && categoryId && only(3) ? { kind: code === 'lp' ? 'link-pick' : 'link-back', typeId, sideId, categoryId } : undefined;
     }
     default:
       return undefined;

@@ -3,21 +3,22 @@ import type { Message, UserFromGetMe } from 'telegraf/types';
 import type { Logger } from '../logger.js';
 import { currentCounters } from '../metrics/update-scope.js';
 import type { BotContext, BotDeps } from './context.js';
-import { askCacheClear, cacheClear, cacheStats, isAdmin, stats } from './handlers/admin.js';
+import { askCacheClear, cacheClear, cacheStats, isAdmin, keepCache, stats } from './handlers/admin.js';
 import { cancel } from './handlers/cancel.js';
 import { continueDraft, discardDraft, showDraftInProgress } from './handlers/draft-in-progress.js';
-import { draftOnScreen, trackOnScreen } from './on-screen.js';
+import { searchServices } from './handlers/search.js';
+import { commandPayload, draftOnScreen, isCommand, listOnScreen, trackOnScreen } from './on-screen.js';
 import { receiveComment, retryComment, startComment } from './handlers/comment.js';
 import { sendThreadFile } from './handlers/thread-file.js';
 import { askCancelRequest, receiveCancelReason, skipCancelReason, startCancelRequest } from './handlers/cancel-request.js';
 import { startFromLink, startPayloadOf } from './handlers/deep-link.js';
-import { pickLinkCategory, receiveLinkLocation, showLinkCategories, showLinkSides, showLinkTypes, skipLinkLocation } from './handlers/link.js';
+import { backFromLinkLocation, pickLinkCategory, receiveLinkLocation, showLinkCategories, showLinkSides, showLinkTypes, skipLinkLocation } from './handlers/link.js';
 import { neverMind } from './handlers/never-mind.js';
 import { chooseRating, receiveRatingComment, sendRating } from './handlers/rate-request.js';
 import { askReopen, confirmSolved, receiveReopenReason } from './handlers/resolution.js';
 import { endPendingOnCommand } from './middleware/end-pending-on-command.js';
 import { activePending } from '../session/session.js';
-import { currentStep, editDraft, receiveMessage, skipStep, startDraft, stepBack } from './draft/draft-flow.js';
+import { currentStep, editDraft, keepStep, receiveMessage, replaceDescription, skipStep, startDraft, stepBack } from './draft/draft-flow.js';
 import { findStep, SUMMARY_STEP } from './draft/steps.js';
 import { confirmDraft } from './handlers/confirm.js';
 import { chooseLanguage, setLanguage } from './handlers/language.js';
@@ -94,7 +95,11 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
     return payload === '' ? as('start', start)(ctx) : as('deep-link', (c) => startFromLink(c, payload))(ctx);
   });
   bot.command('help', as('help', help));
-  bot.command('new', as('new-request', showRequestTypes));
+  // `/new <words>` searches the whole catalogue.
+  bot.command('new', (ctx) => {
+    const words = commandPayload(ctx);
+    return words === '' ? as('new-request', showRequestTypes)(ctx) : as('search', (c) => searchServices(c, words, {}, 'command'))(ctx);
+  });
   bot.command('my', as('my-requests', showMyRequests));
   bot.command('cancel', as('cancel', cancel));
   bot.command('language', as('language', chooseLanguage));
@@ -129,6 +134,10 @@ function onButton(ctx: BotContext): Promise<void> {
       return as(handlerOfStep(action.step), (c) => skipStep(c, action.draftId, action.step))(ctx);
     case 'back':
       return as(handlerOfStep(action.step), (c) => stepBack(c, action.draftId, action.step))(ctx);
+    case 'keep':
+      return as(handlerOfStep(action.step), (c) => keepStep(c, action.draftId, action.step))(ctx);
+    case 'replace-description':
+      return as('confirm', (c) => replaceDescription(c, action.draftId, action.replace))(ctx);
     case 'confirm':
       return as('confirm', (c) => confirmDraft(c, action.draftId))(ctx);
     case 'continue':
@@ -142,7 +151,7 @@ function onButton(ctx: BotContext): Promise<void> {
     case 'my-requests':
       return as('my-requests', showMyRequests)(ctx);
     case 'request':
-      return as('request-details', (c) => showRequest(c, action.requestId, { page: action.page ?? 0 }))(ctx);
+      return as('request-details', (c) => showRequest(c, action.requestId, { page: action.page ?? 0, list: action.list }))(ctx);
     case 'open-request':
       return as('request-details', (c) => showRequest(c, action.requestId, { newMessage: true }))(ctx);
     case 'comment':
@@ -186,6 +195,10 @@ function onButton(ctx: BotContext): Promise<void> {
       return as('link', (c) => (isAdmin(c) ? pickLinkCategory(c, action) : showExpired(c)))(ctx);
     case 'link-skip':
       return as('link', (c) => (isAdmin(c) ? skipLinkLocation(c) : showExpired(c)))(ctx);
+    case 'link-back':
+      return as('link', (c) => (isAdmin(c) ? backFromLinkLocation(c, action) : showExpired(c)))(ctx);
+    case 'cache-keep':
+      return as('cache-clear', (c) => (isAdmin(c) ? keepCache(c) : showExpired(c)))(ctx);
   }
 }
 
@@ -206,8 +219,10 @@ function onAnswer(ctx: BotContext, pending: NonNullable<ReturnType<typeof active
 /**
  * A message: a swipe-reply to a notification (its request, whatever else waits); an answer to a
  * question the bot asked; the next item of an album; a comment in reply mode; the draft's current
- * step when it is on display. A parked draft is offered back (Continue / Discard), never fed a
- * message meant for something else. Anything else gets the gentle fallback.
+ * step when it is on display. Text on a catalogue list searches that list. A parked draft is
+ * offered back (Continue / Discard), never fed a message meant for something else. Other text
+ * searches the whole catalogue (the list on display may be one the session could not see); what
+ * finds nothing gets the gentle fallback.
  */
 function onMessage(ctx: BotContext): Promise<void> {
   const swiped = parseNotice(ctx.prefetched);
@@ -223,12 +238,21 @@ function onMessage(ctx: BotContext): Promise<void> {
   if (reply) return as('comment', (c) => receiveComment(c, reply))(ctx);
   const draft = ctx.session.draft;
   // The Mini App's "share my phone" (Telegram's requestContact) posts the person's own contact into
-  // the chat as a message; the app already has it, so no step here takes it and nothing is said.
-  if (isOwnContact(message) && draft?.step !== 'contact') return as('contact-from-app', async () => undefined)(ctx);
-  if (!draft) return as('fallback', fallback)(ctx);
-  if (!draftOnScreen(ctx.session)) return as('draft-in-progress', showDraftInProgress)(ctx);
-  const name = draft.step === SUMMARY_STEP ? 'confirm' : (currentStep(draft)?.handler ?? 'expired');
-  return as(name, receiveMessage)(ctx);
+  // the chat as a message; the app already has it, so unless the chat's phone step is on screen,
+  // nothing takes it and nothing is said.
+  if (isOwnContact(message) && !(draft && draftOnScreen(ctx.session) && draft.step === 'contact')) {
+    return as('contact-from-app', async () => undefined)(ctx);
+  }
+  if (draft && draftOnScreen(ctx.session)) {
+    const name = draft.step === SUMMARY_STEP ? 'confirm' : (currentStep(draft)?.handler ?? 'expired');
+    return as(name, receiveMessage)(ctx);
+  }
+  const text = message && 'text' in message && typeof message.text === 'string' && !isCommand(ctx) ? message.text : undefined;
+  const list = listOnScreen(ctx.session);
+  if (list && text !== undefined) return as('search', (c) => searchServices(c, text, list, 'list'))(ctx);
+  if (draft) return as('draft-in-progress', showDraftInProgress)(ctx);
+  if (text !== undefined) return as('search', (c) => searchServices(c, text, {}, 'anywhere'))(ctx);
+  return as('fallback', fallback)(ctx);
 }
 
 function isOwnContact(message: Message | undefined): boolean {

@@ -36,12 +36,24 @@ export function isCommand(ctx: BotContext): boolean {
   return commandName(ctx) !== undefined;
 }
 
+/** What follows the command in its message (`/new plumbing` → `plumbing`), trimmed. */
+export function commandPayload(ctx: BotContext): string {
+  const command = leadingCommand(ctx);
+  return command === undefined ? '' : command.text.slice(command.length).trim();
+}
+
 /** The command a message starts with, lower case and without `/` and `@bot` (`/New@my_bot x` → `new`). */
 export function commandName(ctx: BotContext): string | undefined {
+  const command = leadingCommand(ctx);
+  return command?.text.slice(1, command.length).split('@')[0]?.toLowerCase();
+}
+
+/** The message's text and the length of the command it starts with; anything malformed is no command. */
+function leadingCommand(ctx: BotContext): { readonly text: string; readonly length: number } | undefined {
   const message = ctx.message as Message | undefined;
-  if (!message || !('text' in message)) return undefined;
-  const entity = message.entities?.find((e) => e.type === 'bot_command' && e.offset === 0);
-  return entity === undefined ? undefined : message.text.slice(1, entity.length).split('@')[0]?.toLowerCase();
+  if (!message || !('text' in message) || typeof message.text !== 'string' || !Array.isArray(message.entities)) return undefined;
+  const entity = message.entities.find((e) => e?.type === 'bot_command' && e.offset === 0);
+  return entity === undefined || typeof entity.length !== 'number' ? undefined : { text: message.text, length: entity.length };
 }
 
 /**
@@ -53,7 +65,8 @@ export function trackOnScreen() {
     ctx.screenShown = false;
     ctx.screenRecorded = false;
     await next();
-    if (ctx.screenRecorded || !(ctx.screenShown || isCommand(ctx))) return;
-    if (ctx.session.onScreen !== undefined) delete ctx.session.onScreen;
+    if (!ctx.screenRecorded && (ctx.screenShown || isCommand(ctx)) && ctx.session.onScreen !== undefined) delete ctx.session.onScreen;
+    // Choosing another service for the draft lasts while lists are on display.
+    if (ctx.session.onScreen?.kind !== 'list' && ctx.session.draft?.choosingService) delete ctx.session.draft.choosingService;
   };
 }

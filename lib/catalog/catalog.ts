@@ -37,6 +37,18 @@ export interface Catalog {
   findSide(requestTypeId: number, sideId: number, lang: Lang): Promise<Side | undefined>;
   /** The category, only when the type exists, offers the side, and the side lists the category. */
   findCategory(requestTypeId: number, sideId: number, categoryId: number, lang: Lang): Promise<ServiceCategory | undefined>;
+  /**
+   * Every service with its type and side, in catalogue order, kept as one cache entry: a search of
+   * the whole catalogue reads one key, not one per list (built from the lists' own entries).
+   */
+  services(lang: Lang): Promise<readonly CatalogService[]>;
+}
+
+/** A service category with the request type and side it is listed under. */
+export interface CatalogService {
+  readonly type: RequestType;
+  readonly side: Side;
+  readonly category: ServiceCategory;
 }
 
 /** Cache keys, in the seed's Redis style (`service_categories:{request_type_id}:{side_id}`), one per language. */
@@ -44,6 +56,7 @@ export const catalogKeys = {
   requestTypes: (lang: Lang): string => `catalog:request_types:${lang}`,
   sides: (requestTypeId: number, lang: Lang): string => `catalog:sides:${requestTypeId}:${lang}`,
   categories: (requestTypeId: number, sideId: number, lang: Lang): string => `service_categories:${requestTypeId}:${sideId}:${lang}`,
+  services: (lang: Lang): string => `catalog:services:${lang}`,
 };
 
 export function createCatalog(options: CatalogOptions): Catalog {
@@ -84,6 +97,22 @@ export function createCatalog(options: CatalogOptions): Catalog {
       if (!isId(categoryId) || (await catalog.findSide(requestTypeId, sideId, lang)) === undefined) return undefined;
       return (await catalog.categories(requestTypeId, sideId, lang)).find((category) => category.id === categoryId);
     },
+
+    services: (lang) =>
+      cache.getOrLoad(
+        catalogKeys.services(lang),
+        async () => {
+          const types = await catalog.requestTypes(lang);
+          const lists = await Promise.all(
+            types.map(async (type) => {
+              const sides = await catalog.sides(type.id, lang);
+              return Promise.all(sides.map(async (side) => ({ type, side, categories: await catalog.categories(type.id, side.id, lang) })));
+            }),
+          );
+          return lists.flat().flatMap(({ type, side, categories }) => categories.map((category) => ({ type, side, category })));
+        },
+        cacheOptions,
+      ),
   };
   return catalog;
 }

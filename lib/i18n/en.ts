@@ -78,6 +78,22 @@ export const en = {
   wentBack: '⬅️ One step back.',
   filterShowingAll: 'Already showing all requests',
   filterShowingOpen: 'Already showing open requests',
+  searchResults: (query: string, where: string) => `🔎 Services matching “${query}”${where ? ` in ${where}` : ''}:`,
+  buttonKeep: '✅ Keep it',
+  descriptionSoFar: (description: string) => `<b>Your description so far:</b>\n${description}\n\nSend a new one to replace it, or tap Keep it.`,
+  replaceDescriptionAsk: (text: string) => `Replace the description with this?\n\n${text}`,
+  buttonReplaceYes: '✅ Yes, replace',
+  buttonReplaceNo: '↩️ No, keep the old one',
+  photoReplaced: '📎 Photo replaced.',
+  summaryTakes: 'Here you can send a new description or a photo. Tap Confirm to send the request.',
+  draftFrozen: 'This request may already have reached us, so it can no longer be changed. Tap Try again to finish sending it.',
+  buttonKeepCache: 'Keep',
+  cacheKept: 'OK, the cache is kept. Nothing was cleared.',
+  draftReplaced: (what: string) => `ℹ️ This new request replaces your unfinished one (${what}).`,
+  searchHint: '🔎 Or type a word to find a service.',
+  searchMore: (shown: number, total: number) => `Showing ${shown} of ${total}: add a word to narrow it down.`,
+  searchNothing: (query: string, where: string) =>
+    `Nothing matches “${query}”${where ? ` in ${where}` : ''}. Try another word, or choose from the list.`,
 
   summary: (s: { type: string; side: string; category: string; description: string; photo: boolean; phone: boolean }) =>
     `<b>Type:</b> ${s.type}\n<b>For:</b> ${s.side}\n<b>Service:</b> ${s.category}\n` +

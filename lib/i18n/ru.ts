@@ -73,6 +73,22 @@ export const ru: Messages = {
   wentBack: '⬅️ Шаг назад.',
   filterShowingAll: 'Уже показаны все заявки',
   filterShowingOpen: 'Уже показаны открытые заявки',
+  searchResults: (query, where) => `🔎 Услуги по запросу «${query}»${where ? ` в разделе ${where}` : ''}:`,
+  buttonKeep: '✅ Оставить',
+  descriptionSoFar: (description) => `<b>Ваше описание:</b>\n${description}\n\nОтправьте новое, чтобы заменить его, или нажмите «Оставить».`,
+  replaceDescriptionAsk: (text) => `Заменить описание этим?\n\n${text}`,
+  buttonReplaceYes: '✅ Да, заменить',
+  buttonReplaceNo: '↩️ Нет, оставить прежнее',
+  photoReplaced: '📎 Фото заменено.',
+  summaryTakes: 'Здесь можно отправить новое описание или фото. Нажмите «Подтвердить», чтобы отправить заявку.',
+  draftFrozen: 'Эта заявка, возможно, уже дошла до нас, поэтому её нельзя изменить. Нажмите «Повторить», чтобы закончить отправку.',
+  buttonKeepCache: 'Не очищать',
+  cacheKept: 'Хорошо, кэш не тронут.',
+  draftReplaced: (what) => `ℹ️ Эта новая заявка заменила вашу незаконченную (${what}).`,
+  searchHint: '🔎 Или напишите слово, чтобы найти услугу.',
+  searchMore: (shown, total) => `Показаны ${shown} из ${total}: добавьте слово, чтобы сузить поиск.`,
+  searchNothing: (query, where) =>
+    `По запросу «${query}»${where ? ` в разделе ${where}` : ''} ничего не найдено. Попробуйте другое слово или выберите из списка.`,
 
   summary: (s) =>
     `<b>Тип:</b> ${s.type}\n<b>Для кого:</b> ${s.side}\n<b>Услуга:</b> ${s.category}\n` +

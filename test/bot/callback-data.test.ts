@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { cursorFitsInButton, decodeCallback, encodeCallback, isStateless, type CallbackAction } from '../../lib/bot/callback-data.js';
+import { cursorFitsInButton, decodeCallback, encodeCallback, isStateless, requestAction, type CallbackAction } from '../../lib/bot/callback-data.js';
 
 const id = fc.integer({ min: 1, max: 9_999_999_999 });
 const lang = fc.constantFrom('en' as const, 'ru' as const);
@@ -39,6 +39,21 @@ const action: fc.Arbitrary<CallbackAction> = fc.oneof(
   fc.tuple(lang, id, id, fc.integer({ min: 0, max: 999 })).map(([l, typeId, sideId, page]) => ({ kind: 'link-categories', lang: l, typeId, sideId, page }) as const),
   fc.tuple(id, id, id).map(([typeId, sideId, categoryId]) => ({ kind: 'link-pick', typeId, sideId, categoryId }) as const),
   fc.constant({ kind: 'link-skip' } as const),
+  fc.tuple(id, id, id).map(([typeId, sideId, categoryId]) => ({ kind: 'link-back', typeId, sideId, categoryId }) as const),
+  fc.constant({ kind: 'cache-keep' } as const),
+  // Where messages and taps go: catalogue buttons shown with a draft, the draft's own buttons.
+  lang.map((l) => ({ kind: 'types', lang: l, draft: true }) as const),
+  fc.tuple(lang, id).map(([l, typeId]) => ({ kind: 'sides', lang: l, typeId, draft: true }) as const),
+  fc.tuple(lang, id, id, fc.integer({ min: 0, max: 999 })).map(([l, typeId, sideId, page]) => ({ kind: 'categories', lang: l, typeId, sideId, page, draft: true }) as const),
+  draftId.map((d) => ({ kind: 'continue', draftId: d }) as const),
+  draftId.map((d) => ({ kind: 'discard', draftId: d }) as const),
+  draftId.map((d) => ({ kind: 'cancel', draftId: d }) as const),
+  fc.tuple(draftId, fc.boolean()).map(([d, replace]) => ({ kind: 'replace-description', draftId: d, replace }) as const),
+  fc.tuple(draftId, fc.stringMatching(/^[a-z_]{1,16}$/)).map(([d, step]) => ({ kind: 'keep', draftId: d, step }) as const),
+  // A request's button that remembers its page of My requests, as far as it fits.
+  fc
+    .tuple(lang, requestId, fc.integer({ min: 0, max: 999 }), fc.boolean(), fc.option(cursor, { nil: undefined }))
+    .map(([l, r, page, openOnly, c]) => requestAction(l, r, { page, list: { openOnly, ...(c !== undefined && { cursor: c }) } })),
 );
 
 describe('callback data', () => {
@@ -82,6 +97,24 @@ describe('callback data', () => {
     for (const kind of ['cancel-yes', 'cancel-send', 'solved', 'reopen', 'rate-send'] as const) expect(isStateless({ kind, requestId: 'a' })).toBe(false);
     expect(isStateless({ kind: 'rate', requestId: 'a', score: 5 })).toBe(false);
     expect(isStateless({ kind: 'link-pick', typeId: 1, sideId: 10, categoryId: 100 })).toBe(false);
+  });
+
+  test('a request remembers its page of My requests: the whole position, else the filter, else nothing', () => {
+    const uuid = '0b0e8c3e-4a57-4c2a-9a51-6a0e1f3c2d11';
+    expect(encodeCallback(requestAction('en', uuid, { list: { openOnly: true, cursor: 'czI0' } }))).toBe(`d:en:${uuid}:0:oczI0`);
+    expect(encodeCallback(requestAction('en', uuid, { page: 2, list: { openOnly: false, cursorRef: 'abcdefgh1234' } }))).toBe(`d:en:${uuid}:2:a~abcdefgh1234`);
+    expect(requestAction('en', uuid, { list: { openOnly: true, cursor: 'c'.repeat(40) } })).toEqual({ kind: 'request', lang: 'en', requestId: uuid, list: { openOnly: true } });
+    expect(requestAction('en', 'r'.repeat(48), { page: 999, list: { openOnly: true, cursor: 'c'.repeat(20) } })).toEqual({ kind: 'request', lang: 'en', requestId: 'r'.repeat(48), page: 999, list: { openOnly: true } });
+    // The newest page of All is the default: nothing to carry, the button is as before.
+    expect(encodeCallback(requestAction('en', uuid, { list: { openOnly: false } }))).toBe(`d:en:${uuid}`);
+    for (const data of [`d:en:${uuid}:0:x`, `d:en:${uuid}:0:o~short`, `d:en:${uuid}:0:o:extra`]) expect(decodeCallback(data), data).toBeUndefined();
+  });
+
+  test('catalogue buttons shown with a draft are stateful; without one they cost nothing', () => {
+    expect(encodeCallback({ kind: 'categories', lang: 'en', typeId: 1, sideId: 10, page: 1, draft: true })).toBe('C:en:1:10:1');
+    expect(isStateless({ kind: 'categories', lang: 'en', typeId: 1, sideId: 10, page: 1, draft: true })).toBe(false);
+    expect(isStateless({ kind: 'types', lang: 'en', draft: true })).toBe(false);
+    expect(isStateless({ kind: 'types', lang: 'en' })).toBe(true);
   });
 
   test('navigation is stateless; draft changes are not', () => {

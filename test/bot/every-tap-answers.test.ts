@@ -118,11 +118,13 @@ function everyKind(requestId: string, draftId: string): { [K in CallbackKind]: E
     sides: { kind: 'sides', lang, typeId: 1 },
     categories: { kind: 'categories', lang, typeId: 1, sideId: 10, page: 1 },
     'my-requests': { kind: 'my-requests', lang },
-    request: { kind: 'request', lang, requestId },
+    request: { kind: 'request', lang, requestId, list: { openOnly: true } },
     'open-request': { kind: 'open-request', lang, requestId },
     pick: { kind: 'pick', typeId: 1, sideId: 10, categoryId: 101 },
     skip: { kind: 'skip', draftId, step: 'photo' },
     back: { kind: 'back', draftId, step: 'photo' },
+    keep: { kind: 'keep', draftId, step: 'description' },
+    'replace-description': { kind: 'replace-description', draftId, replace: true },
     confirm: { kind: 'confirm', draftId },
     continue: { kind: 'continue', draftId },
     discard: { kind: 'discard', draftId },
@@ -148,6 +150,8 @@ function everyKind(requestId: string, draftId: string): { [K in CallbackKind]: E
     'link-categories': { kind: 'link-categories', lang, typeId: 1, sideId: 10, page: 0 },
     'link-pick': { kind: 'link-pick', typeId: 1, sideId: 10, categoryId: 100 },
     'link-skip': { kind: 'link-skip' },
+    'link-back': { kind: 'link-back', typeId: 1, sideId: 10, categoryId: 100 },
+    'cache-keep': { kind: 'cache-keep' },
   };
 }
 

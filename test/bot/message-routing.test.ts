@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startHarness, updateLines, type BotInstance, type Harness } from '../support/bot-harness.js';
 import { Person } from '../support/person.js';
+import { requestsAtBackend } from '../support/lifecycle.js';
 import { redisOf, storedSession } from '../support/reliability.js';
 
 let harness: Harness;
@@ -147,4 +148,58 @@ describe('what the session can know', () => {
     expect(p.lastText()).not.toContain('add a photo');
     expect((await storedSession(redisOf(harness), p.userId))?.draft?.description).toBeUndefined();
   });
+
+  test('View on a notification posts the details below the draft’s prompt: a stateful tap, so the next message is not the description', async () => {
+    const p = person();
+    const [request] = await requestsAtBackend(harness.backend, p.userId);
+    await toDescription(p);
+    await bot.app.notify({ kind: 'status', request_id: request?.id ?? '', number: request?.number ?? '', status: 'in_progress', telegram_user_id: p.userId });
+    await p.tap(`View ${request?.number}`);
+    expect(p.screen().text).toContain(`Request ${request?.number}`);
+    await p.say(TEXT);
+    expect(p.lastText()).not.toContain('add a photo');
+    expect(p.screen().text).toContain(IN_PROGRESS.en);
+  });
+
+  test('what each new kind of update costs on a warm instance (Redis round trips and commands, backend calls)', async () => {
+    const p = person();
+    // Warm: the catalogue and its index are cached on this instance.
+    await p.say('/new plumbing');
+    const costs: Record<string, unknown> = {};
+    const measure = async (name: string, act: () => Promise<unknown>) => {
+      const before = updateLines(harness).length;
+      await act();
+      const [line, ...more] = updateLines(harness).slice(before);
+      expect(more).toEqual([]);
+      costs[name] = [Number(line?.redis_round_trips), Number(line?.redis_commands), Number(line?.backend_calls)];
+    };
+    await measure('/new <words>', () => p.say('/new plumbing'));
+    await measure('pick from the hits', () => p.tap('Repair · Individual · Plumbing'));
+    await measure('Back to the list (parks the draft)', () => p.tap('Back'));
+    await measure('list tap with a draft', () => tapData(p, /^C:en:1:10:1$/));
+    await measure('a word on the known list', () => p.say('roof'));
+    await measure('the description', () => p.say(TEXT));
+    await measure('/start', () => p.say('/start'));
+    await measure('a message while parked', () => p.say(TEXT));
+    await measure('Continue', () => p.tap('Continue'));
+    await p.say('/help');
+    await p.say(TEXT);
+    await measure('Discard', () => p.tap('Discard'));
+    await measure('list tap without a draft', () => p.press('c:en:1:10:0', p.screen()));
+    expect(costs).toEqual({
+      // Lease and session read; "done" (and the session, when it changed).
+      '/new <words>': [2, 3, 0],
+      'pick from the hits': [2, 4, 0],
+      'Back to the list (parks the draft)': [2, 4, 0],
+      'list tap with a draft': [2, 3, 0],
+      'a word on the known list': [2, 4, 0],
+      'the description': [2, 4, 0],
+      '/start': [2, 4, 0],
+      'a message while parked': [2, 3, 0],
+      Continue: [2, 4, 0],
+      Discard: [2, 4, 0],
+      'list tap without a draft': [0, 0, 0],
+    });
+  });
 });
+

@@ -59,7 +59,7 @@ function press(p: Person, data: string) {
 }
 
 /** The three catalogue screens NAVIGATION shows, as the bot sends them (HTML). */
-const SCREENS = [en.chooseRequestType, en.chooseSide('Repair'), en.chooseCategory('Repair', 'Individual', 1, 2)];
+const SCREENS = [en.chooseRequestType, en.chooseSide('Repair'), `${en.chooseCategory('Repair', 'Individual', 1, 2)}\n${en.searchHint}`];
 
 /** Error lines logged since `from`, by message. */
 function errorLines(from: number, msg: string) {

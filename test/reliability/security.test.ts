@@ -252,6 +252,7 @@ describe('rate limits', () => {
     // Every tap is answered (the answer rides in the webhook reply), but only the first says why.
     const answers = harness.telegram.callsOf('answerCallbackQuery');
     expect(answers).toHaveLength(3);
+    expect(answers.every((answer) => answer.viaWebhook === true)).toBe(true);
     expect(String(answers[0]?.payload.text)).toMatch(/going a bit fast/);
     expect(answers.slice(1).map((answer) => answer.payload.text)).toEqual([undefined, undefined]);
     expect(harness.telegram.callsOf('editMessageText')).toHaveLength(0);

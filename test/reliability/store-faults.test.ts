@@ -66,7 +66,7 @@ async function carryOnWithoutRedis(instance: BotInstance, p: Person): Promise<vo
   const answers = [await other.say('/start'), await press(other, 't:en'), await press(other, 's:en:1'), await press(other, 'c:en:1:10:0')];
   expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
   const shown = harness.telegram.callsOf('editMessageText').filter((call) => call.payload.chat_id === other.userId);
-  expect(shown.map((call) => call.payload.text)).toEqual([en.chooseRequestType, en.chooseSide('Repair'), en.chooseCategory('Repair', 'Individual', 1, 2)]);
+  expect(shown.map((call) => call.payload.text)).toEqual([en.chooseRequestType, en.chooseSide('Repair'), `${en.chooseCategory('Repair', 'Individual', 1, 2)}\n${en.searchHint}`]);
 
   expect((await p.sendPhoto()).status).toBe(200);
   expect(p.texts()).toContain(en.photoAdded);

@@ -20,7 +20,8 @@ export interface DemoCatalogue {
 
 /** A service: its English name and description, then the Russian ones (English when left out). */
 type CategorySeed = readonly [name: string, description: string, nameRu?: string, descriptionRu?: string];
-type Seed = Readonly<Record<string, Readonly<Record<string, readonly CategorySeed[]>>>>;
+/** Request type → side → its service categories, in order (e.g. one with 100+ services for a test). */
+export type DemoCatalogueSeed = Readonly<Record<string, Readonly<Record<string, readonly CategorySeed[]>>>>;
 
 const INDIVIDUAL = 'Individual';
 const BUSINESS = 'Business';
@@ -35,7 +36,7 @@ const NAMES_RU: Readonly<Record<string, string>> = {
 };
 
 /** Request type → side → categories. Ids are assigned in this order, so they are stable. */
-export const DEMO_CATALOGUE_SEED: Seed = {
+export const DEMO_CATALOGUE_SEED: DemoCatalogueSeed = {
   Repair: {
     [INDIVIDUAL]: [
       ['Plumbing', 'Leaks, blocked drains, taps and toilets', 'Сантехника', 'Протечки, засоры, краны и унитазы'],
@@ -85,7 +86,7 @@ export const DEMO_CATALOGUE_SEED: Seed = {
 };
 
 /** Builds the lookups from a seed; the default is the catalogue the demo and the tests use. */
-export function createDemoCatalogue(seed: Seed = DEMO_CATALOGUE_SEED): DemoCatalogue {
+export function createDemoCatalogue(seed: DemoCatalogueSeed = DEMO_CATALOGUE_SEED): DemoCatalogue {
   const types: RequestType[] = [];
   const sidesByName = new Map<string, Side>();
   const sidesByType = new Map<number, Side[]>();

@@ -17,7 +17,7 @@ import {
   type ErrorBody,
   type StatusNotification,
 } from '../../lib/backend/schemas.js';
-import { createDemoCatalogue } from './catalogue.js';
+import { createDemoCatalogue, type DemoCatalogueSeed } from './catalogue.js';
 import {
   createRequestStore,
   toCreatedRequest,
@@ -86,6 +86,8 @@ export interface DemoBackendOptions {
   readonly longCursors?: boolean;
   /** How often a customer may reopen a request; one more is answered 409 `reopen_limit` (2 by default). */
   readonly maxReopens?: number;
+  /** Another catalogue than the demo's (e.g. one with 100+ services, or names in Russian). */
+  readonly catalogue?: DemoCatalogueSeed;
   /**
    * The follow-ups (`PATCH /requests/{id}/cancel` and `/rating`); `false` answers them 405, as a
    * backend written before them does (true by default).
@@ -158,7 +160,7 @@ class BadRequest extends Error {
  * benchmark use it in place of the organisation's backend.
  */
 export async function startDemoBackend(options: DemoBackendOptions = {}): Promise<DemoBackend> {
-  const catalogue = createDemoCatalogue();
+  const catalogue = createDemoCatalogue(options.catalogue);
   const store = createRequestStore({
     ...(options.maxReopens !== undefined && { maxReopens: options.maxReopens }),
     ...(options.commentsWhenClosed !== undefined && { commentsWhenClosed: options.commentsWhenClosed }),

@@ -3,12 +3,16 @@ import type { Draft } from '../../session/session.js';
 import type { BotContext } from '../context.js';
 import { showCategories } from '../handlers/new-request.js';
 import { recordOnScreen } from '../on-screen.js';
+import { PAGE_SIZE } from '../views/catalog-screens.js';
 import { showExpired } from '../views/expired.js';
 import { mainMenu } from '../views/menus.js';
 import { acknowledge, show } from '../views/screen.js';
 import type { DraftStep } from './draft-step.js';
 import { DRAFT_STEPS, findStep, SUMMARY_STEP } from './steps.js';
-import { showSummary } from './summary.js';
+import { answerReplaceDescription, receiveAtSummary } from './summary-input.js';
+import { draftNames, showSummary } from './summary.js';
+import { hasAttachments } from './attachments.js';
+import { escapeHtml } from '../views/html.js';
 
 /**
  * The driver of the new-request draft: it moves along `DRAFT_STEPS` and ends at the summary.
@@ -18,13 +22,19 @@ import { showSummary } from './summary.js';
  *   what was given after the edited step);
  * - Skip → the step forgets its input and the draft moves on as if it were done;
  * - a button of a step the draft has left says it is out of date and shows the step it is at;
- * - Back → the step before; from the first step, the service list (the draft is parked there);
+ * - Back → the step before; from the first step, the service list at the service's page (the draft
+ *   is parked there), or the summary once it was reviewed;
+ * - Keep (a step shown again with its input) → on, as if the input were given again;
  * - Edit (on the summary) → the first step, then straight back to the summary.
  */
 
 /**
- * The person picked a service (or opened a deep link naming one, which may `prefill` the location):
- * a new draft starts at the first step. A question the bot asked before is over.
+ * The person picked a service (or opened a deep link naming one, which may `prefill` the location).
+ * After Back from the description (choosing another service for the draft) the service changes and
+ * everything given stays: the description is shown with Keep, a deep link's location survives.
+ * Otherwise (New request, /new, a search, a deep link) a new draft starts; an unfinished one it
+ * replaces is named on the new prompt, so nothing goes without a word. A question the bot asked
+ * before is over.
  */
 export async function startDraft(
   ctx: BotContext,
@@ -35,17 +45,28 @@ export async function startDraft(
 ): Promise<void> {
   await acknowledge(ctx);
   if (!(await ctx.deps.catalog.findCategory(typeId, sideId, categoryId, ctx.lang))) return showExpired(ctx);
+  const previous = ctx.session.draft;
+  const kept = previous?.choosingService && !previous.attempted ? previous : undefined;
+  const replaced = previous && !kept && hasContent(previous) ? await draftNames(ctx, previous) : undefined;
+  const location = prefill.location ?? kept?.location;
   const draft: Draft = {
-    id: randomBytes(9).toString('base64url'),
+    ...kept,
+    id: kept?.id ?? randomBytes(9).toString('base64url'),
     step: firstStep().name,
     typeId,
     sideId,
     categoryId,
-    ...(prefill.location !== undefined && { location: prefill.location }),
+    ...(location !== undefined && { location }),
   };
+  delete draft.choosingService;
   ctx.session.draft = draft;
   delete ctx.session.pending;
-  await enter(ctx, draft, firstStep());
+  await enter(ctx, draft, firstStep(), replaced && ctx.t.draftReplaced(`${escapeHtml(replaced.type)} · ${escapeHtml(replaced.category)}`));
+}
+
+/** What a person would miss if the draft went: something they typed or sent. */
+function hasContent(draft: Draft): boolean {
+  return draft.description !== undefined || draft.phone !== undefined || hasAttachments(draft);
 }
 
 /** The step the draft is at, if it is one of the list (not the summary). */
@@ -57,7 +78,7 @@ export function currentStep(draft: Draft | undefined): DraftStep | undefined {
 export async function receiveMessage(ctx: BotContext): Promise<void> {
   const draft = ctx.session.draft;
   if (!draft) return;
-  if (draft.step === SUMMARY_STEP) return showSummary(ctx, { newMessage: true });
+  if (draft.step === SUMMARY_STEP) return receiveAtSummary(ctx, draft);
   const step = currentStep(draft);
   if (!step) return showExpired(ctx);
   const outcome = await step.receive(ctx, draft);
@@ -97,8 +118,40 @@ export async function stepBack(ctx: BotContext, draftId: string, stepName: strin
   if (draft.attempted) return showSummary(ctx);
   if (draft.step !== stepName) return showOutOfDate(ctx, draft);
   await acknowledge(ctx);
-  if (step.back === 'catalogue' || !previous) return showCategories(ctx, draft.typeId, draft.sideId, 0);
+  if (step.back === 'catalogue' || !previous) {
+    // Edit, then Back: nothing changed, the summary again.
+    if (draft.reviewed && draft.description !== undefined) return showSummary(ctx);
+    draft.choosingService = true;
+    return showCategories(ctx, draft.typeId, draft.sideId, await pageOfService(ctx, draft));
+  }
   await enter(ctx, draft, previous);
+}
+
+/** Yes or No on "Replace the description with this?" at the summary. */
+export async function replaceDescription(ctx: BotContext, draftId: string, replace: boolean): Promise<void> {
+  const draft = matchingDraft(ctx, draftId);
+  if (!draft) return showExpired(ctx);
+  if (draft.attempted) return showSummary(ctx);
+  if (draft.step !== SUMMARY_STEP || draft.proposedDescription === undefined) return showOutOfDate(ctx, draft);
+  await answerReplaceDescription(ctx, draft, replace);
+}
+
+/** Keep on a step shown again with its input: the draft moves on as if it were given again. */
+export async function keepStep(ctx: BotContext, draftId: string, stepName: string): Promise<void> {
+  const draft = matchingDraft(ctx, draftId);
+  const step = findStep(stepName);
+  if (!draft || !step?.hasInput) return showExpired(ctx);
+  if (draft.attempted) return showSummary(ctx);
+  if (draft.step !== step.name || !step.hasInput(draft)) return showOutOfDate(ctx, draft);
+  await acknowledge(ctx);
+  await moveOn(ctx, draft, step);
+}
+
+/** The page of the service list that shows the draft's service. */
+async function pageOfService(ctx: BotContext, draft: Draft): Promise<number> {
+  const categories = await ctx.deps.catalog.categories(draft.typeId, draft.sideId, ctx.lang);
+  const index = categories.findIndex((category) => category.id === draft.categoryId);
+  return index === -1 ? 0 : Math.floor(index / PAGE_SIZE);
 }
 
 /**
@@ -149,9 +202,11 @@ async function moveOn(ctx: BotContext, draft: Draft, from: DraftStep): Promise<v
   await enter(ctx, draft, next);
 }
 
-async function enter(ctx: BotContext, draft: Draft, step: DraftStep): Promise<void> {
+async function enter(ctx: BotContext, draft: Draft, step: DraftStep, notice?: string): Promise<void> {
   draft.step = step.name;
-  await step.ask(ctx, draft);
+  // A question asked at the summary is over once the draft goes to a step.
+  delete draft.proposedDescription;
+  await step.ask(ctx, draft, notice);
   recordOnScreen(ctx, { kind: 'draft' });
 }
 

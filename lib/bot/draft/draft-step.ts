@@ -23,12 +23,17 @@ export interface DraftStep {
   readonly name: string;
   /** Handler name for the per-update log line and metrics. */
   readonly handler: string;
-  /** Shows the prompt: after a tap it replaces the tapped screen, after a message it is a new one. */
-  ask(ctx: BotContext, draft: Draft): Promise<void>;
+  /**
+   * Shows the prompt: after a tap it replaces the tapped screen, after a message it is a new one.
+   * `notice`: a line the prompt starts with (e.g. that an unfinished request was replaced).
+   */
+  ask(ctx: BotContext, draft: Draft, notice?: string): Promise<void>;
   /** A message while this step is current. */
   receive(ctx: BotContext, draft: Draft): Promise<StepOutcome>;
   /** Optional steps only: forgets what Skip leaves out. A step without it cannot be skipped. */
   skip?(draft: Draft): void;
+  /** Whether the draft holds this step's input: shown again, the step offers Keep. */
+  hasInput?(draft: Draft): boolean;
   /** Where Back leads from this step: the previous step, or the catalogue for the first one. */
   readonly back: 'previous' | 'catalogue';
   /** The prompt shows a reply keyboard that must be removed when the draft is left. */
@@ -41,6 +46,11 @@ export interface DraftStep {
  */
 export function backButton(ctx: BotContext, draft: Draft, step: DraftStep): Button {
   return button(ctx.t.buttonBack, { kind: 'back', draftId: draft.id, step: step.name });
+}
+
+/** Keep, on a step shown again with its input: the draft moves on with it. */
+export function keepButton(ctx: BotContext, draft: Draft, step: DraftStep): Button {
+  return button(ctx.t.buttonKeep, { kind: 'keep', draftId: draft.id, step: step.name });
 }
 
 /** Skip, for optional steps. */

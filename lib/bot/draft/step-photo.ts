@@ -1,5 +1,6 @@
 import type { Message } from 'telegraf/types';
 import { button, show } from '../views/screen.js';
+import { addPhoto, largestPhoto, removePhotos } from './attachments.js';
 import { backButton, skipButton, type DraftStep } from './draft-step.js';
 
 /** An optional photo, kept by the file id of its largest size. */
@@ -21,17 +22,16 @@ export const photoStep: DraftStep = {
     );
   },
   async receive(ctx, draft) {
-    const message = ctx.message as Message | undefined;
-    const largest = message && 'photo' in message ? message.photo.at(-1) : undefined;
+    const largest = largestPhoto(ctx.message as Message | undefined);
     if (!largest) {
       await ctx.reply(ctx.t.photoNeedsPhoto);
       return 'retry';
     }
-    draft.photoFileId = largest.file_id;
+    addPhoto(draft, largest);
     await ctx.reply(ctx.t.photoAdded);
     return 'done';
   },
   skip(draft) {
-    delete draft.photoFileId;
+    removePhotos(draft);
   },
 };

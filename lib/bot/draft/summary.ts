@@ -4,6 +4,7 @@ import { recordOnScreen } from '../on-screen.js';
 import { showExpired } from '../views/expired.js';
 import { escapeHtml } from '../views/html.js';
 import { button, show, type Button, type Screen } from '../views/screen.js';
+import { hasAttachments } from './attachments.js';
 import { SUMMARY_STEP } from './steps.js';
 
 /** Where the steps end: everything the person entered, with Confirm, Edit and Cancel. */
@@ -42,7 +43,7 @@ export function summaryText(ctx: BotContext, draft: Draft, names: DraftNames): s
     side: escapeHtml(names.side),
     category: escapeHtml(names.category),
     description: escapeHtml(draft.description ?? ''),
-    photo: draft.photoFileId !== undefined,
+    photo: hasAttachments(draft),
     phone: draft.phone !== undefined,
   });
 }

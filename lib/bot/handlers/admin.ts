@@ -57,9 +57,17 @@ export async function cacheStats(ctx: BotContext): Promise<void> {
   );
 }
 
-/** `/cache_clear` asks first: a clear sends every instance's next catalogue reads to the backend. */
+/** `/cache_clear` asks first (Clear / Keep): a clear sends every instance's next catalogue reads to the backend. */
 export async function askCacheClear(ctx: BotContext): Promise<void> {
-  await show(ctx, { text: ctx.t.cacheClearConfirm, buttons: [[button(ctx.t.buttonClearCache, { kind: 'cache-clear' })]] });
+  await show(ctx, {
+    text: ctx.t.cacheClearConfirm,
+    buttons: [[button(ctx.t.buttonClearCache, { kind: 'cache-clear' }), button(ctx.t.buttonKeepCache, { kind: 'cache-keep' })]],
+  });
+}
+
+export async function keepCache(ctx: BotContext): Promise<void> {
+  await acknowledge(ctx);
+  await show(ctx, { text: ctx.t.cacheKept, buttons: [[button(ctx.t.buttonMenu, { kind: 'menu', lang: ctx.lang })]] });
 }
 
 export async function cacheClear(ctx: BotContext): Promise<void> {

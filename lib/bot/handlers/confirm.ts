@@ -2,6 +2,7 @@ import { BackendError } from '../../backend/backend-error.js';
 import type { NewRequest } from '../../backend/schemas.js';
 import { submissionKey } from '../../requests/idempotency-keys.js';
 import type { BotContext } from '../context.js';
+import { draftAttachments, hasAttachments } from '../draft/attachments.js';
 import { showOutOfDate } from '../draft/draft-flow.js';
 import { SUMMARY_STEP } from '../draft/steps.js';
 import { draftNames, retryButtons, summaryText } from '../draft/summary.js';
@@ -46,7 +47,7 @@ export async function confirmDraft(ctx: BotContext, draftId: string): Promise<vo
     category_id: draft.categoryId,
     description: draft.description,
     ...(draft.phone !== undefined ? { contact_phone: draft.phone } : {}),
-    ...(draft.photoFileId !== undefined ? { attachments: [{ telegram_file_id: draft.photoFileId, kind: 'photo' as const }] } : {}),
+    ...(hasAttachments(draft) ? { attachments: draftAttachments(draft) } : {}),
     ...(draft.location !== undefined ? { location: draft.location } : {}),
     telegram: {
       user_id: from.id,

@@ -5,7 +5,7 @@ import { deepLink, miniAppLink, encodeStartPayload, locationProblem, normalizeLo
 import { activePending, pendingUntil, type Pending } from '../../session/session.js';
 import type { BotContext } from '../context.js';
 import { draftNames } from '../draft/summary.js';
-import { categoriesScreen, requestTypesScreen, sidesScreen, type CatalogRoute } from '../views/catalog-screens.js';
+import { categoriesScreen, PAGE_SIZE, requestTypesScreen, sidesScreen, type CatalogRoute } from '../views/catalog-screens.js';
 import { showExpired } from '../views/expired.js';
 import { escapeHtml } from '../views/html.js';
 import { acknowledge, button, keyboard, show } from '../views/screen.js';
@@ -58,8 +58,19 @@ export async function pickLinkCategory(ctx: BotContext, target: LinkTarget): Pro
   const { t } = ctx;
   await show(ctx, {
     text: t.linkAskLocation(escapeHtml(category.name), MAX_LOCATION_LENGTH),
-    buttons: [[button(t.buttonSkip, { kind: 'link-skip' })], [button(t.buttonNeverMind, { kind: 'drop-pending' })]],
+    buttons: [
+      [button(t.buttonSkip, { kind: 'link-skip' })],
+      [button(t.buttonBack, { kind: 'link-back', typeId, sideId, categoryId }), button(t.buttonNeverMind, { kind: 'drop-pending' })],
+    ],
   });
+}
+
+/** Back on the location step: the question is over; the service list at the service's page. */
+export async function backFromLinkLocation(ctx: BotContext, target: LinkTarget): Promise<void> {
+  if (ctx.session.pending?.kind === 'link-location') delete ctx.session.pending;
+  const categories = await ctx.deps.catalog.categories(target.typeId, target.sideId, ctx.lang);
+  const index = categories.findIndex((category) => category.id === target.categoryId);
+  await showLinkCategories(ctx, target.typeId, target.sideId, index === -1 ? 0 : Math.floor(index / PAGE_SIZE));
 }
 
 /** Skip: a link without a location. */

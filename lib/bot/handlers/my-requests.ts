@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { BackendError } from '../../backend/backend-error.js';
 import { isOpenStatus } from '../../backend/schemas.js';
 import type { Lang, Messages } from '../../i18n/index.js';
-import { cursorFitsInButton, type CallbackAction } from '../callback-data.js';
+import { cursorFitsInButton, myRequestsAction, requestAction, type CallbackAction, type ListPosition } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import { loadOwnedRequest } from '../requests/owned-request.js';
 import { statusLabel } from '../views/format.js';
@@ -12,13 +12,6 @@ import { acknowledge, button, show, type Button } from '../views/screen.js';
 const LIST_LIMIT = 10;
 /** A backend cursor too long for a button is kept this long under a short name the button carries. */
 const STORED_CURSOR_TTL_SECONDS = 86_400;
-
-/** Which page of My requests: the filter and where the page starts (the newest when neither is set). */
-export interface ListPosition {
-  readonly openOnly: boolean;
-  readonly cursor?: string;
-  readonly cursorRef?: string;
-}
 
 /**
  * The person's requests, newest first, 10 a page with Older ▶, filtered to open ones or all. Never
@@ -54,12 +47,9 @@ export async function showMyRequests(ctx: BotContext, position: ListPosition = {
   await show(ctx, {
     text: !first ? t.myRequestsOlderTitle : requests.length > 0 ? (openOnly ? t.myRequestsOpenTitle : t.myRequestsTitle) : openOnly ? t.myRequestsOpenEmpty : t.myRequestsEmpty,
     buttons: [
+      // Each request remembers this page: Back from its details returns here.
       ...requests.map((request) => [
-        button(`${request.number} · ${statusLabel(t, request.status)} · ${request.category_name}`, {
-          kind: 'request',
-          lang,
-          requestId: request.id,
-        }),
+        button(`${request.number} · ${statusLabel(t, request.status)} · ${request.category_name}`, requestAction(lang, request.id, { list: position })),
       ]),
       [filter(t.buttonFilterAll, false), filter(t.buttonFilterOpen, true)],
       ...(paging.length > 0 ? [paging] : []),
@@ -104,18 +94,18 @@ function cursorKey(userId: number, ref: string): string {
 export async function showRequest(
   ctx: BotContext,
   requestId: string,
-  options: { readonly newMessage?: boolean; readonly page?: number; readonly notice?: string } = {},
+  options: { readonly newMessage?: boolean; readonly page?: number; readonly notice?: string; readonly list?: ListPosition } = {},
 ): Promise<number | undefined> {
   await acknowledge(ctx);
   const { t, lang } = ctx;
   const loaded = await loadOwnedRequest(ctx, requestId);
   if (loaded.kind !== 'owned') {
-    const back = [button(t.buttonBack, { kind: 'my-requests', lang })];
+    const back = [button(t.buttonBack, myRequestsAction(lang, options.list))];
     const text = loaded.kind === 'unavailable' ? t.requestsUnavailable : t.requestNotFound;
-    const retry = loaded.kind === 'unavailable' ? [button(t.buttonRefresh, { kind: 'request', lang, requestId })] : [];
+    const retry = loaded.kind === 'unavailable' ? [button(t.buttonRefresh, requestAction(lang, requestId, { list: options.list }))] : [];
     return show(ctx, { text, buttons: [[...retry, ...back]] }, options);
   }
-  return show(ctx, requestDetailsScreen(t, lang, loaded.details, options.page ?? 0, options.notice), options);
+  return show(ctx, requestDetailsScreen(t, lang, loaded.details, options.page ?? 0, options.notice, options.list), options);
 }
 
 function menuButton(t: Messages, lang: Lang) {

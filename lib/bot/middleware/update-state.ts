@@ -140,6 +140,9 @@ export function updateState(options: UpdateStateOptions) {
       ctx.log.error({ err: error }, '[store] session read failed, using this instance\'s copy: check UPSTASH_REDIS_REST_URL/TOKEN and Upstash status');
     }
     ctx.session = parseSession(before);
+    // Compared with what the handlers leave: the parsed session in the schema's key order, so a
+    // session stored in another order (a key added last) is not written again unchanged.
+    const parsed = serializeSession(ctx.session);
     setLanguage(ctx);
     // Remember the language once, so notifications pushed later speak it too.
     ctx.session.lang ??= ctx.lang;
@@ -155,7 +158,7 @@ export function updateState(options: UpdateStateOptions) {
 
     const after = serializeSession(ctx.session);
     const writeBack = storeUp && unsynced.has(key);
-    const changed = !policy.writeOnlyChanges || writeBack || after !== (before ?? serializeSession({}));
+    const changed = !policy.writeOnlyChanges || writeBack || after !== parsed;
     if (changed) localSessions.set(key, after);
     if (!storeUp) {
       if (changed) unsynced.set(key, true);

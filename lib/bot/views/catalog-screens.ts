@@ -66,7 +66,9 @@ export function categoriesScreen(
   return {
     text:
       categories.length > 0
-        ? t.chooseCategory(escapeHtml(type.name), escapeHtml(side.name), page + 1, pages)
+        ? t.chooseCategory(escapeHtml(type.name), escapeHtml(side.name), page + 1, pages) +
+          // A long list is searched by typing (a new request's lists only; /link's are not).
+          (pages > 1 && route === NEW_REQUEST_ROUTE ? `\n${t.searchHint}` : '')
         : t.nothingToChoose,
     buttons: [
       ...shown.map((category) => [

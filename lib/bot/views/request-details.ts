@@ -1,22 +1,24 @@
 import { isOpenStatus, type RequestDetails } from '../../backend/schemas.js';
 import type { Lang, Messages } from '../../i18n/index.js';
+import { myRequestsAction, requestAction, type ListPosition } from '../callback-data.js';
 import { requestActionButtons } from './request-actions.js';
 import { MAX_FILE_BUTTONS, renderRequestPage } from './request-thread.js';
 import { appButton, button, type Button, type Screen } from './screen.js';
 
 /**
  * One page of a request's details and thread, with its files, paging, Add comment, what the
- * status allows (cancel, Solved / Still a problem, rating), Refresh and Back.
+ * status allows (cancel, Solved / Still a problem, rating), Refresh and Back. `list`: the page of
+ * My requests it was opened from; paging and Refresh carry it on, Back returns to it.
  */
-export function requestDetailsScreen(t: Messages, lang: Lang, details: RequestDetails, page: number, notice?: string): Screen {
+export function requestDetailsScreen(t: Messages, lang: Lang, details: RequestDetails, page: number, notice?: string, list?: ListPosition): Screen {
   const rendered = renderRequestPage(t, lang, details, page, notice);
   const requestId = details.id;
   const files = rendered.files.slice(0, MAX_FILE_BUTTONS).map((file) => [
     button(`📎 ${shorten(file.name, 40)}`, { kind: 'file', lang, requestId, commentIndex: file.commentIndex, fileIndex: file.fileIndex }),
   ]);
   const paging: Button[] = [];
-  if (rendered.index < rendered.pages - 1) paging.push(button(t.buttonEarlier, { kind: 'request', lang, requestId, page: rendered.index + 1 }));
-  if (rendered.index > 0) paging.push(button(t.buttonLater, { kind: 'request', lang, requestId, page: rendered.index - 1 }));
+  if (rendered.index < rendered.pages - 1) paging.push(button(t.buttonEarlier, requestAction(lang, requestId, { page: rendered.index + 1, list })));
+  if (rendered.index > 0) paging.push(button(t.buttonLater, requestAction(lang, requestId, { page: rendered.index - 1, list })));
   return {
     text: rendered.text,
     buttons: [
@@ -24,7 +26,7 @@ export function requestDetailsScreen(t: Messages, lang: Lang, details: RequestDe
       ...(paging.length > 0 ? [paging] : []),
       ...(isOpenStatus(details.status) ? [[button(t.buttonAddComment, { kind: 'comment', requestId })]] : []),
       ...requestActionButtons(t, lang, details),
-      [button(t.buttonRefresh, { kind: 'request', lang, requestId, ...(rendered.index > 0 && { page: rendered.index }) }), button(t.buttonBack, { kind: 'my-requests', lang })],
+      [button(t.buttonRefresh, requestAction(lang, requestId, { page: rendered.index, list })), button(t.buttonBack, myRequestsAction(lang, list))],
       // Last, so the rows above keep their places: the whole thread with its photos is easier to read there.
       [appButton(t.buttonOpenInApp, { request: requestId })],
     ],

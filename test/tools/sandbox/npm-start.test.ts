@@ -137,5 +137,32 @@ describe('npm start: the issue\'s scripts end as a person expects', () => {
     expect(run.code).toBe(0);
     expect(answerToLast(run, '4')).toContain(`bot (edited): ${cancelled}`);
   });
+
+  test.each([
+    ['en', { search: '/new plumb', page: 'page 2 of 2', hit: '[2] Repair · Business · Plumbing', step: 'Plumbing\n    Step 4 of 4', ask: 'Replace the description with this?', kept: 'OK, the cache is kept.', list: 'Step 3 of 4' }],
+    ['ru', { search: '/new сантех', page: 'страница 2 из 2', hit: '[2] Ремонт · Организация · Сантехника', step: 'Сантехника\n    Шаг 4 из 4', ask: 'Заменить описание этим?', kept: 'Хорошо, кэш не тронут.', list: 'Шаг 3 из 4' }],
+  ])('Back keeps the page, /new <words> finds, text at the summary asks, admin screens ask and go back (%s)', async (lang, t) => {
+    const script = [
+      '/new', '1', '1', '9', '3', '1', // a service on page 2, then Back: that page again
+      t.search, '2', // two hits; the second opens its description step
+      'The kitchen tap drips all night long', '1', 'skip', // the summary
+      'Actually the bathroom tap drips', '1', // replace the description? Yes
+      '/cache_clear', '2', // Keep
+      '/link', '1', '1', '1', '2', // Back from the location step
+      '',
+    ].join('\n');
+    const run = await runSandbox(lang === 'ru' ? inRussian(script) : script);
+    expect(run.code).toBe(0);
+    // What the bot answered to each line of the script, in order (the Russian prefix dropped).
+    const answers = run.stdout.split(/^> .*$/m).slice(lang === 'ru' ? 3 : 1);
+    const after = (line: number) => answers[line] ?? '';
+    expect(after(5)).toContain(t.page);
+    expect(after(6)).toContain(t.hit);
+    expect(after(7)).toContain(t.step);
+    expect(after(11)).toContain(t.ask);
+    expect(after(12)).toContain('Actually the bathroom tap drips');
+    expect(after(14)).toContain(t.kept);
+    expect(after(19)).toContain(t.list);
+  });
 });
 
