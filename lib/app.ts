@@ -1,36 +1,26 @@
 import { Telegram, type Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { BackendClient } from './backend/backend-client.js';
-import { lazyBackendClient } from './backend/lazy-backend-client.js';
 import { lazyBotInfo, namesTheBot, provisionalBotInfo } from './bot-info.js';
 import type { BotContext, BotDeps } from './bot/context.js';
 import { createBot } from './bot/create-bot.js';
 import { withUpdateOutcome, type UpdateOutcome } from './bot/update-outcome.js';
-import { createTwoTierCache, type TwoTierCache } from './cache/two-tier-cache.js';
 import type { FloodLimitOptions } from './bot/middleware/flood-limit.js';
 import type { UpdateStatePolicy } from './bot/middleware/update-state.js';
-import { createCatalog } from './catalog/catalog.js';
 import type { Config } from './config.js';
-import { createAttachmentFetcher } from './files/attachment-fetcher.js';
 import type { Resolver } from './files/public-address.js';
 import { sendAttachment, type SendAttachmentDeps } from './files/send-attachment.js';
 import type { Logger } from './logger.js';
-import { countedKvStore } from './metrics/counted-kv-store.js';
-import { createMetricsRecorder } from './metrics/metrics-recorder.js';
-import { createTimed } from './metrics/timed.js';
-import { createSubmissionLimiter } from './rate-limit/submission-limiter.js';
 import { emptyCounters, withUpdateCounters } from './metrics/update-scope.js';
 import type { NotificationEvent } from './backend/schemas.js';
 import { createNotificationDelivery, DEFAULT_NOTIFY_OPTIONS, type NotifyOptions } from './notify/deliver-notification.js';
 import { createReminderDrain, type ReminderDrainOptions, type ReminderDrainReport } from './notify/drain-reminders.js';
 import { createSendPacer } from './notify/send-pacer.js';
 import { createSharedSendPace } from './notify/shared-send-pace.js';
-import type { NotifyOutcome } from './notify/notify-outcome.js';
+import type { TwoTierCache } from './cache/two-tier-cache.js';
 import type { KvStore } from './store/kv-store.js';
-import { keyNamespace } from './store/key-namespace.js';
-import { createMemoryKvStore } from './store/memory-kv-store.js';
-import { namespacedKvStore } from './store/namespaced-kv-store.js';
-import { createUpstashKvStore } from './store/upstash-kv-store.js';
+import { createServices, type Services } from './services.js';
+import type { NotifyOutcome } from './notify/notify-outcome.js';
 
 /** Everything one instance needs, built once and shared by every update it serves. */
 export interface App {
@@ -38,6 +28,8 @@ export interface App {
   readonly logger: Logger;
   readonly bot: Telegraf<BotContext>;
   readonly deps: BotDeps;
+  /** The store, backend, cache, catalogue, metrics, limits and file fetcher the bot uses: the Mini App's API shares them. */
+  readonly services: Services;
   /**
    * Handles one update and resolves when all of its work is done: what the person sees and what
    * the session holds. With `webhook: true` the button's answer is left in `outcome.reply` for the
@@ -85,52 +77,13 @@ export interface AttachmentOptions extends Partial<Pick<SendAttachmentDeps, 'min
 
 export async function createApp(options: CreateAppOptions): Promise<App> {
   const { config, logger } = options;
-  const upstash = options.store === undefined && config.redis ? createUpstashKvStore(config.redis) : undefined;
-  // Every key under this bot's namespace; round trips counted above the store, so every store
-  // (configured or injected) is measured.
-  const namespace = keyNamespace({ token: config.telegram.token, prefix: config.redisKeyPrefix });
-  const store = countedKvStore(namespacedKvStore(options.store ?? upstash ?? createMemoryStore(logger), namespace));
-  const metrics = createMetricsRecorder({ store, logger, flushIntervalMs: options.metricsFlushIntervalMs });
-  const backend =
-    options.backend ??
-    lazyBackendClient(
-      () =>
-        import('./backend/backend-client.js').then(({ createBackendClient }) =>
-          createBackendClient({
-            baseUrl: config.backend.url,
-            apiKey: config.backend.apiKey,
-            timeoutMs: config.backend.timeoutMs,
-            maxConnections: config.backend.maxConnections,
-            slowCallMs: config.backend.slowCallMs,
-            logger,
-            timed: createTimed({ recorder: metrics }),
-          }),
-        ),
-      config.backend.maxConnections,
-    );
-  const cache =
-    options.cache ??
-    createTwoTierCache({
-    store,
-    logger,
-    maxEntries: config.cache.maxEntries,
-    defaultTtlSeconds: config.cache.defaultTtlSeconds,
-  });
-  const catalog = createCatalog({ source: backend, cache, ttlSeconds: config.cache.catalogTtlSeconds });
-  // One per instance: its connection pools check every address agents' files are fetched from.
-  const files = createAttachmentFetcher({
-    backendUrl: config.backend.url,
-    backendApiKey: config.backend.apiKey,
-    fileOrigins: config.fileOrigins.origins,
-    anyPublicOrigin: config.fileOrigins.anyPublic,
-    lookup: options.attachments?.lookup,
-  });
+  const services = createServices(options);
+  const { store, backend, cache, catalog, metrics, submissionLimiter, files, namespace, redis } = services;
   const transferLimits = {
     minBytesPerSecond: options.attachments?.minBytesPerSecond,
     throughputWindowMs: options.attachments?.throughputWindowMs,
     maxDurationMs: options.attachments?.maxDurationMs,
   };
-  const submissionLimiter = createSubmissionLimiter({ redis: upstash?.redis, prefix: `${namespace}:ratelimit:submit`, logger });
   const deps: BotDeps = {
     logger,
     store,
@@ -140,6 +93,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     metrics,
     submissionLimiter,
     adminUserIds: config.adminUserIds,
+    ...(config.miniApp.url !== undefined && { miniAppUrl: config.miniApp.url }),
+    ...(config.miniApp.shortName !== undefined && { miniAppShortName: config.miniApp.shortName }),
     sendAttachment: (telegram, chatId, attachment, extra, sendOptions) =>
       sendAttachment({ telegram, files, timeoutMs: config.backend.timeoutMs, logger, ...transferLimits }, chatId, attachment, extra, sendOptions),
     identity: () => identity(),
@@ -171,9 +126,9 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   // every instance of the bot (one token bucket under the bot's namespace).
   const localPace = createSendPacer({ messagesPerSecond: notifyOptions.messagesPerSecond, maxWaitMs: notifyOptions.maxPacingWaitMs });
   const pace =
-    upstash && notifyOptions.sharedMessagesPerSecond > 0
+    redis && notifyOptions.sharedMessagesPerSecond > 0
       ? createSharedSendPace({
-          redis: upstash.redis,
+          redis,
           prefix: `${namespace}:ratelimit:telegram`,
           messagesPerSecond: notifyOptions.sharedMessagesPerSecond,
           burst: notifyOptions.sharedBurst,
@@ -200,6 +155,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     logger,
     bot,
     deps,
+    services,
     handleUpdate: (update, handleOptions = {}) =>
       withUpdateCounters(emptyCounters(), () =>
         withUpdateOutcome(handleOptions.webhook === true, async () => {
@@ -219,12 +175,4 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       await Promise.all([backend.close(), files.close()]);
     },
   };
-}
-
-function createMemoryStore(logger: Logger): KvStore {
-  logger.warn(
-    '[store] No Upstash Redis configured: sessions, cache and de-duplication live in this instance only. ' +
-      'Set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN (or connect Upstash in the Vercel dashboard).',
-  );
-  return createMemoryKvStore();
 }

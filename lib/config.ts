@@ -54,6 +54,18 @@ export interface Config {
    * once per waiting period; 0 turns reminders off.
    */
   readonly remindAfterHours: number;
+  /** The Mini App (a web page Telegram opens inside the chat, signed with the person's identity). */
+  readonly miniApp: {
+    /**
+     * Where the page is served (`https://<deployment>/app`): MINI_APP_URL, else derived from Vercel's
+     * own variables; undefined means no Mini App buttons in the chat.
+     */
+    readonly url: string | undefined;
+    /** The app's short name from @BotFather /newapp, for `t.me/<bot>/<short name>?startapp=` links. */
+    readonly shortName: string | undefined;
+    /** How old Telegram's signed `initData` may be before the app's API refuses it (401). */
+    readonly maxAgeSeconds: number;
+  };
   readonly cache: {
     readonly maxEntries: number;
     readonly defaultTtlSeconds: number;
@@ -155,6 +167,19 @@ const EnvSchema = v.object({
   NOTIFY_SECRET: optionalText,
   FILES_SECRET: optionalText,
   CRON_SECRET: optionalText,
+  MINI_APP_URL: v.optional(httpUrl('MINI_APP_URL', 'https://my-bot.vercel.app/app')),
+  MINI_APP_SHORT_NAME: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      // BotFather's rule for a Web App's short name.
+      v.regex(/^[A-Za-z0-9_]{3,30}$/, 'MINI_APP_SHORT_NAME must be the 3-30 characters of A-Z, a-z, 0-9 and _ given to @BotFather /newapp'),
+    ),
+  ),
+  MINI_APP_MAX_AGE_S: integer('MINI_APP_MAX_AGE_S', 3600, 60, 604_800),
+  // Set by Vercel on every deployment: the Mini App's address when MINI_APP_URL is not set.
+  VERCEL_PROJECT_PRODUCTION_URL: optionalText,
+  VERCEL_URL: optionalText,
   HTTP_TIMEOUT_MS: integer('HTTP_TIMEOUT_MS', 8000, 100, 300_000),
   HTTP_MAX_CONNECTIONS: integer('HTTP_MAX_CONNECTIONS', 50, 1, 1000),
   CACHE_MAX_ENTRIES: integer('CACHE_MAX_ENTRIES', 1000, 1, 1_000_000),
@@ -292,12 +317,26 @@ export function loadConfig(env: Env): Config {
     filesSecret: e.FILES_SECRET ?? e.NOTIFY_SECRET,
     cronSecret: e.CRON_SECRET,
     remindAfterHours: e.REMIND_AFTER_H,
+    miniApp: {
+      url: e.MINI_APP_URL ?? deployedMiniAppUrl(e.VERCEL_ENV, e.VERCEL_PROJECT_PRODUCTION_URL, e.VERCEL_URL),
+      shortName: e.MINI_APP_SHORT_NAME,
+      maxAgeSeconds: e.MINI_APP_MAX_AGE_S,
+    },
     cache: {
       maxEntries: e.CACHE_MAX_ENTRIES,
       defaultTtlSeconds: e.CACHE_DEFAULT_TTL_S,
       catalogTtlSeconds: e.CATALOG_TTL_S,
     },
   };
+}
+
+/**
+ * The page on this deployment: production's stable domain in production, else the deployment's own
+ * URL (a preview's buttons open that preview). Vercel gives host names without a scheme.
+ */
+function deployedMiniAppUrl(vercelEnv: string | undefined, productionHost: string | undefined, deploymentHost: string | undefined): string | undefined {
+  const host = vercelEnv === 'production' && productionHost !== undefined ? productionHost : deploymentHost;
+  return host === undefined ? undefined : `https://${host.replace(/^https?:\/\//, '').replace(/\/+$/, '')}/app`;
 }
 
 /**

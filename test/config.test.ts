@@ -130,4 +130,18 @@ describe('loadConfig', () => {
     expect([both.filesSecret, both.notifySecret]).toEqual([FILES_2, NOTIFY_1]);
     expect(loadConfig({ ...VALID, NOTIFY_SECRET: NOTIFY_1, FILES_SECRET: '' }).filesSecret).toBe(NOTIFY_1);
   });
+  test('the Mini App: MINI_APP_URL, else the deployment\'s own address; its short name and the age of initData', () => {
+    expect(loadConfig(VALID).miniApp).toEqual({ url: undefined, shortName: undefined, maxAgeSeconds: 3600 });
+    expect(loadConfig({ ...VALID, MINI_APP_URL: 'https://desk.example.com/app/', MINI_APP_SHORT_NAME: 'desk', MINI_APP_MAX_AGE_S: '600' }).miniApp).toEqual({
+      url: 'https://desk.example.com/app',
+      shortName: 'desk',
+      maxAgeSeconds: 600,
+    });
+    expect(loadConfig({ ...VALID, VERCEL_ENV: 'preview', VERCEL_URL: 'bot-git-x.vercel.app' }).miniApp.url).toBe('https://bot-git-x.vercel.app/app');
+    expect(
+      loadConfig({ ...VALID, VERCEL_ENV: 'production', TELEGRAM_WEBHOOK_SECRET: 's', VERCEL_URL: 'bot-abc.vercel.app', VERCEL_PROJECT_PRODUCTION_URL: 'desk.example.com' }).miniApp.url,
+    ).toBe('https://desk.example.com/app');
+    const problems = problemsOf({ ...VALID, MINI_APP_URL: 'desk', MINI_APP_SHORT_NAME: 'no spaces please', MINI_APP_MAX_AGE_S: '5' }).join('\n');
+    for (const name of ['MINI_APP_URL', 'MINI_APP_SHORT_NAME', 'MINI_APP_MAX_AGE_S']) expect(problems).toContain(name);
+  });
 });

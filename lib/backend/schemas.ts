@@ -1,5 +1,8 @@
 import * as v from 'valibot';
 import { BUTTON_REQUEST_ID } from '../bot/callback-data.js';
+import { MAX_COMMENT_LENGTH, MAX_REASON_LENGTH } from '../requests/limits.js';
+
+export { MAX_COMMENT_LENGTH, MAX_REASON_LENGTH } from '../requests/limits.js';
 
 /**
  * The backend contract (DESIGN.md section 4) as valibot schemas.
@@ -173,8 +176,6 @@ export type ErrorBody = v.InferOutput<typeof ErrorBodySchema>;
 export const MAX_DESCRIPTION_LENGTH = 4096;
 /** Longest location a deep link carries (characters). */
 export const MAX_LOCATION_LENGTH = 32;
-/** Longest reason (cancel, reopen) or rating comment we send. */
-export const MAX_REASON_LENGTH = 1000;
 
 /** The body of `POST /requests`. The demo backend validates requests with it. */
 export const NewRequestSchema = v.object({
@@ -196,8 +197,6 @@ export const NewRequestSchema = v.object({
 });
 export type NewRequest = v.InferOutput<typeof NewRequestSchema>;
 
-/** Longest comment text: one Telegram message leaves room for the thread's header. */
-export const MAX_COMMENT_LENGTH = 4000;
 
 /** The body of `POST /requests/{id}/comments`: text, files, or both. */
 export const NewCommentSchema = v.pipe(

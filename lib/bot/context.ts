@@ -24,6 +24,10 @@ export interface BotDeps {
   readonly adminUserIds: ReadonlySet<number>;
   /** Sends a file of a thread to a chat: a person's by file_id, an agent's downloaded from its URL. */
   readonly sendAttachment: (telegram: Telegram, chatId: number, attachment: Attachment, extra?: SendAttachmentExtra, options?: SendAttachmentOptions) => Promise<SendAttachmentResult>;
+  /** The Mini App's page (MINI_APP_URL): its buttons appear in the main menu and a request's details when set. */
+  readonly miniAppUrl?: string;
+  /** The Mini App's short name for `t.me/<bot>/<app>?startapp=` links (MINI_APP_SHORT_NAME). */
+  readonly miniAppShortName?: string;
   /** The bot's full identity (its username for deep links) once known; `ctx.botInfo` when omitted. */
   readonly identity?: () => Promise<UserFromGetMe>;
 }

@@ -237,6 +237,12 @@ function onMessage(ctx: BotContext): Promise<void> {
   if (album && groupId === album.groupId) return as('comment', (c) => receiveComment(c, album))(ctx);
   if (reply) return as('comment', (c) => receiveComment(c, reply))(ctx);
   const draft = ctx.session.draft;
+  // The Mini App's "share my phone" (Telegram's requestContact) posts the person's own contact into
+  // the chat as a message; the app already has it, so unless the chat's phone step is on screen,
+  // nothing takes it and nothing is said.
+  if (isOwnContact(message) && !(draft && draftOnScreen(ctx.session) && draft.step === 'contact')) {
+    return as('contact-from-app', async () => undefined)(ctx);
+  }
   if (draft && draftOnScreen(ctx.session)) {
     const name = draft.step === SUMMARY_STEP ? 'confirm' : (currentStep(draft)?.handler ?? 'expired');
     return as(name, receiveMessage)(ctx);
@@ -247,6 +253,10 @@ function onMessage(ctx: BotContext): Promise<void> {
   if (draft) return as('draft-in-progress', showDraftInProgress)(ctx);
   if (text !== undefined) return as('search', (c) => searchServices(c, text, {}, 'anywhere'))(ctx);
   return as('fallback', fallback)(ctx);
+}
+
+function isOwnContact(message: Message | undefined): boolean {
+  return message !== undefined && 'contact' in message && message.contact.user_id !== undefined && message.contact.user_id === message.from?.id;
 }
 
 function handlerOfStep(step: string): string {

@@ -95,3 +95,11 @@ export function decodeStartPayload(text: string): StartPayload | undefined {
 export function deepLink(botUsername: string, payload: string): string {
   return `https://t.me/${botUsername}?start=${payload}`;
 }
+
+/**
+ * The Mini App's link with the same payload (`t.me/<bot>/<app>?startapp=<payload>`): Telegram opens
+ * the app (the short name given to @BotFather /newapp) at the description step of that service.
+ */
+export function miniAppLink(botUsername: string, shortName: string, payload: string): string {
+  return `https://t.me/${botUsername}/${shortName}?startapp=${payload}`;
+}

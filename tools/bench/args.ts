@@ -2,10 +2,10 @@ import { DEFAULT_LATENCIES, type Latencies } from './fakes.js';
 import { WORKLOADS, type WarmWorkload } from './journeys.js';
 import { DEFAULT_PRICES, type Prices } from './cost.js';
 
-export const ALL_WORKLOADS = [...WORKLOADS, 'cold', 'notify-burst'] as const;
+export const ALL_WORKLOADS = [...WORKLOADS, 'cold', 'notify-burst', 'miniapp'] as const;
 export type Workload = (typeof ALL_WORKLOADS)[number];
 /** What a run without --workloads measures: notify-burst (minutes of Telegram's pace) only when asked for. */
-export const DEFAULT_WORKLOADS: readonly Workload[] = [...WORKLOADS, 'cold'];
+export const DEFAULT_WORKLOADS: readonly Workload[] = [...WORKLOADS, 'cold', 'miniapp'];
 
 export interface BenchOptions {
   readonly workloads: readonly Workload[];
@@ -17,6 +17,8 @@ export interface BenchOptions {
   /** People tapping at the same moment in browse, submit and status. */
   readonly concurrency: number;
   readonly rounds: number;
+  /** Page loads per mode (throttled, unthrottled) in the miniapp workload: the median of these. */
+  readonly miniAppRounds: number;
   readonly warmupPeople: number;
   /** Fresh processes per mode for the cold rows, and per variant for the cold-start experiments. */
   readonly coldSamples: number;
@@ -55,6 +57,7 @@ export const USAGE = `npm run bench -- [options]
   --json FILE                 also write the rows as a JSON array
   --out FILE                  Markdown report (default bench-results/latest.md)
   --rounds N                  interleaved rounds per warm workload (default 3, quick 2)
+  --miniapp-rounds N          page loads per mode in miniapp, throttled and not (default 5, quick 3)
   --people N                  people per round in browse, submit, status (default 50, quick 6)
   --burst N                   people at once in burst (default 100)
   --concurrency N             people tapping at the same moment (default 4)
@@ -157,6 +160,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions | undefined {
     burstPeople: int('burst', 100, 1, 1_000),
     concurrency: int('concurrency', 4, 1, 1_000),
     rounds: int('rounds', quick ? 2 : 3, 1, 1_000),
+    miniAppRounds: int('miniapp-rounds', quick ? 3 : 5, 1, 100),
     warmupPeople: 6,
     coldSamples: int('cold-samples', quick ? 2 : 15, 1, 1_000),
     importSamples: int('import-samples', quick ? 1 : 7, 1, 1_000),
@@ -213,6 +217,7 @@ const VALUE_FLAGS = new Set([
   'json',
   'out',
   'rounds',
+  'miniapp-rounds',
   'people',
   'burst',
   'concurrency',
@@ -228,5 +233,5 @@ const VALUE_FLAGS = new Set([
 ]);
 
 export function isWarmWorkload(workload: Workload): workload is WarmWorkload {
-  return workload !== 'cold' && workload !== 'notify-burst';
+  return workload !== 'cold' && workload !== 'notify-burst' && workload !== 'miniapp';
 }

@@ -24,6 +24,7 @@ import { runSoak, type SoakResult } from './soak.js';
 import { costRows, DEFAULT_PRICES } from './cost.js';
 import { runWarmWorkload } from './warm.js';
 import { notifyBurstMarkdown, runNotifyBurstWorkload, type NotifyBurstRow } from './notify-burst-workload.js';
+import { miniAppMarkdown, miniAppTargets, runMiniAppBench, type MiniAppBench } from './mini-app.js';
 
 export interface BenchResult {
   readonly rows: BenchRow[];
@@ -55,6 +56,16 @@ export async function runBench(
   let soak: SoakResult | undefined;
   const soaks: SoakResult[] = [];
   let coldStartNote: string | undefined;
+
+  // The Mini App's budgets: its own stack and a browser; alone, nothing else is built or started.
+  let miniApp: MiniAppBench | undefined;
+  if (options.workloads.includes('miniapp')) {
+    miniApp = await runMiniAppBench({ root: context.root, rounds: options.miniAppRounds, latencies: options.latencies, progress });
+    if (options.workloads.every((workload) => workload === 'miniapp') && !options.soak) {
+      const markdown = [`# Benchmark`, '', `\`${context.command}\` · ${startedAt.toISOString()} · ${machine()}`, '', miniAppMarkdown(miniApp, options.miniAppRounds)].join('\n');
+      return { rows: [], notifyBurst: [], coldStart: [], imports: [], soak: undefined, targets: miniAppTargets(miniApp), errors: [], markdown };
+    }
+  }
 
   progress('building the bot processes and the Build Output directory (esbuild)…');
   const build = await buildBench(context.root, { externalArtifact: options.artifact });
@@ -154,7 +165,7 @@ export async function runBench(
   }
   const notifyBurst = options.workloads.includes('notify-burst') ? await runNotifyBurstWorkload(notifyBurstOptions(options, progress)) : [];
 
-  const targets = checkTargets({ rows, latencies: options.latencies, coldStart, soaks });
+  const targets = [...checkTargets({ rows, latencies: options.latencies, coldStart, soaks }), ...(miniApp ? miniAppTargets(miniApp) : [])];
   const prices = { ...DEFAULT_PRICES, ...options.prices };
   const costs = costRows(rows, prices);
   const environmentNodes = `Nodes: ${nodes.map((n) => `${n.label} ${n.version}`).join(', ')}; the product rows run ${shipped.name} on ${primary.version}.${missing24}`;
@@ -179,7 +190,8 @@ export async function runBench(
     targets,
     errors,
   });
-  const withNotify = notifyBurst.length > 0 ? `${markdown}\n\n${notifyBurstMarkdown(notifyBurst, notifyBurstOptions(options, progress))}` : markdown;
+  const withMiniApp = miniApp ? `${markdown}\n${miniAppMarkdown(miniApp, options.miniAppRounds)}` : markdown;
+  const withNotify = notifyBurst.length > 0 ? `${withMiniApp}\n\n${notifyBurstMarkdown(notifyBurst, notifyBurstOptions(options, progress))}` : withMiniApp;
   return { rows, notifyBurst, coldStart, imports, soak, targets, errors, markdown: withNotify };
 }
 

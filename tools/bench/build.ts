@@ -74,7 +74,7 @@ export async function buildBench(root: string, options: { readonly externalArtif
     // Outside the build directory's package.json ("type": "module"), as on Vercel.
     const outDir = join(dir, 'artifacts', format, 'output');
     await writeFile(join(await ensureDir(join(dir, 'artifacts', format)), 'package.json'), '{}\n');
-    await buildOutput({ root, outDir, format, functions: [{ entry: API_ENTRY, route: 'api/telegram', maxDuration: 60 }] });
+    await buildOutput({ root, outDir, format, functions: [{ entry: API_ENTRY, route: 'api/telegram', maxDuration: 60 }], page: false });
     const funcDir = join(outDir, 'functions', 'api', 'telegram.func');
     artifacts.push({ name: format === SHIPPED_FORMAT ? `shipped (${format})` : format, format, funcDir, environment: await environmentOf(funcDir) });
   }

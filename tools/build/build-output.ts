@@ -4,9 +4,10 @@
 // `vercel deploy --prebuilt` ship the same files. `npm start`, `npm test` and the dev server still
 // run the TypeScript sources.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { buildMiniAppPage, miniAppRoutes, type BuiltPage } from './mini-app-page.js';
 
 /** One Vercel function: its source entry, its route under `functions/`, and its time limit. */
 export interface FunctionSpec {
@@ -28,6 +29,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   { entry: 'api/cron/report.ts', route: 'api/cron/report', maxDuration: 60 },
   // Drains due reminders in bounded batches, stopping after 40 s (lib/notify/drain-reminders.ts).
   { entry: 'api/cron/remind.ts', route: 'api/cron/remind', maxDuration: 60 },
+  // The Mini App's API: one router (one cold start per person's visit); a download streams.
+  { entry: 'api/app/[...path].ts', route: 'api/app/[...path]', maxDuration: 60, streaming: true },
 ];
 
 /**
@@ -53,6 +56,8 @@ export interface BuildOutputOptions {
   readonly runtime?: string;
   /** Package replacements (esbuild `alias`); SHIMS by default, `{}` for none. */
   readonly alias?: Record<string, string>;
+  /** Write the Mini App's page into `static/` (true by default). */
+  readonly page?: boolean;
 }
 
 /**
@@ -91,7 +96,8 @@ export async function buildOutput(options: BuildOutputOptions): Promise<BuiltFun
   await mkdir(join(options.outDir, 'functions'), { recursive: true });
   // Crons come from vercel.json: `vercel build` merges them into this file. A `[param]` route is a
   // dynamic segment: the path is rewritten to the function with the segment as `?param=`.
-  const routes = functions.flatMap((spec) => dynamicRoute(spec.route));
+  const page = (options.page ?? true) ? await writePage(options.root, options.outDir) : undefined;
+  const routes = [...(page ? miniAppRoutes(page) : []), ...functions.flatMap((spec) => dynamicRoute(spec.route))];
   await writeFile(join(options.outDir, 'config.json'), `${JSON.stringify({ version: 3, ...(routes.length > 0 && { routes }) }, null, 2)}\n`);
 
   const built: BuiltFunction[] = [];
@@ -162,11 +168,29 @@ export async function buildOutput(options: BuildOutputOptions): Promise<BuiltFun
   return built;
 }
 
-/** `api/files/[id]` → `^/api/files/([^/]+)$` rewritten to `/api/files/[id]?id=$1`; none for a static route. */
+/** The page written by the last build, for its report: sizes gzipped. */
+export let lastPage: BuiltPage | undefined;
+
+/** The Mini App's page as static files: `static/app/index.html` and its hashed script. */
+async function writePage(root: string, outDir: string): Promise<BuiltPage> {
+  const page = await buildMiniAppPage({ root });
+  for (const file of [page.script, { ...page.html, path: `${page.html.path}/index.html` }]) {
+    const target = join(outDir, 'static', file.path);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, file.body);
+  }
+  lastPage = page;
+  return page;
+}
+
+/**
+ * `api/files/[id]` → `^/api/files/([^/]+)$` rewritten to `/api/files/[id]?id=$1`; a catch-all
+ * `api/app/[...path]` takes the rest of the path (`(.+)`); none for a static route.
+ */
 export function dynamicRoute(route: string): { readonly src: string; readonly dest: string }[] {
-  const params = [...route.matchAll(/\[([A-Za-z0-9_]+)\]/g)].map((match) => match[1] as string);
+  const params = [...route.matchAll(/\[(?:\.\.\.)?([A-Za-z0-9_]+)\]/g)].map((match) => match[1] as string);
   if (params.length === 0) return [];
-  const src = `^/${route.replace(/\[[A-Za-z0-9_]+\]/g, '([^/]+)')}$`;
+  const src = `^/${route.replace(/\[\.\.\.[A-Za-z0-9_]+\]/g, '(.+)').replace(/\[[A-Za-z0-9_]+\]/g, '([^/]+)')}$`;
   const query = params.map((param, i) => `${param}=$${i + 1}`).join('&');
   return [{ src, dest: `/${route}?${query}` }];
 }

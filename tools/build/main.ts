@@ -2,7 +2,8 @@
 // `vercel build` runs it (vercel.json `builds`); run alone it shows what would ship.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildOutput, FORMATS, SHIPPED_FORMAT, shown, type BundleFormat } from './build-output.js';
+import { buildOutput, FORMATS, lastPage, SHIPPED_FORMAT, shown, type BundleFormat } from './build-output.js';
+import { FIRST_SCREEN_BUDGET_BYTES } from './mini-app-page.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -32,6 +33,13 @@ try {
   const built = await buildOutput({ root, outDir, format });
   for (const fn of built) {
     console.log(`${shown(root, fn.dir)}: ${fn.handler}, ${(fn.bytes / 1024).toFixed(0)} KiB (${fn.packages.length} packages)`);
+  }
+  if (lastPage) {
+    const { html, script, firstScreen } = lastPage.gzipBytes;
+    console.log(
+      `static${lastPage.script.path}: Mini App page, first screen ${(firstScreen / 1024).toFixed(1)} KiB gzipped ` +
+        `(HTML ${(html / 1024).toFixed(1)} + script ${(script / 1024).toFixed(1)}; budget ${FIRST_SCREEN_BUDGET_BYTES / 1024} KiB)`,
+    );
   }
   console.log(`Build Output API v3 (${format}) written to ${shown(root, outDir)} in ${(performance.now() - started).toFixed(0)} ms`);
 } catch (error) {

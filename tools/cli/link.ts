@@ -1,5 +1,8 @@
 /**
- * `npm run link -- --type 1 --side 10 --category 100 [--location "Building 3, lift B"] [--out poster.png] [--bot <username>]`
+ * `npm run link -- --type 1 --side 10 --category 100 [--location "Building 3, lift B"] [--out poster.png] [--bot <username>] [--app <short name>]`
+ *
+ * With `--app` (the Mini App's short name from @BotFather /newapp, MINI_APP_SHORT_NAME) the QR code
+ * opens the Mini App at that service instead of the chat; both links are printed.
  *
  * The deep link that opens a new request for one service (and location), and its QR code to print:
  * a PNG with --out, else drawn in the terminal. The bot's username comes from --bot (offline), or
@@ -12,12 +15,13 @@ import { parseArgs } from 'node:util';
 import { Telegram } from 'telegraf';
 import { ConfigError, loadTelegramConfig, processEnv } from '../../lib/config.js';
 import { qrCodePng, qrCodeText } from '../../lib/deep-link/qr-code.js';
-import { deepLink, encodeStartPayload, StartPayloadError } from '../../lib/deep-link/start-payload.js';
+import { deepLink, encodeStartPayload, miniAppLink, StartPayloadError } from '../../lib/deep-link/start-payload.js';
 
 const USAGE =
   'usage: npm run link -- --type <id> --side <id> --category <id> [--location "Building 3, lift B"] [--out poster.png] [--bot <username>]\n' +
   '  --bot     the bot\'s username (without @); otherwise getMe with TELEGRAM_BOT_TOKEN\n' +
-  '  --out     write the QR code as a PNG (1024 px, ready to print); otherwise draw it here';
+  '  --out     write the QR code as a PNG (1024 px, ready to print); otherwise draw it here\n' +
+  '  --app     the Mini App\'s short name: the QR code opens the app (t.me/<bot>/<app>?startapp=…)';
 
 class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -50,6 +54,7 @@ async function main(argv: readonly string[]): Promise<void> {
       location: { type: 'string' },
       out: { type: 'string' },
       bot: { type: 'string' },
+      app: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -70,8 +75,12 @@ async function main(argv: readonly string[]): Promise<void> {
     }[error.problem];
     throw new UsageError(`cannot make the link: ${why}`);
   }
-  const link = deepLink(await botUsername(values.bot), payload);
+  const username = await botUsername(values.bot);
+  if (values.app !== undefined && !/^[A-Za-z0-9_]{3,30}$/.test(values.app)) throw new UsageError(`--app must be the Mini App's short name from @BotFather, got "${values.app}"`);
+  const chatLink = deepLink(username, payload);
+  const link = values.app === undefined ? chatLink : miniAppLink(username, values.app, payload);
   console.log(link);
+  if (link !== chatLink) console.log(`in the chat: ${chatLink}`);
   if (values.out !== undefined) {
     await writeFile(values.out, await qrCodePng(link));
     console.log(`QR code written to ${values.out}`);

@@ -5,6 +5,7 @@
 import { Telegram } from 'telegraf';
 import { ALLOWED_UPDATES, BOT_COMMANDS } from '../../lib/bot/create-bot.js';
 import { ConfigError, loadConfig, processEnv } from '../../lib/config.js';
+import { DEFAULT_LANG, messages } from '../../lib/i18n/index.js';
 
 async function main(argv: readonly string[]): Promise<void> {
   const [command, urlArgument] = argv;
@@ -29,9 +30,13 @@ async function main(argv: readonly string[]): Promise<void> {
         max_connections: 40,
       });
       await telegram.setMyCommands([...BOT_COMMANDS]);
+      // The chat's menu button opens the Mini App, served by the same deployment at /app.
+      const appUrl = config.miniApp.url ?? `${base.replace(/\/+$/, '')}/app`;
+      await telegram.setChatMenuButton({ menuButton: { type: 'web_app', text: messages(DEFAULT_LANG).menuButtonApp, web_app: { url: appUrl } } });
       console.log(`webhook set to ${url}`);
       console.log(`allowed updates: ${ALLOWED_UPDATES.join(', ')}; secret token: ${config.telegram.webhookSecret ? 'yes' : 'no'}`);
       console.log(`commands set: ${BOT_COMMANDS.map((c) => `/${c.command}`).join(' ')}`);
+      console.log(`menu button opens the Mini App at ${appUrl}`);
       return;
     }
     case 'info': {

@@ -199,6 +199,7 @@ export async function startBotApiServer(opts: BotApiServerOptions = {}): Promise
   let mediaGroupCounter = 0;
   let webhook: WebhookInfo = { url: '', has_custom_certificate: false, pending_update_count: 0 };
   let commands: unknown[] = [];
+  let menuButton: unknown = { type: 'default' };
   let bot: UserFromGetMe | undefined;
 
   function botUser(token: string): UserFromGetMe {
@@ -478,6 +479,11 @@ export async function startBotApiServer(opts: BotApiServerOptions = {}): Promise
       case 'deletemycommands':
         commands = [];
         return ok(true);
+      case 'setchatmenubutton':
+        menuButton = typeof p.menu_button === 'object' && p.menu_button !== null ? p.menu_button : { type: 'default' };
+        return ok(true);
+      case 'getchatmenubutton':
+        return ok(menuButton);
       case 'getfile': {
         if (typeof p.file_id !== 'string' || p.file_id === '') return badRequest('file_id not specified');
         const found = files.getFile(p.file_id);

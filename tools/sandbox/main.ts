@@ -76,6 +76,8 @@ function banner(sandbox: Sandbox, logs: LogSetup, tokenSet: boolean): string {
     `  Bot API   ${sandbox.botApi.apiRoot}  (local, in place of api.telegram.org)`,
     `  backend   ${sandbox.backend.url}  (demo; each request moves on every ${ADVANCE_EVERY_MS / 1000} s)`,
     `  store     ${store}`,
+    `  Mini App  ${sandbox.botUrl}/app  open this in a desktop browser as ${sandbox.person.firstName} (launch data signed by the sandbox bot, same backend as this chat):`,
+    `            ${sandbox.miniAppUrl()}`,
     `  bot logs  ${logs.where}`,
     ...(tokenSet ? ['  TELEGRAM_BOT_TOKEN is set but not used here: `npm run dev` runs the bot on the real Telegram.'] : []),
     `Type a message. A number presses that button · /contact shares your phone · /photo sends a photo · /document sends a PDF · /advance moves statuses on now`,

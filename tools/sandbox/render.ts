@@ -9,6 +9,8 @@ export interface InlineButtonView {
   readonly callbackData?: string;
   /** Set for a button that opens a link. */
   readonly url?: string;
+  /** A `web_app` button: Telegram opens the Mini App at this URL. */
+  readonly webApp?: string;
 }
 
 /** A reply keyboard button (the keyboard under the input field). */
@@ -116,6 +118,7 @@ export function numberInlineButtons(replyMarkup: unknown): InlineButtonView[][] 
         const label = typeof button.text === 'string' ? button.text : '?';
         if (typeof button.callback_data === 'string') return { number, label, callbackData: button.callback_data };
         if (typeof button.url === 'string') return { number, label, url: button.url };
+        if (isObject(button.web_app) && typeof button.web_app.url === 'string') return { number, label, webApp: button.web_app.url };
         return { number, label };
       }),
     )
@@ -138,7 +141,7 @@ export function replyKeyboardOf(replyMarkup: unknown): ReplyButtonView[][] | und
 }
 
 export function renderInlineButtons(rows: readonly (readonly InlineButtonView[])[]): string[] {
-  return rows.map((row) => INDENT + row.map((b) => `[${b.number}] ${b.label}${b.url === undefined ? '' : ' ↗'}`).join('  '));
+  return rows.map((row) => INDENT + row.map((b) => `[${b.number}] ${b.label}${b.url === undefined && b.webApp === undefined ? '' : ' ↗'}`).join('  '));
 }
 
 export function renderReplyKeyboard(rows: readonly (readonly ReplyButtonView[])[]): string[] {

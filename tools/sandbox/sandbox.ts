@@ -21,6 +21,11 @@ import { createTelegramWebhook } from '../../lib/webhook/telegram-webhook.js';
 import { startBotApiServer, type ApiCall, type BotApiServer } from './bot-api-server.js';
 import { closeServer, listen, sendJson } from './http.js';
 import { trackedWaitUntil } from './wait-until.js';
+import { buildMiniAppPage, type BuiltPage } from '../build/mini-app-page.js';
+import { createMiniApp } from '../../lib/mini-app/create-mini-app.js';
+import { createMiniAppEndpoint } from '../../lib/mini-app/instance.js';
+import { launchUrl, serveMiniApp, signLaunch } from './mini-app.js';
+import { fileURLToPath } from 'node:url';
 import {
   htmlToText,
   numberInlineButtons,
@@ -71,6 +76,11 @@ export interface Sandbox {
   /** Base URL of the bot's server: POST /api/telegram, POST /api/notify, GET /api/health. */
   readonly botUrl: string;
   readonly store: 'memory' | 'upstash';
+  /**
+   * The Mini App as a desktop browser opens it: the page with the person's launch data signed by the
+   * sandbox bot, against the same demo backend and store as this chat (at a request when given).
+   */
+  miniAppUrl(request?: string): string;
   /**
    * One input from the person, handled end to end: the update is POSTed to the webhook with the
    * secret header, and the promise resolves once the update is fully processed (every
@@ -192,11 +202,36 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     } else record({ kind: 'error', text: `POST /api/notify failed for ${notification.number}: ${result.error ?? 'no answer'}` });
   }
 
+  // The bot's server listens first: its address is the Mini App's (MINI_APP_URL); routes come once the app is built.
+  const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {};
+  const late: { miniApp?: (req: IncomingMessage, res: ServerResponse) => Promise<void> | false } = {};
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://sandbox.invalid').pathname.replace(/\/+$/, '');
+    const route = routes[path];
+    const served = route ? route(req, res) : late.miniApp?.(req, res);
+    if (served === undefined || served === false) return sendJson(res, 404, { error: `no route ${path}: use /app, /api/app/*, /api/telegram, /api/notify, /api/health or /api/cron/remind` });
+    served.catch((error: unknown) => {
+      record({ kind: 'error', text: `${path} failed: ${describe(error)}` });
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
+  });
+  let page: BuiltPage;
+  try {
+    [botUrl, page] = await Promise.all([listen(server), buildMiniAppPage({ root: fileURLToPath(new URL('../..', import.meta.url)) })]);
+  } catch (error) {
+    await Promise.allSettled([backend.close(), botApi.close(), closeServer(server)]);
+    throw error;
+  }
+
   let config: Config;
   let logger: Logger;
   let app: App;
   try {
     config = loadConfig({
+      MINI_APP_URL: `${botUrl}/app`,
+      // A sandbox session may run all day: its signed launch link stays good for a week.
+      MINI_APP_MAX_AGE_S: '604800',
       TELEGRAM_BOT_TOKEN: SANDBOX_BOT_TOKEN,
       TELEGRAM_WEBHOOK_SECRET: webhookSecret,
       TELEGRAM_API_ROOT: botApi.apiRoot,
@@ -227,7 +262,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     await app.identityResolved();
   } catch (error) {
-    await Promise.allSettled([backend.close(), botApi.close()]);
+    await Promise.allSettled([backend.close(), botApi.close(), closeServer(server)]);
     throw error;
   }
 
@@ -250,28 +285,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // The webhook's work after the response, as Vercel's waitUntil keeps it alive.
   const { waitUntil, settled } = trackedWaitUntil();
   const endpointDeps = { getApp: async () => app, getLogger: () => logger };
-  const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
-    '/api/telegram': createTelegramWebhook({ ...endpointDeps, getConfig: () => config, waitUntil }),
-    '/api/notify': createNotifyEndpoint(endpointDeps),
-    '/api/health': createHealthEndpoint(endpointDeps),
-    '/api/cron/remind': createCronRemindEndpoint(endpointDeps),
-  };
-  const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://sandbox.invalid').pathname.replace(/\/+$/, '');
-    const route = routes[path];
-    if (route === undefined) return sendJson(res, 404, { error: `no route ${path}: use /api/telegram, /api/notify, /api/health or /api/cron/remind` });
-    route(req, res).catch((error: unknown) => {
-      record({ kind: 'error', text: `${path} failed: ${describe(error)}` });
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-      else res.destroy();
-    });
-  });
-  try {
-    botUrl = await listen(server);
-  } catch (error) {
-    await Promise.allSettled([app.close(), backend.close(), botApi.close()]);
-    throw error;
-  }
+  routes['/api/telegram'] = createTelegramWebhook({ ...endpointDeps, getConfig: () => config, waitUntil });
+  routes['/api/notify'] = createNotifyEndpoint(endpointDeps);
+  routes['/api/health'] = createHealthEndpoint(endpointDeps);
+  routes['/api/cron/remind'] = createCronRemindEndpoint(endpointDeps);
+  // The Mini App on the same services as the chat: a request made in the app is in the chat's My requests.
+  const miniApp = createMiniApp({ config, logger, services: app.services });
+  late.miniApp = serveMiniApp(page, createMiniAppEndpoint({ getMiniApp: () => miniApp, getLogger: () => logger }));
+  const initData = signLaunch({ token: SANDBOX_BOT_TOKEN, user: { id: person.id, firstName: person.firstName, ...(person.username !== undefined && { username: person.username }), languageCode: person.languageCode } });
+  const miniAppLaunch = (request?: string) => launchUrl(botUrl, initData, { platform: 'unknown', ...(request !== undefined && { request }) });
 
   // --- what the person sees -------------------------------------------------------------------
 
@@ -371,6 +393,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (button === undefined) {
       const range = buttons.length === 1 ? '[1]' : `[1] to [${buttons.length}]`;
       return { entries: [{ kind: 'error', text: `there is no button [${number}]: the newest message with buttons has ${range}` }] };
+    }
+    if (button.webApp !== undefined) {
+      const request = new URL(button.webApp).searchParams.get('request') ?? undefined;
+      return { entries: [{ kind: 'you', text: `button [${number}] opens the Mini App; in a browser: ${miniAppLaunch(request)}` }] };
     }
     if (button.url !== undefined) return { entries: [{ kind: 'you', text: `button [${number}] opens a link: ${button.url}` }] };
     if (button.callbackData === undefined) return { entries: [{ kind: 'error', text: `button [${number}] "${button.label}" does nothing in the sandbox` }] };
@@ -536,6 +562,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     botApi,
     botUrl,
     store: config.redis === undefined ? 'memory' : 'upstash',
+    miniAppUrl: miniAppLaunch,
     send,
     collect,
     onActivity(listener) {

@@ -5,8 +5,9 @@ import { escapeHtml } from '../views/html.js';
 import { button, show } from '../views/screen.js';
 import { backButton, keepButton, type DraftStep } from './draft-step.js';
 
-export const DESCRIPTION_MIN = 10;
-export const DESCRIPTION_MAX = 2000;
+import { DESCRIPTION_MAX, DESCRIPTION_MIN } from '../../requests/limits.js';
+
+export { DESCRIPTION_MAX, DESCRIPTION_MIN } from '../../requests/limits.js';
 
 /** What happened, where, since when: one text message of 10 to 2000 characters. */
 export const descriptionStep: DraftStep = {

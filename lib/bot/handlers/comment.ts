@@ -118,7 +118,7 @@ async function confirmAdded(ctx: BotContext, target: CommentTarget, mediaGroupId
   let messageId: number | undefined;
   if (continuing && ctx.chat) {
     try {
-      await ctx.telegram.editMessageText(ctx.chat.id, album.messageId, undefined, screen.text, { parse_mode: 'HTML', reply_markup: keyboard(screen) });
+      await ctx.telegram.editMessageText(ctx.chat.id, album.messageId, undefined, screen.text, { parse_mode: 'HTML', reply_markup: keyboard(screen, ctx.deps.miniAppUrl) });
       messageId = album.messageId;
     } catch (error) {
       ctx.log.debug({ err: error }, 'album confirmation not updated; sending a new one');

@@ -1,5 +1,6 @@
 import { BackendError } from '../../backend/backend-error.js';
 import type { NewRequest } from '../../backend/schemas.js';
+import { submissionKey } from '../../requests/idempotency-keys.js';
 import type { BotContext } from '../context.js';
 import { draftAttachments, hasAttachments } from '../draft/attachments.js';
 import { showOutOfDate } from '../draft/draft-flow.js';
@@ -73,6 +74,7 @@ export async function confirmDraft(ctx: BotContext, draftId: string): Promise<vo
   }
 }
 
+/** The submission's key, the same scheme as the Mini App's (lib/requests/idempotency-keys.ts). */
 export function idempotencyKey(userId: number, draftId: string): string {
-  return `tg-${userId}-${draftId}`;
+  return submissionKey(userId, draftId);
 }

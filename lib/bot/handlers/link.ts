@@ -1,7 +1,7 @@
 import type { Message } from 'telegraf/types';
 import { MAX_LOCATION_LENGTH } from '../../backend/schemas.js';
 import { qrCodePng } from '../../deep-link/qr-code.js';
-import { deepLink, encodeStartPayload, locationProblem, normalizeLocation, StartPayloadError } from '../../deep-link/start-payload.js';
+import { deepLink, miniAppLink, encodeStartPayload, locationProblem, normalizeLocation, StartPayloadError } from '../../deep-link/start-payload.js';
 import { activePending, pendingUntil, type Pending } from '../../session/session.js';
 import type { BotContext } from '../context.js';
 import { draftNames } from '../draft/summary.js';
@@ -125,7 +125,7 @@ async function sendLink(ctx: BotContext, target: LinkTarget, location: string | 
   await ctx.replyWithPhoto(
     { source: png, filename: `qr-${payload}.png` },
     {
-      caption: t.linkReady(link, service),
+      caption: t.linkReady(link, service) + (ctx.deps.miniAppShortName !== undefined ? `\n${t.appLinkLine(miniAppLink(username, ctx.deps.miniAppShortName, payload))}` : ''),
       reply_markup: keyboard({ text: '', buttons: [[button(t.buttonMenu, { kind: 'menu', lang: ctx.lang })]] }),
     },
   );

@@ -1,5 +1,5 @@
 import type { Lang, Messages } from '../../i18n/index.js';
-import { button, type Screen } from './screen.js';
+import { appButton, button, type Screen } from './screen.js';
 
 export function mainMenu(t: Messages, lang: Lang, text = t.mainMenu): Screen {
   return {
@@ -7,6 +7,8 @@ export function mainMenu(t: Messages, lang: Lang, text = t.mainMenu): Screen {
     buttons: [
       [button(t.buttonNewRequest, { kind: 'types', lang })],
       [button(t.buttonMyRequests, { kind: 'my-requests', lang }), button(t.buttonHelp, { kind: 'help', lang })],
+      // Where the Mini App is deployed: searching the catalogue and reading long threads are easier there.
+      [appButton(t.buttonOpenApp)],
     ],
   };
 }

@@ -1,19 +1,20 @@
-import { RATING_MAX, RATING_MIN, type Rating, type RequestDetails, type RequestStatus } from '../../backend/schemas.js';
+import { RATING_MAX, RATING_MIN, type Rating, type RequestDetails } from '../../backend/schemas.js';
+import { requestActions } from '../../requests/request-rules.js';
 import type { Lang, Messages } from '../../i18n/index.js';
 import { escapeHtml } from './html.js';
 import { button, type Button, type Screen } from './screen.js';
 
-/** Statuses in which the person may still cancel: work has not ended. */
-export const CANCELLABLE: readonly RequestStatus[] = ['new', 'in_progress', 'waiting_for_customer'];
+export { CANCELLABLE } from '../../requests/request-rules.js';
 
 /**
  * What the person can do with their request on its details screen, by status: cancel it while it
  * is open, confirm or refuse a solution, rate it once it is closed. Rows above Refresh and Back.
  */
 export function requestActionButtons(t: Messages, lang: Lang, details: RequestDetails): Button[][] {
-  if (CANCELLABLE.includes(details.status)) return [[button(t.buttonCancelRequest, { kind: 'cancel-ask', lang, requestId: details.id })]];
-  if (details.status === 'resolved') return [resolutionRow(t, details.id)];
-  if (details.status === 'closed' && details.rating === undefined) return [ratingRow(details.id)];
+  const actions = requestActions(details);
+  if (actions.cancel) return [[button(t.buttonCancelRequest, { kind: 'cancel-ask', lang, requestId: details.id })]];
+  if (actions.resolve) return [resolutionRow(t, details.id)];
+  if (actions.rate) return [ratingRow(details.id)];
   return [];
 }
 

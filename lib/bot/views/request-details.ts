@@ -3,7 +3,7 @@ import type { Lang, Messages } from '../../i18n/index.js';
 import { myRequestsAction, requestAction, type ListPosition } from '../callback-data.js';
 import { requestActionButtons } from './request-actions.js';
 import { MAX_FILE_BUTTONS, renderRequestPage } from './request-thread.js';
-import { button, type Button, type Screen } from './screen.js';
+import { appButton, button, type Button, type Screen } from './screen.js';
 
 /**
  * One page of a request's details and thread, with its files, paging, Add comment, what the
@@ -27,6 +27,8 @@ export function requestDetailsScreen(t: Messages, lang: Lang, details: RequestDe
       ...(isOpenStatus(details.status) ? [[button(t.buttonAddComment, { kind: 'comment', requestId })]] : []),
       ...requestActionButtons(t, lang, details),
       [button(t.buttonRefresh, requestAction(lang, requestId, { page: rendered.index, list })), button(t.buttonBack, myRequestsAction(lang, list))],
+      // Last, so the rows above keep their places: the whole thread with its photos is easier to read there.
+      [appButton(t.buttonOpenInApp, { request: requestId })],
     ],
   };
 }

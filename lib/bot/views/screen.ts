@@ -7,7 +7,7 @@ import { replyableOutcome } from '../update-outcome.js';
 /** A message the bot shows: text (HTML) and its inline buttons. */
 export interface Screen {
   readonly text: string;
-  readonly buttons: readonly (readonly Button[])[];
+  readonly buttons: readonly (readonly (Button | AppButton)[])[];
 }
 
 export interface Button {
@@ -15,15 +15,36 @@ export interface Button {
   readonly action: CallbackAction;
 }
 
+/**
+ * A button that opens the Mini App (a `web_app` button), at a request when `request` is given. It
+ * exists only where the app is deployed (MINI_APP_URL): without it the button is left out.
+ */
+export interface AppButton {
+  readonly label: string;
+  readonly app: { readonly request?: string };
+}
+
 export function button(label: string, action: CallbackAction): Button {
   return { label, action };
 }
 
-export function keyboard(screen: Screen): InlineKeyboardMarkup {
+export function appButton(label: string, app: AppButton['app'] = {}): AppButton {
+  return { label, app };
+}
+
+/** The inline keyboard; app buttons open `appUrl`, and are left out (with a row they empty) without one. */
+export function keyboard(screen: Screen, appUrl?: string): InlineKeyboardMarkup {
   return {
-    inline_keyboard: screen.buttons.map((row) =>
-      row.map((b): InlineKeyboardButton => ({ text: b.label, callback_data: encodeCallback(b.action) })),
-    ),
+    inline_keyboard: screen.buttons
+      .map((row) =>
+        row.flatMap((b): InlineKeyboardButton[] => {
+          if ('action' in b) return [{ text: b.label, callback_data: encodeCallback(b.action) }];
+          if (appUrl === undefined) return [];
+          const url = b.app.request === undefined ? appUrl : `${appUrl}?request=${encodeURIComponent(b.app.request)}`;
+          return [{ text: b.label, web_app: { url } }];
+        }),
+      )
+      .filter((row) => row.length > 0),
   };
 }
 
@@ -40,7 +61,7 @@ export interface ShowOptions {
  */
 export async function show(ctx: BotContext, screen: Screen, options: ShowOptions = {}): Promise<number | undefined> {
   ctx.screenShown = true;
-  const markup = keyboard(ctx.session.draft === undefined ? screen : withDraftNavigation(screen));
+  const markup = keyboard(ctx.session.draft === undefined ? screen : withDraftNavigation(screen), ctx.deps.miniAppUrl);
   const message = ctx.callbackQuery?.message;
   if (message && !options.newMessage) {
     try {
@@ -68,7 +89,7 @@ export async function show(ctx: BotContext, screen: Screen, options: ShowOptions
 function withDraftNavigation(screen: Screen): Screen {
   const mark = (action: CallbackAction): CallbackAction =>
     action.kind === 'types' || action.kind === 'sides' || action.kind === 'categories' ? { ...action, draft: true } : action;
-  return { ...screen, buttons: screen.buttons.map((row) => row.map((b) => ({ ...b, action: mark(b.action) }))) };
+  return { ...screen, buttons: screen.buttons.map((row) => row.map((b) => ('action' in b ? { ...b, action: mark(b.action) } : b))) };
 }
 
 export function isNotModified(error: unknown): boolean {

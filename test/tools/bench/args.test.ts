@@ -1,10 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 import { parseArgs, UsageError } from '../../../tools/bench/args.js';
+import { DEFAULT_LATENCIES } from '../../../tools/bench/fakes.js';
+import { miniAppMarkdown, runMiniAppBench } from '../../../tools/bench/mini-app.js';
 
 describe('bench command line', () => {
   it('runs everything with the issue\'s default latencies', () => {
     const options = parseArgs([]);
-    expect(options?.workloads).toEqual(['browse', 'submit', 'status', 'burst', 'cold']);
+    expect(options?.workloads).toEqual(['browse', 'submit', 'status', 'burst', 'cold', 'miniapp']);
     expect(options?.latencies).toEqual({ backendMs: 40, backendConnectMs: 60, redisMs: 5, telegramMs: 20 });
     expect(options?.soak).toBe(true);
     expect(options?.soakUpdates).toBe(10_000);
@@ -62,5 +64,22 @@ describe('bench command line', () => {
     expect(() => parseArgs(['--frobnicate'])).toThrow(UsageError);
     expect(() => parseArgs(['--workloads', 'browse,nope'])).toThrow(/unknown workload "nope"/);
     expect(() => parseArgs(['--soak', '--no-soak'])).toThrow(UsageError);
+  });
+});
+
+describe('the miniapp workload', () => {
+  test('--workloads miniapp with its own rounds', () => {
+    const options = parseArgs(['--workloads', 'miniapp', '--miniapp-rounds', '7']);
+    expect(options?.workloads).toEqual(['miniapp']);
+    expect(options?.miniAppRounds).toBe(7);
+    expect(parseArgs([])?.miniAppRounds).toBe(5);
+    expect(parseArgs([])?.workloads).toContain('miniapp');
+  });
+
+  test('without Chromium it is skipped with one line', async () => {
+    const lines: string[] = [];
+    const result = await runMiniAppBench({ root: '.', rounds: 1, latencies: DEFAULT_LATENCIES, progress: (line) => lines.push(line), findChromium: () => undefined });
+    expect(lines).toEqual(['miniapp skipped: no Chromium (apt-get install chromium)']);
+    expect(miniAppMarkdown(result, 1)).toBe('## Mini App\n\nminiapp skipped: no Chromium (apt-get install chromium)\n');
   });
 });

@@ -38,6 +38,15 @@ describe('npm run link', () => {
     expect(decodeQrPng(await readFile(out))).toBe(LINK);
   });
 
+  test('--app: the QR code opens the Mini App at that service, with the same payload', async () => {
+    const out = join(dir, 'app-poster.png');
+    const result = await run(['--bot', 'service_desk_test_bot', '--app', 'desk', '--type', '1', '--side', '10', '--category', '100', '--location', 'Building 3, lift B', '--out', out]);
+    expect(result.status).toBe(0);
+    const appLink = 'https://t.me/service_desk_test_bot/desk?startapp=n1-10-100-QnVpbGRpbmcgMywgbGlmdCBC';
+    expect(result.out).toContain(`${appLink}\nin the chat: ${LINK}\nQR code written to ${out}`);
+    expect(decodeQrPng(await readFile(out))).toBe(appLink);
+  });
+
   test('the username from getMe with the token; without --out the QR code is drawn in the terminal', async () => {
     const result = await run(['--type', '2', '--side', '20', '--category', '120'], { TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN, TELEGRAM_API_ROOT: telegram.apiRoot });
     expect(result.status).toBe(0);

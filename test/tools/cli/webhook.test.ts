@@ -39,7 +39,17 @@ describe('npm run webhook:*', () => {
       allowed_updates: ['message', 'callback_query'],
     });
     expect(telegram.callsOf('setMyCommands')).toHaveLength(1);
+    expect(telegram.callsOf('setChatMenuButton').map((call) => call.payload)).toEqual([
+      { menu_button: { type: 'web_app', text: 'Requests', web_app: { url: 'https://bot.example.vercel.app/app' } } },
+    ]);
+    expect(out).toContain('menu button opens the Mini App at https://bot.example.vercel.app/app');
     expect(out).not.toContain('cli-secret_1');
+  });
+
+  test('set points the menu button at MINI_APP_URL when it is set', async () => {
+    const { status } = await run(['set', 'https://bot.example.vercel.app'], { MINI_APP_URL: 'https://desk.example.com/app' });
+    expect(status).toBe(0);
+    expect(telegram.callsOf('setChatMenuButton')[0]?.payload).toMatchObject({ menu_button: { web_app: { url: 'https://desk.example.com/app' } } });
   });
 
   test('set without an https URL fails clearly and calls nothing', async () => {

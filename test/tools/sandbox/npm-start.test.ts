@@ -98,6 +98,20 @@ describe('npm start', () => {
     expect(last).toContain(`${number} · ${cancelled} · `);
   });
 
+  test.each([
+    ['en', [], '📱 Open the app'],
+    ['ru', ['/language', '2'], '📱 Открыть приложение'],
+  ])('%s: the Mini App: its signed URL in the banner, and the menu\'s app button names it', async (_lang, prelude, label) => {
+    const run = await runSandbox([...prelude, '/start', '4', ''].join('\n'));
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const url = /\n {12}(http:\/\/127\.0\.0\.1:\d+\/app#tgWebAppData=\S+)\n/.exec(run.stdout)?.[1];
+    expect(url).toBeDefined();
+    expect(new URLSearchParams(new URL(url as string).hash.slice(1)).get('tgWebAppData')).toMatch(/hash=[0-9a-f]{64}$/);
+    expect(run.stdout).toContain(`[4] ${label} ↗`);
+    expect(run.stdout).toContain(`button [4] opens the Mini App; in a browser: ${url}`);
+  });
+
   test('a button number that does not exist stops the script with exit code 1', async () => {
     const run = await runSandbox('/start\n9\n/my\n');
     expect(run.code).toBe(1);

@@ -51,6 +51,8 @@ describe('sandbox', () => {
       '[1] 📝 New request',
       '[2] 📋 My requests',
       '[3] ❓ Help',
+      // The sandbox serves the Mini App, so the menu opens it.
+      '[4] 📱 Open the app',
     ]);
 
     const types = await step(you.tap(/New request/));
@@ -181,7 +183,7 @@ describe('sandbox', () => {
     await sandbox.send('/start');
     const calls = sandbox.botApi.calls.length;
     const entries = await sandbox.send('42');
-    expect(entries).toEqual([{ kind: 'error', text: 'there is no button [42]: the newest message with buttons has [1] to [3]' }]);
+    expect(entries).toEqual([{ kind: 'error', text: 'there is no button [42]: the newest message with buttons has [1] to [4]' }]);
     expect(sandbox.botApi.calls.length).toBe(calls);
   });
 

@@ -1,0 +1,10 @@
+/**
+ * What a person may send, in characters: one source for the chat, the Mini App's API and its page
+ * (which bundles this file, so it imports nothing).
+ */
+export const DESCRIPTION_MIN = 10;
+export const DESCRIPTION_MAX = 2000;
+/** Longest comment text: one Telegram message leaves room for the thread's header. */
+export const MAX_COMMENT_LENGTH = 4000;
+/** Longest reason (cancel, reopen) or rating comment we send. */
+export const MAX_REASON_LENGTH = 1000;
