@@ -196,5 +196,14 @@ describe('npm start: the issue\'s scripts end as a person expects', () => {
     expect(after(14)).toContain(t.kept);
     expect(after(19)).toContain(t.list);
   });
-});
 
+  test.each([
+    ['en', ['swipe', 'Cancel request', 'Still a problem', '/new plumbing', 'QR', 'Open the app']],
+    ['ru', ['смахните', 'Отменить заявку', 'Проблема осталась', '/new сантехника', 'QR', 'Открыть приложение']],
+  ])('/help tells everything a person can do, the sandbox\'s Mini App included (%s)', async (lang, words) => {
+    const run = await runSandbox(lang === 'ru' ? inRussian('/help\n') : '/help\n');
+    expect(run.code).toBe(0);
+    const answer = answerToLast(run, '/help');
+    for (const word of words) expect(answer, word).toContain(word);
+  });
+});
