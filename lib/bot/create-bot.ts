@@ -30,7 +30,7 @@ import { floodLimit, type FloodLimitOptions } from './middleware/flood-limit.js'
 import { privateChatsOnly } from './middleware/private-chats-only.js';
 import { telegramCalls } from './middleware/telegram-calls.js';
 import { updateState, type UpdateStatePolicy } from './middleware/update-state.js';
-import { parseNotice, replyLookupKey } from './reply-target.js';
+import { replyLookupKey, replyTarget } from './reply-target.js';
 import { showExpired } from './views/expired.js';
 
 export interface CreateBotOptions {
@@ -225,7 +225,7 @@ function onAnswer(ctx: BotContext, pending: NonNullable<ReturnType<typeof active
  * finds nothing gets the gentle fallback.
  */
 function onMessage(ctx: BotContext): Promise<void> {
-  const swiped = parseNotice(ctx.prefetched);
+  const swiped = replyTarget(ctx);
   if (swiped) return as('comment', (c) => receiveComment(c, swiped))(ctx);
   const pending = activePending(ctx.session);
   if (pending) return onAnswer(ctx, pending);

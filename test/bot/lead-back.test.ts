@@ -11,7 +11,7 @@ import { createNotifyEndpoint } from '../../lib/webhook/notify-endpoint.js';
 import { NOTIFY_SECRET, startHarness, type BotInstance, type Harness } from '../support/bot-harness.js';
 import { demoName } from '../support/catalogue-names.js';
 import { closeServer, listen } from '../support/http.js';
-import { current, lifecycleCalls } from '../support/lifecycle.js';
+import { current, lifecycleCalls, requestsAtBackend } from '../support/lifecycle.js';
 import { Person } from '../support/person.js';
 
 let harness: Harness;
@@ -144,13 +144,15 @@ describe.each(['en', 'ru'] as const)('in %s', (lang) => {
     expect(p.screen().text).toContain(L.added(number));
   });
 
-  test('a swipe-reply on the details (reached by stateless taps) and on an outcome adds a comment; on My requests it does not', async () => {
+  test('a swipe-reply on the details (reached by stateless taps) and adds a comment; on a list of two requests it does not', async () => {
     const { p, requestId, number } = await submitted();
     await p.say('/my');
     await p.tap(number);
     await p.replyTo(p.screen().messageId, 'Please call before you come.');
     expect(commentsOf(requestId).map((c) => c.text)).toContain('Please call before you come.');
     expect(p.screen().text).toContain(L.added(number));
+    // A list naming two requests is about neither.
+    await requestsAtBackend(harness.backend, p.userId, 1);
     await p.say('/my');
     await p.replyTo(p.screen().messageId, 'Which one is mine?');
     expect(commentsOf(requestId).map((c) => c.text)).not.toContain('Which one is mine?');
