@@ -241,4 +241,22 @@ describe('npm start: the issue\'s scripts end as a person expects', () => {
     expect(after(16)).toContain(t.holds);
     expect(after(16)).toContain(t.solved);
   });
+
+  test.each([
+    ['en', 'You have a request in progress (Repair · Plumbing).'],
+    ['ru', 'У вас есть незаконченная заявка ('],
+  ])('a notification below the description step parks the draft: the next message is not its description (%s)', async (lang, parked) => {
+    const script = [
+      '/new', '1', '1', '1', 'The kitchen tap drips all night long', '1', 'skip', '1', // SR-1001
+      '/new', '1', '1', '1', // the description step of a second request
+      '/advance', // SR-1001 is now in progress: the notification arrives below the prompt
+      'The bathroom tap drips too',
+      '',
+    ].join('\n');
+    const run = await runSandbox(lang === 'ru' ? inRussian(script) : script);
+    expect(run.code).toBe(0);
+    const answer = answerToLast(run, 'The bathroom tap drips too');
+    expect(answer).toContain(parked);
+    expect(answer).not.toMatch(/photo|фото/);
+  });
 });
