@@ -7,7 +7,7 @@ import { askCacheClear, cacheClear, cacheStats, isAdmin, keepCache, stats } from
 import { cancel } from './handlers/cancel.js';
 import { continueDraft, discardDraft, showDraftInProgress } from './handlers/draft-in-progress.js';
 import { searchServices } from './handlers/search.js';
-import { commandPayload, draftOnScreen, isCommand, listOnScreen, trackOnScreen } from './on-screen.js';
+import { commandPayload, draftOnScreen, isCommand, listOnScreen, screenMovedLookupKey, trackOnScreen } from './on-screen.js';
 import { receiveComment, retryComment, startComment } from './handlers/comment.js';
 import { sendThreadFile } from './handlers/thread-file.js';
 import { askCancelRequest, receiveCancelReason, skipCancelReason, startCancelRequest } from './handlers/cancel-request.js';
@@ -85,7 +85,16 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   // The flood limit first: a flood in a group costs no more than one in a private chat.
   bot.use(floodLimit(options.floodLimit));
   bot.use(privateChatsOnly());
-  bot.use(updateState({ store: deps.store, logger: options.logger, policy: options.statePolicy, leaseSeconds: options.updateLeaseSeconds, prefetch: replyLookupKey }));
+  bot.use(
+    updateState({
+      store: deps.store,
+      logger: options.logger,
+      policy: options.statePolicy,
+      leaseSeconds: options.updateLeaseSeconds,
+      prefetch: replyLookupKey,
+      screenMoved: screenMovedLookupKey,
+    }),
+  );
   bot.use(endPendingOnCommand());
   bot.use(trackOnScreen());
 
