@@ -55,7 +55,7 @@ export interface LogSink {
 
 export interface SandboxOptions {
   /**
-   * The environment, for the store only: with UPSTASH_REDIS_REST_URL/_TOKEN (or KV_REST_API_*)
+   * The environment, for the store (and TIME_ZONE) only: with UPSTASH_REDIS_REST_URL/_TOKEN (or KV_REST_API_*)
    * the bot keeps its state in that Upstash Redis, otherwise in memory. Nothing else is read.
    */
   readonly env?: Env;
@@ -245,6 +245,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       UPSTASH_REDIS_REST_TOKEN: env.UPSTASH_REDIS_REST_TOKEN,
       KV_REST_API_URL: env.KV_REST_API_URL,
       KV_REST_API_TOKEN: env.KV_REST_API_TOKEN,
+      TIME_ZONE: env.TIME_ZONE,
     });
     logger = createLogger({
       level: loggerLevel,

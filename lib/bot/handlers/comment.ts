@@ -114,7 +114,7 @@ async function confirmAdded(ctx: BotContext, target: CommentTarget, mediaGroupId
   const number = escapeHtml(target.number);
   const notice = count > 1 ? ctx.t.commentFilesAdded(number, count) : ctx.t.commentAdded(number);
   const loaded = await loadOwnedRequest(ctx, target.requestId);
-  const screen = loaded.kind === 'owned' ? requestDetailsScreen(ctx.t, ctx.lang, loaded.details, 0, notice) : { text: notice, buttons: [] };
+  const screen = loaded.kind === 'owned' ? requestDetailsScreen(ctx.t, ctx.lang, loaded.details, 0, { notice, timeZone: ctx.deps.timeZone }) : { text: notice, buttons: [] };
   let messageId: number | undefined;
   if (continuing && ctx.chat) {
     try {
