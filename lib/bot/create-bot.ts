@@ -20,6 +20,7 @@ import { endPendingOnCommand } from './middleware/end-pending-on-command.js';
 import { activePending } from '../session/session.js';
 import { currentStep, editDraft, keepStep, receiveMessage, replaceDescription, skipStep, startDraft, stepBack } from './draft/draft-flow.js';
 import { findStep, SUMMARY_STEP } from './draft/steps.js';
+import { isDraftAlbumItem, takeAlbumItem } from './draft/draft-files.js';
 import { confirmDraft } from './handlers/confirm.js';
 import { chooseLanguage, setLanguage } from './handlers/language.js';
 import { showMyRequests, showRequest } from './handlers/my-requests.js';
@@ -237,6 +238,8 @@ function onMessage(ctx: BotContext): Promise<void> {
   if (album && groupId === album.groupId) return as('comment', (c) => receiveComment(c, album))(ctx);
   if (reply) return as('comment', (c) => receiveComment(c, reply))(ctx);
   const draft = ctx.session.draft;
+  // An album is one answer: its next items join the draft wherever the first one moved it.
+  if (draft && isDraftAlbumItem(draft, message)) return as('photo', (c) => takeAlbumItem(c, draft))(ctx);
   // The Mini App's "share my phone" (Telegram's requestContact) posts the person's own contact into
   // the chat as a message; the app already has it, so unless the chat's phone step is on screen,
   // nothing takes it and nothing is said.

@@ -128,7 +128,7 @@ describe('Add comment', () => {
     await p.sendDocument({ fileName: 'video.mov', mimeType: 'video/quicktime', size: 25 * 1024 * 1024 });
     expect(p.lastText()).toContain('larger than 20 MB');
     await p.shareContact();
-    expect(p.lastText()).toContain('Please send text, a photo or a document');
+    expect(p.lastText()).toContain('Please send text, a photo, a file');
     expect(commentsOf(requestId)).toHaveLength(0);
     await p.say('x'.repeat(4000));
     expect(commentsOf(requestId)).toHaveLength(1);

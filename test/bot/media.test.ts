@@ -158,9 +158,10 @@ test("an agent's file goes back as what it is: a voice note plays as a voice not
     'sendDocument manual.pdf',
   ]);
   // The person's own voice message, opened from the thread, plays as one too (by file_id).
-  await p.tap('Add comment');
+  await p.tap('Reply');
   await p.sendMedia('voice');
+  const thread = p.screen();
   harness.telegram.reset();
-  await p.tap('voice message');
+  await p.tap('voice message', thread);
   expect(harness.telegram.sentFiles.map((f) => `${f.method} ${f.via}`)).toEqual(['sendVoice file_id']);
 });
