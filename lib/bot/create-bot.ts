@@ -21,6 +21,8 @@ import { activePending } from '../session/session.js';
 import { currentStep, editDraft, keepStep, receiveMessage, replaceDescription, skipStep, startDraft, stepBack } from './draft/draft-flow.js';
 import { findStep, SUMMARY_STEP } from './draft/steps.js';
 import { isDraftAlbumItem, takeAlbumItem } from './draft/draft-files.js';
+import { messageFile } from './files/message-file.js';
+import { isUnfileable, tellCannotTake, tellFileTooBig } from './files/file-refusals.js';
 import { confirmDraft } from './handlers/confirm.js';
 import { chooseLanguage, setLanguage } from './handlers/language.js';
 import { showMyRequests, showRequest } from './handlers/my-requests.js';
@@ -226,6 +228,12 @@ function onAnswer(ctx: BotContext, pending: NonNullable<ReturnType<typeof active
  * finds nothing gets the gentle fallback.
  */
 function onMessage(ctx: BotContext): Promise<void> {
+  const incoming = ctx.message as Message | undefined;
+  // Said at once, wherever it was sent: a file over what a bot may download, and what no step takes.
+  const file = messageFile(incoming);
+  if (file && 'problem' in file) return as('file-too-big', tellFileTooBig)(ctx);
+  const draftAtContact = ctx.session.draft?.step === 'contact' && draftOnScreen(ctx.session);
+  if (isUnfileable(incoming, draftAtContact)) return as('cannot-take', tellCannotTake)(ctx);
   const swiped = parseNotice(ctx.prefetched);
   if (swiped) return as('comment', (c) => receiveComment(c, swiped))(ctx);
   const pending = activePending(ctx.session);
