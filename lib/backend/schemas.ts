@@ -143,6 +143,22 @@ export const AgentFileSchema = v.object({
 });
 export type AgentFile = v.InferOutput<typeof AgentFileSchema>;
 
+/** Longest venue title or address a shared place carries (Telegram sets no limit; ours keeps a message short). */
+export const MAX_VENUE_TEXT_LENGTH = 256;
+const VenueText = v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(MAX_VENUE_TEXT_LENGTH));
+
+/**
+ * Where it happened, as the person shared it on the map (Telegram's location message): the point,
+ * and for a place picked from the map's list (a venue) its title and address.
+ */
+export const GeoSchema = v.object({
+  latitude: v.pipe(v.number(), v.minValue(-90), v.maxValue(90)),
+  longitude: v.pipe(v.number(), v.minValue(-180), v.maxValue(180)),
+  title: v.optional(VenueText),
+  address: v.optional(VenueText),
+});
+export type Geo = v.InferOutput<typeof GeoSchema>;
+
 export const CommentFileSchema = v.union([CustomerFileSchema, AgentFileSchema]);
 export type CommentFile = v.InferOutput<typeof CommentFileSchema>;
 
@@ -180,6 +196,11 @@ export const RequestDetailsSchema = v.object({
   /** The thread, oldest first; backends without comments omit it. */
   comments: v.optional(v.array(CommentSchema), []),
   location: OptionalText,
+  /** `null` or missing: no point was shared. */
+  geo: v.pipe(
+    v.nullish(GeoSchema),
+    v.transform((value) => value ?? undefined),
+  ),
   /** `null` or missing: not rated yet. */
   rating: v.pipe(
     v.nullish(RatingSchema),
@@ -209,6 +230,8 @@ export const NewRequestSchema = v.object({
   attachments: v.optional(v.pipe(v.array(AttachmentSchema), v.maxLength(10))),
   /** Where the problem is, from a deep link (a QR poster on a door, a lift, a machine). */
   location: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(MAX_LOCATION_LENGTH))),
+  /** A point (or venue) the person shared on the map, beside or instead of the text `location`. */
+  geo: v.optional(GeoSchema),
   telegram: v.object({
     user_id: PositiveId,
     // Group and channel chats have negative ids; private chats equal the user id.

@@ -22,6 +22,7 @@ import { currentStep, editDraft, keepStep, receiveMessage, replaceDescription, s
 import { findStep, SUMMARY_STEP } from './draft/steps.js';
 import { isDraftAlbumItem, takeAlbumItem } from './draft/draft-files.js';
 import { messageFile } from './files/message-file.js';
+import { geoOf, takeGeo } from './draft/draft-geo.js';
 import { isUnfileable, tellCannotTake, tellFileTooBig } from './files/file-refusals.js';
 import { confirmDraft } from './handlers/confirm.js';
 import { chooseLanguage, setLanguage } from './handlers/language.js';
@@ -254,6 +255,8 @@ function onMessage(ctx: BotContext): Promise<void> {
   if (isOwnContact(message) && !(draft && draftOnScreen(ctx.session) && draft.step === 'contact')) {
     return as('contact-from-app', async () => undefined)(ctx);
   }
+  const geo = geoOf(message);
+  if (draft && geo && draftOnScreen(ctx.session)) return as('geo', (c) => takeGeo(c, draft, geo))(ctx);
   if (draft && draftOnScreen(ctx.session)) {
     const name = draft.step === SUMMARY_STEP ? 'confirm' : (currentStep(draft)?.handler ?? 'expired');
     return as(name, receiveMessage)(ctx);

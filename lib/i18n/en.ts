@@ -198,6 +198,8 @@ export const en = {
     `<b>${number}</b> has been reopened as many times as allowed. Please open a new request: we will look at it afresh.`,
   deepLinkInvalid: 'This link is not valid or no longer works. Please choose the service from the menu.',
   locationLine: (location: string) => `📍 <b>Location:</b> ${location}`,
+  geoLine: (place: string) => `🗺 ${place}`,
+  geoAdded: (place: string) => `🗺 Location added: ${place}.`,
   linkChooseType: '<b>QR link for a poster</b>\nStep 1 of 4: choose the request type.',
   linkAskLocation: (category: string, max: number) =>
     `<b>${category}</b>\nStep 4 of 4: type the location for the poster (up to ${characters(max)}, e.g. Building 3, lift B), or tap Skip.`,

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { CustomerFileSchema } from '../backend/schemas.js';
+import { CustomerFileSchema, GeoSchema } from '../backend/schemas.js';
 import { LANGS } from '../i18n/index.js';
 
 const DraftSchema = v.object({
@@ -22,6 +22,8 @@ const DraftSchema = v.object({
   phone: v.optional(v.string()),
   /** Prefilled by a deep link (a QR poster): where the problem is. */
   location: v.optional(v.string()),
+  /** A point or venue the person shared on the map while the draft was open. */
+  geo: v.optional(GeoSchema),
   /**
    * Back from the description led to the service list: a service picked there is a new service for
    * this draft (everything given stays). Over once anything but a list is shown.

@@ -178,7 +178,7 @@ export const ROUTES: Readonly<Record<BackendRoute, RouteDoc>> = {
     summary: 'Submit a request',
     description: `The person confirmed their draft. ${KEY_RULES} A retried submission (a double tap, Telegram's redelivery, a timeout) therefore never makes a second request.`,
     idempotencyKey: '`tg-<user id>-<draft id>`: one per draft, the same on every retry of it.',
-    body: body(NewRequestSchema, 'The draft. `location` comes from a deep link (a QR poster on a door, a lift, a machine).', {
+    body: body(NewRequestSchema, 'The draft. `location` comes from a deep link (a QR poster on a door, a lift, a machine); `geo` is a point or venue the person shared on the map (Telegram\'s location message) while the draft was open.', {
       summary: 'A request with a photo, a voice message and a phone number',
       value: {
         request_type_id: 1,
@@ -191,6 +191,7 @@ export const ROUTES: Readonly<Record<BackendRoute, RouteDoc>> = {
           { telegram_file_id: 'AwACAgIAAxkBAAIBQ3Xq', kind: 'voice', mime_type: 'audio/ogg', file_size: 9_817, duration: 4 },
         ],
         location: 'Door 4B',
+        geo: { latitude: 51.507351, longitude: -0.127758, title: 'Riverside House', address: '2A Southwark Bridge Rd, London' },
         telegram: { user_id: USER, chat_id: USER, username: 'jane', language_code: 'en' },
       },
     }),

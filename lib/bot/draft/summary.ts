@@ -5,6 +5,7 @@ import { showExpired } from '../views/expired.js';
 import { escapeHtml } from '../views/html.js';
 import { button, keyboard, show, type Button, type Screen } from '../views/screen.js';
 import { draftFiles } from './attachments.js';
+import { placeName } from './draft-geo.js';
 import { isNotModified } from '../views/screen.js';
 import { TelegramError } from 'telegraf';
 import { SUMMARY_STEP } from './steps.js';
@@ -40,7 +41,8 @@ export async function draftNames(ctx: BotContext, draft: Pick<Draft, 'typeId' | 
 
 export function summaryText(ctx: BotContext, draft: Draft, names: DraftNames): string {
   const location = draft.location === undefined ? '' : `${ctx.t.locationLine(escapeHtml(draft.location))}\n`;
-  return location + ctx.t.summary({
+  const geo = draft.geo === undefined ? '' : `${ctx.t.geoLine(escapeHtml(placeName(draft.geo)))}\n`;
+  return location + geo + ctx.t.summary({
     type: escapeHtml(names.type),
     side: escapeHtml(names.side),
     category: escapeHtml(names.category),
