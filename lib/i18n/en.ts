@@ -164,6 +164,7 @@ export const en = {
   commentCancelled: 'OK, nothing was added.',
   agentComment: (number: string, author: string) => `💬 <b>${author}</b> on your request <b>${number}</b>:`,
   agentCommentReplyHint: 'Tap Reply, or swipe this message to answer.',
+  agentCommentOnClosed: 'This request is closed and takes no more comments.',
   reminderWaiting: (number: string) => `⏳ <b>${number}</b> is waiting for your answer.`,
   agentCommentUpdated: (number: string, author: string) => `✏️ Updated: <b>${author}</b> on your request <b>${number}</b>:`,
   fileNotDelivered: (name: string) => `📎 ${name} could not be delivered. Ask for it in a reply, or try again later.`,
@@ -190,6 +191,9 @@ export const en = {
   reasonNeedsText: 'Please send the reason as a text message.',
   reasonTooLong: (max: number, got: number) => `That is too long (${characters(got)}). Please keep it under ${characters(max)}.`,
   nothingChanged: 'OK, nothing was changed.',
+  /** Never mind on a question about a request: where it stands now. */
+  requestHolds: (number: string, status: string) => `OK. Request <b>${number}</b> is <b>${status}</b>.`,
+  nothingMoreSent: (number: string) => `OK, nothing more was sent about <b>${number}</b>.`,
   confirmedSolved: (number: string) => `✅ Glad it is solved! Request <b>${number}</b> is closed.`,
   notAwaitingAnswer: (number: string, status: string) => `<b>${number}</b> is not waiting for your answer any more: its status is ${status}.`,
   askRating: 'How would you rate the service? Tap the stars.',

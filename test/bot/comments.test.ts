@@ -280,8 +280,9 @@ describe("an agent's comment", () => {
     harness.bridge?.resetStats();
     await p.replyTo(notification, 'Yes, since this morning.');
     expect(harness.bridge?.stats.requests).toBe(2);
-    // Lease, session and the notification's record in one round trip; "done" and the request's reminder cleared (the person answered) in the other.
-    expect(harness.bridge?.stats.commandNames).toEqual(['SET', 'GET', 'GET', 'SET', 'ZREM', 'DEL']);
+    // Lease, session and the notification's record in one round trip; "done", the request's reminder
+    // cleared (the person answered) and the record of the new "Added to" message in the other.
+    expect(harness.bridge?.stats.commandNames).toEqual(['SET', 'GET', 'GET', 'SET', 'ZREM', 'DEL', 'SET']);
     expect(commentsOf(requestId).at(-1)).toMatchObject({ author: 'customer', text: 'Yes, since this morning.' });
     expect(p.screen().text).toContain(`Added to ${number}`);
   });

@@ -29,6 +29,7 @@ export function requestDetailsScreen(
   if (rendered.index > 0) paging.push(button(t.buttonLater, requestAction(lang, requestId, { page: rendered.index - 1, list })));
   return {
     text: rendered.text,
+    about: { requestId, number: details.number },
     buttons: [
       ...files,
       ...(paging.length > 0 ? [paging] : []),

@@ -219,4 +219,26 @@ describe('npm start: the issue\'s scripts end as a person expects', () => {
     expect(details).toMatch(/\d\d:\d\d GMT\+5/);
     expect(details).not.toContain('UTC');
   });
+
+  test.each([
+    ['en', { added: 'Added to SR-1001', nothingAdded: 'OK, nothing was added.', details: 'Request SR-1001', holds: 'Request SR-1001 is Resolved', solved: '✅ Solved' }],
+    ['ru', { added: 'Добавлено к заявке SR-1001', nothingAdded: 'Хорошо, ничего не добавлено.', details: 'Заявка SR-1001', holds: 'Заявка SR-1001: Решена', solved: '✅ Решено' }],
+  ])('a swipe on the created message comments; Cancel in Add comment returns to the details; Never mind brings the notification back (%s)', async (lang, t) => {
+    const script = [
+      '/new', '1', '1', '1', 'The kitchen tap drips all night long', '1', 'skip', '1', // submitted: SR-1001
+      '/swipe One more thing: it is the kitchen',
+      '/my', '1', '1', '1', // details, Add comment, Cancel
+      '/advance', '/resolve', '3', '1', // Still a problem, Never mind
+      '',
+    ].join('\n');
+    const run = await runSandbox(lang === 'ru' ? inRussian(script) : script);
+    expect(run.code).toBe(0);
+    const answers = run.stdout.split(/^> .*$/m).slice(lang === 'ru' ? 3 : 1);
+    const after = (line: number) => answers[line] ?? '';
+    expect(after(8)).toContain(t.added);
+    expect(after(12)).toContain(t.nothingAdded);
+    expect(after(12)).toContain(t.details);
+    expect(after(16)).toContain(t.holds);
+    expect(after(16)).toContain(t.solved);
+  });
 });
