@@ -67,9 +67,11 @@ export const en = {
   descriptionTooLong: (max: number, got: number) =>
     `That is too long (${characters(got)}). Please keep it under ${characters(max)}.`,
   descriptionNeedsText: 'Please send the description as a text message.',
-  askPhoto: 'Would you like to add a photo? Send it now, or tap Skip.',
-  photoNeedsPhoto: 'Please send a photo (not a file or sticker), or tap Skip.',
+  askPhoto: 'Would you like to add a photo or files (a voice message, a video, a document)? Send up to 10 now (an album at once), or tap Skip.',
+  photoNeedsPhoto: 'Please send a photo or a file (a voice message, a video, a document), or tap Skip.',
   photoAdded: '📎 Photo added.',
+  filesAdded: (n: number) => (n === 1 ? '📎 File added.' : `📎 ${files(n)} added.`),
+  filesFull: (max: number) => `A request takes up to ${files(max)}; this one was not added.`,
   askContact: 'Can we call you? Tap the button to share your phone number, or Skip.',
   contactNotYours: 'Please share your own phone number with the button below, or tap Skip.',
   contactAdded: '📞 Phone number added.',
@@ -91,7 +93,7 @@ export const en = {
   buttonReplaceYes: '✅ Yes, replace',
   buttonReplaceNo: '↩️ No, keep the old one',
   photoReplaced: '📎 Photo replaced.',
-  summaryTakes: 'Here you can send a new description or a photo. Tap Confirm to send the request.',
+  summaryTakes: 'Here you can send a new description, a photo or a file. Tap Confirm to send the request.',
   draftFrozen: 'This request may already have reached us, so it can no longer be changed. Tap Try again to finish sending it.',
   buttonKeepCache: 'Keep',
   cacheKept: 'OK, the cache is kept. Nothing was cleared.',
@@ -101,10 +103,10 @@ export const en = {
   searchNothing: (query: string, where: string) =>
     `Nothing matches “${query}”${where ? ` in ${where}` : ''}. Try another word, or choose from the list.`,
 
-  summary: (s: { type: string; side: string; category: string; description: string; photo: boolean; phone: boolean }) =>
+  summary: (s: { type: string; side: string; category: string; description: string; files: number; phone: boolean }) =>
     `<b>Type:</b> ${s.type}\n<b>For:</b> ${s.side}\n<b>Service:</b> ${s.category}\n` +
     `<b>Description:</b>\n${s.description}\n\n` +
-    `<b>Photo:</b> ${s.photo ? 'attached' : 'none'}\n<b>Phone:</b> ${s.phone ? 'shared' : 'not shared'}`,
+    `<b>Files:</b> ${s.files > 0 ? s.files : 'none'}\n<b>Phone:</b> ${s.phone ? 'shared' : 'not shared'}`,
   summaryTitle: '<b>Please check your request</b>',
   submitting: '⏳ Sending your request…',
   submitted: (number: string) =>
@@ -156,8 +158,9 @@ export const en = {
   commentClosed: (number: string) => `<b>${number}</b> is closed and takes no more comments. You can open a new request instead.`,
   commentFailed: '⚠️ Your comment could not be added right now. Tap Try again: it will not be added twice.',
   commentTooLong: (max: number, got: number) => `That is too long (${characters(got)}). Please keep a comment under ${characters(max)}.`,
-  commentFileTooBig: (maxMb: number) => `That file is larger than ${maxMb} MB, more than a bot can take. Please send a smaller one.`,
-  commentUnsupported: 'Please send text, a photo or a document (PDF, image or office file).',
+  commentFileTooBig: (maxMb: number) => `That file is too big for the service desk: up to ${maxMb} MB. Please send a smaller file or a link.`,
+  cannotTakeThat: 'Stickers, polls, dice and other people’s contacts cannot go into a request. You can send text, a photo, a file, a voice message, a video or a location.',
+  commentUnsupported: 'Please send text, a photo, a file, a voice message or a video.',
   commentCancelled: 'OK, nothing was added.',
   agentComment: (number: string, author: string) => `💬 <b>${author}</b> on your request <b>${number}</b>:`,
   agentCommentReplyHint: 'Tap Reply, or swipe this message to answer.',
@@ -199,12 +202,14 @@ export const en = {
   cannotRate: (number: string, status: string) => `<b>${number}</b> cannot be rated while its status is ${status}.`,
   ratingLine: (stars: string, comment: string | undefined) => `<b>Your rating:</b> ${stars}${comment ? `\n💬 ${comment}` : ''}`,
   reopenAsk: (number: string) => `What is still wrong with <b>${number}</b>? Send a short message or a photo.`,
-  reopenNeedsInput: 'Please send a text message or a photo, or tap Never mind.',
+  reopenNeedsInput: 'Please send a text message, a photo or a file, or tap Never mind.',
   requestReopened: (number: string) => `↩️ Request <b>${number}</b> is reopened. We will get back to you.`,
   reopenLimit: (number: string) =>
     `<b>${number}</b> has been reopened as many times as allowed. Please open a new request: we will look at it afresh.`,
   deepLinkInvalid: 'This link is not valid or no longer works. Please choose the service from the menu.',
   locationLine: (location: string) => `📍 <b>Location:</b> ${location}`,
+  geoLine: (place: string) => `🗺 ${place}`,
+  geoAdded: (place: string) => `🗺 Location added: ${place}.`,
   linkChooseType: '<b>QR link for a poster</b>\nStep 1 of 4: choose the request type.',
   linkAskLocation: (category: string, max: number) =>
     `<b>${category}</b>\nStep 4 of 4: type the location for the poster (up to ${characters(max)}, e.g. Building 3, lift B), or tap Skip.`,

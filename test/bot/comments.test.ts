@@ -126,9 +126,9 @@ describe('Add comment', () => {
     await p.say('x'.repeat(4001));
     expect(p.lastText()).toContain('too long (4001 characters)');
     await p.sendDocument({ fileName: 'video.mov', mimeType: 'video/quicktime', size: 25 * 1024 * 1024 });
-    expect(p.lastText()).toContain('larger than 20 MB');
+    expect(p.lastText()).toContain('too big for the service desk: up to 20 MB');
     await p.shareContact();
-    expect(p.lastText()).toContain('Please send text, a photo or a document');
+    expect(p.lastText()).toContain('Please send text, a photo, a file');
     expect(commentsOf(requestId)).toHaveLength(0);
     await p.say('x'.repeat(4000));
     expect(commentsOf(requestId)).toHaveLength(1);

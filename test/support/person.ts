@@ -1,7 +1,20 @@
 // A person chatting with the bot through the real webhook: types, taps buttons by label,
 // shares a contact or a photo, and reads what the bot shows, as Telegram would render it.
 import type { BotInstance, Harness, WebhookAnswer } from './bot-harness.js';
-import { albumUpdates, callbackUpdate, contactUpdate, documentUpdate, photoUpdate, TEST_BOT, textUpdate, type AlbumItem } from './updates.js';
+import {
+  albumUpdates,
+  callbackUpdate,
+  contactUpdate,
+  documentUpdate,
+  editedTextUpdate,
+  locationUpdate,
+  mediaUpdate,
+  photoUpdate,
+  TEST_BOT,
+  textUpdate,
+  type AlbumItem,
+  type MediaKind,
+} from './updates.js';
 
 interface InlineButton {
   readonly text: string;
@@ -30,6 +43,28 @@ export class Person {
 
   say(text: string): Promise<WebhookAnswer> {
     return this.instance.send(textUpdate({ ...this.sender, text }));
+  }
+
+  /** Like `say`, and gives the message's id, for an edit of it later. */
+  async sayAs(text: string): Promise<{ answer: WebhookAnswer; messageId: number }> {
+    const update = textUpdate({ ...this.sender, text });
+    return { answer: await this.instance.send(update), messageId: update.message.message_id };
+  }
+
+  /** The person edits a message they sent (`edited_message`); the update is returned to send again. */
+  async edit(messageId: number, text: string, options: { readonly sentAt?: number } = {}): Promise<{ answer: WebhookAnswer; update: unknown }> {
+    const update = editedTextUpdate({ ...this.sender, messageId, text, ...options });
+    return { answer: await this.instance.send(update), update };
+  }
+
+  /** A voice message, an audio file, a video, a round video note or an animation. */
+  sendMedia(kind: MediaKind, options: { readonly caption?: string; readonly size?: number; readonly duration?: number } = {}): Promise<WebhookAnswer> {
+    return this.instance.send(mediaUpdate({ ...this.sender, kind, ...options }));
+  }
+
+  /** A point on the map, or a venue picked from the map's list. */
+  shareLocation(options: { readonly latitude?: number; readonly longitude?: number; readonly venue?: { title: string; address: string } } = {}): Promise<WebhookAnswer> {
+    return this.instance.send(locationUpdate({ ...this.sender, ...options }));
   }
 
   shareContact(options: { readonly ownNumber?: boolean } = {}): Promise<WebhookAnswer> {

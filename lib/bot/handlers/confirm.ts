@@ -50,6 +50,7 @@ export async function confirmDraft(ctx: BotContext, draftId: string): Promise<vo
     ...(draft.phone !== undefined ? { contact_phone: draft.phone } : {}),
     ...(hasAttachments(draft) ? { attachments: draftAttachments(draft) } : {}),
     ...(draft.location !== undefined ? { location: draft.location } : {}),
+    ...(draft.geo !== undefined ? { geo: draft.geo } : {}),
     telegram: {
       user_id: from.id,
       chat_id: chatId,

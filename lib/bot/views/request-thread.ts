@@ -1,4 +1,4 @@
-import type { Comment, RequestDetails } from '../../backend/schemas.js';
+import type { AttachmentKind, Comment, RequestDetails } from '../../backend/schemas.js';
 import type { Lang, Messages } from '../../i18n/index.js';
 import { formatDate, statusLabel } from './format.js';
 import { escapeHtml, escapeHtmlWithin } from './html.js';
@@ -93,9 +93,20 @@ function commentEntry(t: Messages, lang: Lang, comment: Comment, commentIndex: n
   return { html: [head, text, fileLines].filter((part) => part !== '').join('\n'), files };
 }
 
+/** What a file without a name is called on its button (Telegram gives photos, voice and round videos none). */
+const UNNAMED: Readonly<Record<AttachmentKind, string>> = {
+  photo: 'photo',
+  document: 'file',
+  voice: 'voice message',
+  audio: 'audio',
+  video: 'video',
+  video_note: 'video note',
+  animation: 'animation',
+};
+
 function fileName(file: Comment['attachments'][number], index: number): string {
   if ('url' in file) return file.file_name;
-  return file.file_name ?? (file.kind === 'photo' ? `photo ${index + 1}` : `file ${index + 1}`);
+  return file.file_name ?? `${UNNAMED[file.kind]} ${index + 1}`;
 }
 
 /** Pages from the newest entry backwards, each within `budget` characters and MAX_FILE_BUTTONS files. */
