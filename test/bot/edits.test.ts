@@ -90,7 +90,7 @@ describe('a comment already sent', () => {
     expect(harness.bridge?.stats.requests).toBe(2);
     expect(harness.backend.stats.byRoute).toEqual({ 'PATCH /requests/:id/comments/:id': 1 });
     expect(comments()).toMatchObject([{ id: original?.id, text: 'The door code is 4712' }]);
-    expect(p.lastText()).toBe(en.commentEditSent(request.number));
+    expect(p.lastText()).toBe(en.commentEditSent(request.number).replace(/<[^>]+>/g, ''));
 
     const replies = harness.telegram.callsOf('sendMessage').length;
     await bot.send(update);
