@@ -388,6 +388,8 @@ export const CommentNotificationSchema = v.object({
   request_id: NotifiedRequestId,
   number: NotifiedNumber,
   telegram_user_id: PositiveId,
+  /** The request's status now: a final one (closed, rejected, cancelled) leaves Reply out. Optional. */
+  status: v.optional(RequestStatusSchema),
   comment: v.pipe(
     v.object({
       /** Without it the comment is told as before, but an edit of it cannot be matched to its message. */

@@ -34,7 +34,7 @@ import { floodLimit, type FloodLimitOptions } from './middleware/flood-limit.js'
 import { privateChatsOnly } from './middleware/private-chats-only.js';
 import { telegramCalls } from './middleware/telegram-calls.js';
 import { updateState, type UpdateStatePolicy } from './middleware/update-state.js';
-import { parseNotice, replyLookupKey } from './reply-target.js';
+import { replyLookupKey, replyTarget } from './reply-target.js';
 import { editLookupKey } from './comments/sent-comments.js';
 import { receiveEdit } from './handlers/edited-message.js';
 import { showExpired } from './views/expired.js';
@@ -239,7 +239,7 @@ function onMessage(ctx: BotContext): Promise<void> {
   if (file && 'problem' in file) return as('file-too-big', tellFileTooBig)(ctx);
   const draftAtContact = ctx.session.draft?.step === 'contact' && draftOnScreen(ctx.session);
   if (isUnfileable(incoming, draftAtContact)) return as('cannot-take', tellCannotTake)(ctx);
-  const swiped = parseNotice(ctx.prefetched);
+  const swiped = replyTarget(ctx);
   if (swiped) return as('comment', (c) => receiveComment(c, swiped))(ctx);
   const pending = activePending(ctx.session);
   if (pending) return onAnswer(ctx, pending);

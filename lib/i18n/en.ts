@@ -15,14 +15,20 @@ export const en = {
   welcome: (name: string) =>
     `👋 Hello, ${name}!\n\nI can open a service request for you and keep you posted on its status.\nChoose what you want to do:`,
   mainMenu: 'What would you like to do?',
-  help:
+  /** Everything a person can do, short enough to scan; the Mini App's line only where it is deployed. */
+  help: (app: boolean) =>
     '<b>How it works</b>\n' +
-    '1. Tap <b>New request</b> and choose the request type, who it is for, and the service.\n' +
-    '2. Describe the problem (10 to 2000 characters).\n' +
-    '3. Optionally add a photo and a phone number.\n' +
-    '4. Check the summary and confirm. You get a request number.\n\n' +
-    'I will message you when the status changes. <b>My requests</b> shows your latest requests.\n\n' +
-    'Commands: /start main menu, /new new request, /my my requests, /language change language, /cancel cancel.',
+    '📝 <b>New request</b>: choose the type, who it is for and the service, describe the problem (10 to 2000 characters), add a photo and a phone number if you like, and confirm. You get a number like SR-1042.\n' +
+    '🔎 On a service list, type a word to find a service; <code>/new plumbing</code> searches everything.\n' +
+    '📷 A QR code or link on a poster opens a request for that place directly.\n\n' +
+    '<b>Your requests</b>\n' +
+    '📋 <b>My requests</b>: the newest first, <b>All</b> or <b>Open</b> only; tap one for its details and history.\n' +
+    '💬 <b>Add comment</b> on a request, or <b>Reply</b> to an agent: text, a photo or a file. Or swipe any of my messages about a request to reply to it.\n' +
+    '✖️ <b>Cancel request</b> while it is open; a reason is optional.\n' +
+    '✅ <b>Solved</b> or ↩️ <b>Still a problem</b> when the agent resolves it; then rate it 1⭐ to 5⭐.\n' +
+    '🔔 I message you when anything changes.\n' +
+    (app ? '📱 <b>Open the app</b> for a big catalogue and long threads with photos.\n' : '') +
+    '\n/start menu · /new new request · /my my requests · /cancel stop what you are doing · /language language · /help this help',
   fallback: 'I did not understand that. Use the buttons below, or /help.',
   privateOnly: 'Please message me in a private chat to open a service request.',
   somethingWentWrong: '😕 Something went wrong on our side. Please try again.',
@@ -160,6 +166,7 @@ export const en = {
   commentCancelled: 'OK, nothing was added.',
   agentComment: (number: string, author: string) => `💬 <b>${author}</b> on your request <b>${number}</b>:`,
   agentCommentReplyHint: 'Tap Reply, or swipe this message to answer.',
+  agentCommentOnClosed: 'This request is closed and takes no more comments.',
   reminderWaiting: (number: string) => `⏳ <b>${number}</b> is waiting for your answer.`,
   agentCommentUpdated: (number: string, author: string) => `✏️ Updated: <b>${author}</b> on your request <b>${number}</b>:`,
   fileNotDelivered: (name: string) => `📎 ${name} could not be delivered. Ask for it in a reply, or try again later.`,
@@ -186,6 +193,9 @@ export const en = {
   reasonNeedsText: 'Please send the reason as a text message.',
   reasonTooLong: (max: number, got: number) => `That is too long (${characters(got)}). Please keep it under ${characters(max)}.`,
   nothingChanged: 'OK, nothing was changed.',
+  /** Never mind on a question about a request: where it stands now. */
+  requestHolds: (number: string, status: string) => `OK. Request <b>${number}</b> is <b>${status}</b>.`,
+  nothingMoreSent: (number: string) => `OK, nothing more was sent about <b>${number}</b>.`,
   confirmedSolved: (number: string) => `✅ Glad it is solved! Request <b>${number}</b> is closed.`,
   notAwaitingAnswer: (number: string, status: string) => `<b>${number}</b> is not waiting for your answer any more: its status is ${status}.`,
   askRating: 'How would you rate the service? Tap the stars.',

@@ -280,9 +280,10 @@ describe("an agent's comment", () => {
     harness.bridge?.resetStats();
     await p.replyTo(notification, 'Yes, since this morning.');
     expect(harness.bridge?.stats.requests).toBe(2);
-    // Lease, session and the notification's record in one round trip; "done" and the request's reminder cleared (the person answered) in the other.
-    // The second SET remembers which comment the message became (for an edit of it), in the same pipeline.
-    expect(harness.bridge?.stats.commandNames).toEqual(['SET', 'GET', 'GET', 'SET', 'SET', 'ZREM', 'DEL']);
+    // Lease, session and the notification's record in one round trip; "done", the record of which
+    // comment the message became (for an edit of it), the request's reminder cleared (the person
+    // answered) and the record of the new "Added to" message in the other.
+    expect(harness.bridge?.stats.commandNames).toEqual(['SET', 'GET', 'GET', 'SET', 'SET', 'ZREM', 'DEL', 'SET']);
     expect(commentsOf(requestId).at(-1)).toMatchObject({ author: 'customer', text: 'Yes, since this morning.' });
     expect(p.screen().text).toContain(`Added to ${number}`);
   });

@@ -87,12 +87,16 @@ export class Person {
     return answers;
   }
 
-  /** Telegram's swipe-to-reply on one of the bot's messages in this chat. */
-  replyTo(messageId: number, text: string): Promise<WebhookAnswer> {
+  /**
+   * Telegram's swipe-to-reply on one of the bot's messages in this chat: the replied message comes
+   * as it stands now, its inline keyboard included (`withKeyboard: false` leaves it out).
+   */
+  replyTo(messageId: number, text: string, options: { readonly withKeyboard?: boolean } = {}): Promise<WebhookAnswer> {
     const replied = this.harness.telegram.messagesOf(this.userId).find((message) => message.message_id === messageId);
     if (!replied) throw new Error(`no bot message ${messageId} in chat ${this.userId}`);
     const update = textUpdate({ ...this.sender, text });
-    const reply = { message_id: messageId, from: TEST_BOT, chat: update.message.chat, date: Number(replied.date ?? 0), text: String(replied.text ?? '') };
+    const keyboard = options.withKeyboard !== false && replied.reply_markup !== undefined && 'inline_keyboard' in (replied.reply_markup as object) ? { reply_markup: replied.reply_markup } : {};
+    const reply = { message_id: messageId, from: TEST_BOT, chat: update.message.chat, date: Number(replied.date ?? 0), text: String(replied.text ?? ''), ...keyboard };
     return this.instance.send({ ...update, message: { ...update.message, reply_to_message: reply } });
   }
 
