@@ -87,7 +87,9 @@ describe('a comment already sent', () => {
     harness.bridge?.resetStats();
     harness.backend.resetStats();
     const { update } = await p.edit(messageId, 'The door code is 4712');
+    // The lease, the session and the message's comment record in one round trip; "done" in the other.
     expect(harness.bridge?.stats.requests).toBe(2);
+    expect(harness.bridge?.stats.commandNames).toEqual(['SET', 'GET', 'GET', 'SET']);
     expect(harness.backend.stats.byRoute).toEqual({ 'PATCH /requests/:id/comments/:id': 1 });
     expect(comments()).toMatchObject([{ id: original?.id, text: 'The door code is 4712' }]);
     expect(p.lastText()).toBe(en.commentEditSent(request.number).replace(/<[^>]+>/g, ''));
