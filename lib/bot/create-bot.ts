@@ -35,6 +35,8 @@ import { privateChatsOnly } from './middleware/private-chats-only.js';
 import { telegramCalls } from './middleware/telegram-calls.js';
 import { updateState, type UpdateStatePolicy } from './middleware/update-state.js';
 import { replyLookupKey, replyTarget } from './reply-target.js';
+import { editLookupKey } from './comments/sent-comments.js';
+import { receiveEdit } from './handlers/edited-message.js';
 import { showExpired } from './views/expired.js';
 
 export interface CreateBotOptions {
@@ -63,7 +65,7 @@ export const BOT_COMMANDS = [
 ] as const;
 
 /** The update kinds the bot handles; Telegram sends no others (`allowed_updates`). */
-export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query'] as const;
 
 /** Named handler: records which one took the update, for the log line and metrics. */
 function as(name: string, fn: (ctx: BotContext) => Promise<unknown>) {
@@ -95,13 +97,15 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
       logger: options.logger,
       policy: options.statePolicy,
       leaseSeconds: options.updateLeaseSeconds,
-      prefetch: replyLookupKey,
+      prefetch: (ctx) => replyLookupKey(ctx) ?? editLookupKey(ctx),
       screenMoved: screenMovedLookupKey,
     }),
   );
   bot.use(endPendingOnCommand());
   bot.use(trackOnScreen());
 
+  // Before the commands: an edited "/start" is an edit, not a command.
+  bot.on('edited_message', as('edit', receiveEdit));
   // `/start <payload>` is a deep link (t.me/<bot>?start=<payload>, e.g. a QR poster).
   bot.command('start', (ctx) => {
     const payload = startPayloadOf(ctx);

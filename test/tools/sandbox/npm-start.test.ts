@@ -260,3 +260,26 @@ describe('npm start: the issue\'s scripts end as a person expects', () => {
     expect(answer).not.toMatch(/photo|фото/);
   });
 });
+
+describe('npm start: every kind of message (issue 17)', () => {
+  test.each([
+    ['en', { edited: '✏️ Description updated.', file: '📎 File added.', geo: '🗺 Location added: Central Station', files: 'Files: 1', created: 'has been created' }],
+    ['ru', { edited: '✏️ Описание изменено.', file: '📎 Файл добавлен.', geo: '🗺 Место на карте добавлено: Central Station', files: 'Файлы: 1', created: 'создана' }],
+  ])('an edited description, a voice message with its caption and a venue reach the request (%s)', async (lang, t) => {
+    const script = [
+      '/new', '1', '1', '1', 'The kitchen tap drips all night long',
+      '/edit The bathroom tap drips all night long', '/voice listen to the drip', '/location Central Station', 'skip', '1', '',
+    ].join('\n');
+    const run = await runSandbox(lang === 'ru' ? inRussian(script) : script);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(answerToLast(run, '/edit The bathroom tap drips all night long')).toContain(t.edited);
+    expect(answerToLast(run, '/voice listen to the drip')).toContain(t.file);
+    expect(answerToLast(run, '/location Central Station')).toContain(t.geo);
+    const summary = answerToLast(run, 'skip');
+    expect(summary).toContain('The bathroom tap drips all night long\n    listen to the drip');
+    expect(summary).toContain(t.files);
+    expect(summary).toContain('🗺 Central Station');
+    expect(answerToLast(run, '1')).toContain(t.created);
+  });
+});
