@@ -21,10 +21,12 @@ export function markScreenMoved(chatId: number): KvCommand {
 
 /**
  * The mark to read for this update: every stateful update but a command (a command parks the draft
- * anyway, and `/start` keeps its 4 commands).
+ * anyway, and `/start` keeps its 4 commands) and an edit (it changes what was sent, it answers no
+ * step, so the mark waits for the next message or tap).
  */
 export function screenMovedLookupKey(ctx: BotContext): string | undefined {
-  return ctx.from === undefined || isCommand(ctx) ? undefined : screenMovedKey(ctx.from.id);
+  if (ctx.from === undefined || isCommand(ctx) || 'edited_message' in ctx.update) return undefined;
+  return screenMovedKey(ctx.from.id);
 }
 
 /**
