@@ -4,6 +4,8 @@ const count = pluralOf('en');
 const characters = (n: number) => count(n, { one: 'character', other: 'characters' });
 const files = (n: number) => count(n, { one: 'file', other: 'files' });
 const seconds = (n: number) => count(n, { one: 'second', other: 'seconds' });
+const minutes = (n: number) => count(n, { one: 'minute', other: 'minutes' });
+const requests = (n: number) => count(n, { one: 'request', other: 'requests' });
 
 /**
  * English messages: the reference catalogue. Every other language has exactly these keys
@@ -36,7 +38,9 @@ export const en = {
   cancelled: 'Cancelled. Nothing was sent.',
   nothingToCancel: 'There is nothing to cancel.',
   rateLimited: (wait: number) => `You are going a bit fast. Please try again in ${seconds(wait)}.`,
-  submitRateLimited: 'You have sent several requests recently. Please try again later.',
+  submitRateLimited: (limit: number, at: string, inMinutes: number) =>
+    `⏳ You have sent ${requests(limit)} within an hour, as many as we take. You can send this one at ${at} (in ${minutes(inMinutes)}): it is kept here, tap Confirm then.`,
+  submitRateLimitedToast: 'Not sent yet: see when you can send it',
 
   buttonNewRequest: '📝 New request',
   buttonMyRequests: '📋 My requests',
@@ -65,7 +69,7 @@ export const en = {
     `<b>${category}</b>\nStep 4 of 4: describe the problem in one message (10 to 2000 characters): what happened, where, since when.`,
   descriptionTooShort: (min: number) => `That is a bit short. Please write at least ${characters(min)} so we can help.`,
   descriptionTooLong: (max: number, got: number) =>
-    `That is too long (${characters(got)}). Please keep it under ${characters(max)}.`,
+    `That is too long (${characters(got)}). A description takes up to ${characters(max)}.`,
   descriptionNeedsText: 'Please send the description as a text message.',
   askPhoto: 'Would you like to add a photo or files (a voice message, a video, a document)? Send up to 10 now (an album at once), or tap Skip.',
   photoNeedsPhoto: 'Please send a photo or a file (a voice message, a video, a document), or tap Skip.',
@@ -159,7 +163,7 @@ export const en = {
   commentFilesAdded: (number: string, added: number) => `✅ Added ${files(added)} to <b>${number}</b>.`,
   commentClosed: (number: string) => `<b>${number}</b> is closed and takes no more comments. You can open a new request instead.`,
   commentFailed: '⚠️ Your comment could not be added right now. Tap Try again: it will not be added twice.',
-  commentTooLong: (max: number, got: number) => `That is too long (${characters(got)}). Please keep a comment under ${characters(max)}.`,
+  commentTooLong: (max: number, got: number) => `That is too long (${characters(got)}). A comment takes up to ${characters(max)}.`,
   commentFileTooBig: (maxMb: number) => `That file is too big for the service desk: up to ${maxMb} MB. Please send a smaller file or a link.`,
   cannotTakeThat: 'Stickers, polls, dice and other people’s contacts cannot go into a request. You can send text, a photo, a file, a voice message, a video or a location.',
   commentUnsupported: 'Please send text, a photo, a file, a voice message or a video.',
@@ -191,7 +195,7 @@ export const en = {
   requestCancelled: (number: string) => `✖️ Request <b>${number}</b> is cancelled.`,
   cannotCancel: (number: string, status: string) => `<b>${number}</b> can no longer be cancelled: its status is ${status}.`,
   reasonNeedsText: 'Please send the reason as a text message.',
-  reasonTooLong: (max: number, got: number) => `That is too long (${characters(got)}). Please keep it under ${characters(max)}.`,
+  reasonTooLong: (max: number, got: number) => `That is too long (${characters(got)}). It takes up to ${characters(max)}.`,
   nothingChanged: 'OK, nothing was changed.',
   /** Never mind on a question about a request: where it stands now. */
   requestHolds: (number: string, status: string) => `OK. Request <b>${number}</b> is <b>${status}</b>.`,
@@ -203,7 +207,7 @@ export const en = {
   alreadyRated: (number: string) => `You have already rated <b>${number}</b>. Thank you, once is enough!`,
   cannotRate: (number: string, status: string) => `<b>${number}</b> cannot be rated while its status is ${status}.`,
   ratingLine: (stars: string, comment: string | undefined) => `<b>Your rating:</b> ${stars}${comment ? `\n💬 ${comment}` : ''}`,
-  reopenAsk: (number: string) => `What is still wrong with <b>${number}</b>? Send a short message or a photo.`,
+  reopenAsk: (number: string, max: number) => `What is still wrong with <b>${number}</b>? Send a message (up to ${characters(max)}), a photo or a file.`,
   reopenNeedsInput: 'Please send a text message, a photo or a file, or tap Never mind.',
   requestReopened: (number: string) => `↩️ Request <b>${number}</b> is reopened. We will get back to you.`,
   reopenLimit: (number: string) =>
@@ -215,7 +219,7 @@ export const en = {
   linkChooseType: '<b>QR link for a poster</b>\nStep 1 of 4: choose the request type.',
   linkAskLocation: (category: string, max: number) =>
     `<b>${category}</b>\nStep 4 of 4: type the location for the poster (up to ${characters(max)}, e.g. Building 3, lift B), or tap Skip.`,
-  linkLocationTooLong: (max: number, got: number) => `That location is ${characters(got)} long. Please keep it to ${max}.`,
+  linkLocationTooLong: (max: number, got: number) => `That location is ${characters(got)} long. It takes up to ${characters(max)}.`,
   linkLocationUnsupported: 'Please use Latin or Cyrillic letters, digits, spaces and simple punctuation only.',
   linkNoUsername: 'I do not know my own username yet. Please try again in a moment.',
   linkReady: (link: string, service: string) => `🔗 ${link}\n${service}\nPrint the QR code: scanning it opens a new request for this service.`,

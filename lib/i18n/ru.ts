@@ -6,6 +6,8 @@ const characters = (n: number) => count(n, { one: 'символ', few: 'симв
 const files = (n: number) => count(n, { one: 'файл', few: 'файла', many: 'файлов', other: 'файла' });
 /** After «через»: через 1 секунду, 2 секунды, 5 секунд. */
 const seconds = (n: number) => count(n, { one: 'секунду', few: 'секунды', many: 'секунд', other: 'секунды' });
+const minutes = (n: number) => count(n, { one: 'минуту', few: 'минуты', many: 'минут', other: 'минуты' });
+const requests = (n: number) => count(n, { one: 'заявку', few: 'заявки', many: 'заявок', other: 'заявки' });
 
 export const ru: Messages = {
   languageName: 'Русский',
@@ -32,7 +34,9 @@ export const ru: Messages = {
   cancelled: 'Отменено. Ничего не отправлено.',
   nothingToCancel: 'Отменять нечего.',
   rateLimited: (wait) => `Слишком быстро. Попробуйте снова через ${seconds(wait)}.`,
-  submitRateLimited: 'Вы недавно отправили несколько заявок. Пожалуйста, попробуйте позже.',
+  submitRateLimited: (limit, at, inMinutes) =>
+    `⏳ За час вы отправили ${requests(limit)} — больше мы не принимаем. Эту можно будет отправить в ${at} (через ${minutes(inMinutes)}): она сохранена здесь, тогда нажмите «Подтвердить».`,
+  submitRateLimitedToast: 'Пока не отправлено: смотрите, когда можно',
 
   buttonNewRequest: '📝 Новая заявка',
   buttonMyRequests: '📋 Мои заявки',
@@ -60,7 +64,7 @@ export const ru: Messages = {
   askDescription: (category) =>
     `<b>${category}</b>\nШаг 4 из 4: опишите проблему одним сообщением (от 10 до 2000 символов): что случилось, где и с какого времени.`,
   descriptionTooShort: (min) => `Слишком коротко. Напишите, пожалуйста, не меньше ${characters(min)}.`,
-  descriptionTooLong: (max, got) => `Слишком длинно (${characters(got)}). Уложитесь, пожалуйста, в ${characters(max)}.`,
+  descriptionTooLong: (max, got) => `Слишком длинно (${characters(got)}). В описании — до ${characters(max)}.`,
   descriptionNeedsText: 'Пожалуйста, отправьте описание текстовым сообщением.',
   askPhoto: 'Хотите добавить фото или файлы (голосовое сообщение, видео, документ)? Отправьте до 10 сейчас (альбом — разом) или нажмите «Пропустить».',
   photoNeedsPhoto: 'Отправьте, пожалуйста, фото или файл (голосовое сообщение, видео, документ) или нажмите «Пропустить».',
@@ -152,7 +156,7 @@ export const ru: Messages = {
   commentFilesAdded: (number, added) => `✅ К заявке <b>${number}</b> ${added % 10 === 1 && added % 100 !== 11 ? 'добавлен' : 'добавлено'} ${files(added)}.`,
   commentClosed: (number) => `Заявка <b>${number}</b> закрыта, комментарии к ней больше не принимаются. Можно оформить новую заявку.`,
   commentFailed: '⚠️ Не удалось добавить комментарий. Нажмите «Повторить»: он не добавится дважды.',
-  commentTooLong: (max, got) => `Слишком длинно (${characters(got)}). Комментарий — не больше ${characters(max)}.`,
+  commentTooLong: (max, got) => `Слишком длинно (${characters(got)}). В комментарии — до ${characters(max)}.`,
   commentFileTooBig: (maxMb) => `Этот файл слишком большой для службы поддержки: не больше ${maxMb} МБ. Отправьте файл поменьше или ссылку.`,
   cannotTakeThat: 'Стикеры, опросы, кубики и чужие контакты в заявку не попадут. Можно отправить текст, фото, файл, голосовое сообщение, видео или геопозицию.',
   commentUnsupported: 'Отправьте текст, фото, файл, голосовое сообщение или видео.',
@@ -184,7 +188,7 @@ export const ru: Messages = {
   requestCancelled: (number) => `✖️ Заявка <b>${number}</b> отменена.`,
   cannotCancel: (number, status) => `Заявку <b>${number}</b> уже нельзя отменить: её статус — ${status}.`,
   reasonNeedsText: 'Пожалуйста, напишите причину текстовым сообщением.',
-  reasonTooLong: (max, got) => `Слишком длинно (${characters(got)}). Уложитесь, пожалуйста, в ${characters(max)}.`,
+  reasonTooLong: (max, got) => `Слишком длинно (${characters(got)}). Можно до ${characters(max)}.`,
   nothingChanged: 'Хорошо, ничего не изменилось.',
   requestHolds: (number, status) => `Хорошо. Заявка <b>${number}</b>: <b>${status}</b>.`,
   nothingMoreSent: (number) => `Хорошо, по заявке <b>${number}</b> больше ничего не отправлено.`,
@@ -195,7 +199,7 @@ export const ru: Messages = {
   alreadyRated: (number) => `Вы уже оценили заявку <b>${number}</b>. Спасибо, одной оценки достаточно!`,
   cannotRate: (number, status) => `Заявку <b>${number}</b> нельзя оценить, пока её статус — ${status}.`,
   ratingLine: (stars, comment) => `<b>Ваша оценка:</b> ${stars}${comment ? `\n💬 ${comment}` : ''}`,
-  reopenAsk: (number) => `Что всё ещё не так с заявкой <b>${number}</b>? Напишите коротко или пришлите фото.`,
+  reopenAsk: (number, max) => `Что всё ещё не так с заявкой <b>${number}</b>? Напишите сообщение (до ${characters(max)}), пришлите фото или файл.`,
   reopenNeedsInput: 'Пожалуйста, отправьте текст, фото или файл либо нажмите «Не нужно».',
   requestReopened: (number) => `↩️ Заявка <b>${number}</b> открыта снова. Мы с вами свяжемся.`,
   reopenLimit: (number) =>
@@ -207,7 +211,7 @@ export const ru: Messages = {
   linkChooseType: '<b>QR-ссылка для плаката</b>\nШаг 1 из 4: выберите тип заявки.',
   linkAskLocation: (category, max) =>
     `<b>${category}</b>\nШаг 4 из 4: напишите место для плаката (до ${characters(max)}, например «Корпус 3, лифт Б») или нажмите «Пропустить».`,
-  linkLocationTooLong: (max, got) => `В этом месте ${characters(got)}. Пожалуйста, уложитесь в ${max}.`,
+  linkLocationTooLong: (max, got) => `В этом месте ${characters(got)}. Можно до ${characters(max)}.`,
   linkLocationUnsupported: 'Пожалуйста, используйте только русские или латинские буквы, цифры, пробелы и простые знаки препинания.',
   linkNoUsername: 'Я пока не знаю своего имени пользователя. Попробуйте, пожалуйста, через минуту.',
   linkReady: (link, service) => `🔗 ${link}\n${service}\nРаспечатайте QR-код: по нему откроется новая заявка на эту услугу.`,

@@ -6,10 +6,15 @@ import type { Logger } from '../logger.js';
 /** How many requests one person may submit, and in what window. */
 export const SUBMISSIONS_PER_HOUR = 5;
 
+/** Allowed (the attempt counted), or refused with the time (ms since the epoch) by which the next one is allowed. */
+export type SubmissionVerdict = { readonly allowed: true } | { readonly allowed: false; readonly retryAt: number };
+
 export interface SubmissionLimiter {
-  /** True when this person may submit now; counts the attempt. */
-  allow(userId: number): Promise<boolean>;
+  /** Whether this person may submit now; counts the attempt. */
+  allow(userId: number): Promise<SubmissionVerdict>;
 }
+
+const ALLOWED: SubmissionVerdict = { allowed: true };
 
 /**
  * Submissions are rare and reach a real person at the organisation, so their limit is shared by
@@ -42,12 +47,14 @@ export function createSubmissionLimiter(options: {
       async allow(userId) {
         try {
           limiter ??= load();
-          const { success, reason } = await (await limiter).limit(String(userId));
+          const { success, reason, reset } = await (await limiter).limit(String(userId));
           if (reason === 'timeout') options.logger.warn('[ratelimit] Upstash did not answer in time; submission allowed');
-          return success;
+          // `reset` ends the current window: then the window just ended weighs less than the limit
+          // (the sliding window rounds its weight down), so the next attempt is allowed by that time.
+          return success ? ALLOWED : { allowed: false, retryAt: reset };
         } catch (error) {
           options.logger.warn({ err: error }, '[ratelimit] Upstash unreachable; submission allowed');
-          return true;
+          return ALLOWED;
         }
       },
     };
@@ -58,9 +65,9 @@ export function createSubmissionLimiter(options: {
     async allow(userId) {
       const now = Date.now();
       const times = (recent.get(userId) ?? []).filter((at) => now - at < hour);
-      if (times.length >= SUBMISSIONS_PER_HOUR) return false;
+      if (times.length >= SUBMISSIONS_PER_HOUR) return { allowed: false, retryAt: (times[0] ?? now) + hour };
       recent.set(userId, [...times, now]);
-      return true;
+      return ALLOWED;
     },
   };
 }

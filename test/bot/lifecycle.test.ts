@@ -162,7 +162,7 @@ describe('resolved: Solved or Still a problem', () => {
     await harness.backend.resolveNewest(p.userId);
     expect(p.screen().text).toContain(`Статус заявки ${request.number}: Решена.`);
     await p.tap('Проблема осталась');
-    expect(p.screen().text).toBe(`Что всё ещё не так с заявкой ${request.number}? Напишите коротко или пришлите фото.`);
+    expect(p.screen().text).toBe(`Что всё ещё не так с заявкой ${request.number}? Напишите сообщение (до 1000 символов), пришлите фото или файл.`);
     await p.sendPhoto();
     expect(p.screen().text).toBe(`↩️ Заявка ${request.number} открыта снова. Мы с вами свяжемся.`);
     expect(current(harness.backend, request.id)).toMatchObject({

@@ -212,8 +212,9 @@ describe('rate limits', () => {
     }
     expect(requestsOf(p.userId)).toHaveLength(5);
     tally.expectRequests(5);
-    expect(p.screen().text).toBe(en.submitRateLimited);
-    expect(p.labels()).toContain(en.buttonRetry);
+    expect(p.screen().text).toMatch(/You can send this one at \d{2}:\d{2} UTC/);
+    expect(p.screen().text).toContain('Submission number 6: the light in the hall flickers');
+    expect(p.labels()).toContain(en.buttonConfirm);
     const session = JSON.parse((await rawSessionOf(p.userId)) ?? '{}') as { draft?: { description?: string; step?: string } };
     expect(session.draft).toMatchObject({ step: 'confirm', description: 'Submission number 6: the light in the hall flickers' });
 

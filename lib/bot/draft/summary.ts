@@ -11,14 +11,15 @@ import { TelegramError } from 'telegraf';
 import { SUMMARY_STEP } from './steps.js';
 
 /** Where the steps end: everything the person entered, with Confirm, Edit and Cancel. */
-export async function showSummary(ctx: BotContext, options: { readonly newMessage?: boolean } = {}): Promise<void> {
+/** The summary with Confirm; `notice` (HTML) takes the title's place, saying why it is shown again. */
+export async function showSummary(ctx: BotContext, options: { readonly newMessage?: boolean; readonly notice?: string } = {}): Promise<void> {
   const draft = ctx.session.draft;
   if (!draft) return showExpired(ctx);
   const names = await draftNames(ctx, draft);
   if (!names) return showExpired(ctx);
   draft.step = SUMMARY_STEP;
   draft.reviewed = true;
-  draft.screenMessageId = await show(ctx, summaryScreen(ctx, draft, names), options);
+  draft.screenMessageId = await show(ctx, summaryScreen(ctx, draft, names, options.notice), options);
   recordOnScreen(ctx, { kind: 'draft' });
 }
 
@@ -52,9 +53,9 @@ export function summaryText(ctx: BotContext, draft: Draft, names: DraftNames): s
   });
 }
 
-function summaryScreen(ctx: BotContext, draft: Draft, names: DraftNames): Screen {
+function summaryScreen(ctx: BotContext, draft: Draft, names: DraftNames, notice = ctx.t.summaryTitle): Screen {
   return {
-    text: `${ctx.t.summaryTitle}\n\n${summaryText(ctx, draft, names)}`,
+    text: `${notice}\n\n${summaryText(ctx, draft, names)}`,
     buttons: draft.attempted
       ? retryButtons(ctx, draft.id)
       : [

@@ -5,7 +5,9 @@ import type { BotContext } from '../context.js';
 import { draftAttachments, hasAttachments } from '../draft/attachments.js';
 import { showOutOfDate } from '../draft/draft-flow.js';
 import { SUMMARY_STEP } from '../draft/steps.js';
-import { draftNames, retryButtons, summaryText } from '../draft/summary.js';
+import { draftNames, retryButtons, showSummary, summaryText } from '../draft/summary.js';
+import { SUBMISSIONS_PER_HOUR } from '../../rate-limit/submission-limiter.js';
+import { formatTime } from '../views/format.js';
 import { showExpired } from '../views/expired.js';
 import { escapeHtml } from '../views/html.js';
 import { mainMenu } from '../views/menus.js';
@@ -31,11 +33,14 @@ export async function confirmDraft(ctx: BotContext, draftId: string): Promise<vo
   const from = ctx.from;
   const chatId = ctx.chat?.id;
   if (!from || chatId === undefined) return;
-  if (!(await ctx.deps.submissionLimiter.allow(from.id))) {
+  const verdict = await ctx.deps.submissionLimiter.allow(from.id);
+  if (!verdict.allowed) {
     ctx.handler = 'rate-limited';
-    await acknowledge(ctx, ctx.t.submitRateLimited);
-    await show(ctx, { text: ctx.t.submitRateLimited, buttons: retryButtons(ctx, draft.id) });
-    recordOnScreen(ctx, { kind: 'draft' });
+    await acknowledge(ctx, ctx.t.submitRateLimitedToast);
+    // The summary stays with Confirm, headed by when it can be sent.
+    const inMinutes = Math.max(1, Math.ceil((verdict.retryAt - Date.now()) / 60_000));
+    const at = formatTime(verdict.retryAt, ctx.lang, ctx.deps.timeZone);
+    await showSummary(ctx, { notice: ctx.t.submitRateLimited(SUBMISSIONS_PER_HOUR, at, inMinutes) });
     return;
   }
   // The backend may take seconds: the toast shows now, before the update is done.

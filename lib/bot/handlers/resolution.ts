@@ -58,7 +58,7 @@ export async function askReopen(ctx: BotContext, requestId: string): Promise<voi
     round: resolutionRound(details),
     until: pendingUntil(),
   };
-  await show(ctx, { text: ctx.t.reopenAsk(escapeHtml(details.number)), buttons: [[button(ctx.t.buttonNeverMind, { kind: 'drop-pending' })]] });
+  await show(ctx, { text: ctx.t.reopenAsk(escapeHtml(details.number), MAX_REASON_LENGTH), buttons: [[button(ctx.t.buttonNeverMind, { kind: 'drop-pending' })]] });
 }
 
 /** A message while the reason of a reopening is asked for: text, a file of any kind (its caption is the text), or both. */

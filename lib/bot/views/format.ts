@@ -27,3 +27,16 @@ export function formatDate(iso: string, lang: Lang, timeZone = 'UTC'): string {
   }
   return formatter.format(date);
 }
+
+const timeFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** A time of day today, in the organisation's time zone with its abbreviation ("15:00 UTC"). */
+export function formatTime(epochMs: number, lang: Lang, timeZone = 'UTC'): string {
+  const key = `${lang}:${timeZone}`;
+  let formatter = timeFormatters.get(key);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' });
+    timeFormatters.set(key, formatter);
+  }
+  return formatter.format(new Date(epochMs));
+}

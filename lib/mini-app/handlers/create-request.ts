@@ -108,7 +108,7 @@ async function withinLimit(deps: Pick<MiniAppDeps, 'services'>, call: AppCall, d
     call.log.warn({ err: error }, '[store] draft mark not written; this Confirm counts against the limit');
   }
   if (!first) return true;
-  if (await submissionLimiter.allow(call.user.id)) return true;
+  if ((await submissionLimiter.allow(call.user.id)).allowed) return true;
   // Refused: the draft may be confirmed again later, and must count then.
   await store.exec([{ op: 'del', key }]).catch(() => undefined);
   return false;

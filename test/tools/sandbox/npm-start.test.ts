@@ -283,3 +283,21 @@ describe('npm start: every kind of message (issue 17)', () => {
     expect(answerToLast(run, '1')).toContain(t.created);
   });
 });
+
+describe('npm start: issue 16, items 5, 6, 9 and 11', () => {
+  test('limits worded as they work: "до 2000 символов", the sixth request in an hour says when and keeps Confirm (ru)', async () => {
+    const submission = (i: number) => ['/new', '1', '1', '1', `Submission number ${i}: the light in the hall flickers`, '1', 'skip', '1'];
+    const script = [
+      '/new', '1', '1', '1', 'x'.repeat(2001), '/start',
+      ...[1, 2, 3, 4, 5, 6].flatMap(submission),
+      '',
+    ].join('\n');
+    const run = await runSandbox(inRussian(script));
+    expect(run.code).toBe(0);
+    expect(answerToLast(run, 'x'.repeat(2001))).toContain('В описании — до 2000 символов.');
+    const refused = answerToLast(run, '1');
+    expect(refused).toMatch(/Эту можно будет отправить в \d\d:\d\d UTC \(через (60|59) минут\)/);
+    expect(refused).toContain('Submission number 6: the light in the hall flickers');
+    expect(refused).toContain('✅ Подтвердить');
+  });
+});
