@@ -16,6 +16,11 @@ export { MAX_COMMENT_LENGTH, MAX_REASON_LENGTH } from '../requests/limits.js';
 const PositiveId = v.pipe(v.number(), v.integer(), v.minValue(1));
 const Name = v.pipe(v.string(), v.nonEmpty());
 const Timestamp = v.pipe(v.string(), v.isoTimestamp());
+/** `null` and a missing key mean the same thing. */
+const OptionalId = v.pipe(
+  v.nullish(PositiveId),
+  v.transform((value) => value ?? undefined),
+);
 /** `null` and a missing key mean the same thing; callers only deal with `undefined`. */
 const OptionalText = v.pipe(
   v.nullish(v.string()),
@@ -199,6 +204,10 @@ export const RequestDetailsSchema = v.object({
   description: OptionalText,
   request_type_name: OptionalText,
   side_name: OptionalText,
+  /** The catalogue ids it was filed under, when the backend gives them: a new request can take the same service. */
+  request_type_id: OptionalId,
+  side_id: OptionalId,
+  category_id: OptionalId,
   attachments: v.optional(v.array(AttachmentSchema)),
   /** The thread, oldest first; backends without comments omit it. */
   comments: v.optional(v.array(CommentSchema), []),

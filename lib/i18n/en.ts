@@ -212,6 +212,8 @@ export const en = {
   requestReopened: (number: string) => `↩️ Request <b>${number}</b> is reopened. We will get back to you.`,
   reopenLimit: (number: string) =>
     `<b>${number}</b> has been reopened as many times as allowed. Please open a new request: we will look at it afresh.`,
+  reopenLimitOffer: (number: string) =>
+    `<b>${number}</b> has been reopened as many times as allowed, so here is a new request with what you wrote. Check it and tap Confirm: we will look at it afresh.`,
   deepLinkInvalid: 'This link is not valid or no longer works. Please choose the service from the menu.',
   locationLine: (location: string) => `📍 <b>Location:</b> ${location}`,
   geoLine: (place: string) => `🗺 ${place}`,

@@ -13,6 +13,7 @@ import { answerReplaceDescription, receiveAtSummary } from './summary-input.js';
 import { draftNames, showSummary } from './summary.js';
 import { hasAttachments } from './attachments.js';
 import { escapeHtml } from '../views/html.js';
+import { DESCRIPTION_MIN } from '../../requests/limits.js';
 
 /**
  * The driver of the new-request draft: it moves along `DRAFT_STEPS` and ends at the summary.
@@ -62,6 +63,39 @@ export async function startDraft(
   ctx.session.draft = draft;
   delete ctx.session.pending;
   await enter(ctx, draft, firstStep(), replaced && ctx.t.draftReplaced(`${escapeHtml(replaced.type)} · ${escapeHtml(replaced.category)}`));
+}
+
+/**
+ * A new request offered with what the person already gave (a reopen's reason and photo, when the
+ * backend allows no more reopenings): the same service, `given` as its content. A description long
+ * enough goes straight to the summary with Confirm; a shorter one (or none) is asked for, the files
+ * kept. `notice` (HTML) heads the screen. An unfinished draft it replaces is named, as in startDraft.
+ */
+export async function offerDraft(
+  ctx: BotContext,
+  choice: { readonly typeId: number; readonly sideId: number; readonly categoryId: number },
+  given: Pick<Draft, 'description' | 'files' | 'location' | 'geo'>,
+  notice: string,
+): Promise<boolean> {
+  if (!(await ctx.deps.catalog.findCategory(choice.typeId, choice.sideId, choice.categoryId, ctx.lang))) return false;
+  const previous = ctx.session.draft;
+  const replaced = previous && hasContent(previous) ? await draftNames(ctx, previous) : undefined;
+  const heading = replaced ? `${notice}\n${ctx.t.draftReplaced(`${escapeHtml(replaced.type)} · ${escapeHtml(replaced.category)}`)}` : notice;
+  const description = given.description !== undefined && [...given.description].length >= DESCRIPTION_MIN ? given.description : undefined;
+  const draft: Draft = {
+    id: randomBytes(9).toString('base64url'),
+    step: firstStep().name,
+    ...choice,
+    ...(description !== undefined && { description }),
+    ...(given.files !== undefined && given.files.length > 0 && { files: [...given.files] }),
+    ...(given.location !== undefined && { location: given.location }),
+    ...(given.geo !== undefined && { geo: given.geo }),
+  };
+  ctx.session.draft = draft;
+  delete ctx.session.pending;
+  if (description === undefined) await enter(ctx, draft, firstStep(), heading);
+  else await showSummary(ctx, { notice: heading });
+  return true;
 }
 
 /** What a person would miss if the draft went: something they typed or sent. */

@@ -8,6 +8,7 @@ import { loadOwnedRequest, showNotOwned } from '../requests/owned-request.js';
 import { requestOfAnswer } from '../requests/pending-answer.js';
 import { lifecycleKey, performRequestAction, resolutionRound } from '../requests/request-action.js';
 import { escapeHtml } from '../views/html.js';
+import { offerDraft } from '../draft/draft-flow.js';
 import { outcomeScreen, ratingRow, resolutionRow } from '../views/request-actions.js';
 import { acknowledge, button, show } from '../views/screen.js';
 
@@ -102,12 +103,27 @@ export async function receiveReopenReason(ctx: BotContext, pending: Extract<Pend
     await show(ctx, outcomeScreen(t, lang, t.requestReopened(escapeHtml(outcome.details.number)), outcome.details));
     return;
   }
-  if (outcome.code === 'reopen_limit') {
-    await show(ctx, outcomeScreen(t, lang, t.reopenLimit(escapeHtml(details.number)), details, [[button(t.buttonNewRequest, { kind: 'types', lang })]]));
-    return;
-  }
+  if (outcome.code === 'reopen_limit') return offerNewRequest(ctx, details, text, attachments);
   const now = await loadOwnedRequest(ctx, details.id);
   await showNotAwaiting(ctx, now.kind === 'owned' ? now.details : details);
+}
+
+/**
+ * No more reopenings: what the person wrote (and sent) becomes a new request with the same service,
+ * shown for Confirm. A backend that does not say which service gets the old answer (New request).
+ */
+async function offerNewRequest(ctx: BotContext, details: RequestDetails, reason: string | undefined, files: readonly Attachment[]): Promise<void> {
+  const { t, lang } = ctx;
+  const { request_type_id: typeId, side_id: sideId, category_id: categoryId } = details;
+  const notice = t.reopenLimitOffer(escapeHtml(details.number));
+  const given = {
+    ...(reason !== undefined && { description: reason }),
+    files: [...files],
+    ...(details.location !== undefined && { location: details.location }),
+    ...(details.geo !== undefined && { geo: details.geo }),
+  };
+  if (typeId !== undefined && sideId !== undefined && categoryId !== undefined && (await offerDraft(ctx, { typeId, sideId, categoryId }, given, notice))) return;
+  await show(ctx, outcomeScreen(t, lang, t.reopenLimit(escapeHtml(details.number)), details, [[button(t.buttonNewRequest, { kind: 'types', lang })]]));
 }
 
 async function showSolved(ctx: BotContext, details: RequestDetails): Promise<void> {

@@ -300,4 +300,23 @@ describe('npm start: issue 16, items 5, 6, 9 and 11', () => {
     expect(refused).toContain('Submission number 6: the light in the hall flickers');
     expect(refused).toContain('✅ Подтвердить');
   });
+
+  test('a reopen past the limit offers a new request with the reason as its description, and Confirm sends it (en)', async () => {
+    const script = [
+      '/new', '1', '1', '1', 'The kitchen tap drips all night long', '1', 'skip', '1', // SR-1001
+      '/advance', '/resolve', '3', 'The tap still drips after the visit',
+      '/resolve', '3', 'It still drips, second time',
+      '/resolve', '3', 'It drips again after two visits, please send someone else', // the demo allows 2 reopenings
+      '1', // Confirm
+      '',
+    ].join('\n');
+    const run = await runSandbox(script);
+    expect(run.code).toBe(0);
+    const offer = answerToLast(run, 'It drips again after two visits, please send someone else');
+    expect(offer).toContain('SR-1001 has been reopened as many times as allowed, so here is a new request with what you wrote.');
+    expect(offer).toContain('Service: Plumbing');
+    expect(offer).toContain('[1] ✅ Confirm');
+    expect(answerToLast(run, '1')).toContain('Your request SR-1002 has been created');
+    expect(answerToLast(run, '1')).toContain('It drips again after two visits, please send someone else');
+  });
 });
