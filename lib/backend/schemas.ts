@@ -95,12 +95,6 @@ export const RequestPageSchema = v.pipe(
 );
 export type RequestPage = v.InferOutput<typeof RequestPageSchema>;
 
-export const StatusHistoryEntrySchema = v.object({
-  status: RequestStatusSchema,
-  at: Timestamp,
-  comment: OptionalText,
-});
-export type StatusHistoryEntry = v.InferOutput<typeof StatusHistoryEntrySchema>;
 
 /**
  * The kinds of file Telegram delivers, as the bot names them in `kind`: a photo, a document (any
@@ -130,6 +124,18 @@ export const AttachmentSchema = v.object({
   duration: OptionalCount,
 });
 export type Attachment = v.InferOutput<typeof AttachmentSchema>;
+
+/**
+ * One change of status. `comment`: the desk's words, or the person's reason (a cancellation, a
+ * reopening); `attachments`: the files that came with it (a reopening's photo).
+ */
+export const StatusHistoryEntrySchema = v.object({
+  status: RequestStatusSchema,
+  at: Timestamp,
+  comment: OptionalText,
+  attachments: v.optional(v.array(AttachmentSchema)),
+});
+export type StatusHistoryEntry = v.InferOutput<typeof StatusHistoryEntrySchema>;
 
 /** The same file as it appears in a request's thread. */
 export const CustomerFileSchema = AttachmentSchema;
@@ -202,6 +208,8 @@ export const RequestDetailsSchema = v.object({
   /** The owner, when the backend names it: lets the bot check ownership without a second call. */
   telegram_user_id: v.optional(PositiveId),
   description: OptionalText,
+  /** The phone the person shared with the request; `null`: none was shared; missing: the backend does not say. */
+  contact_phone: v.optional(v.nullable(v.string())),
   request_type_name: OptionalText,
   side_name: OptionalText,
   /** The catalogue ids it was filed under, when the backend gives them: a new request can take the same service. */

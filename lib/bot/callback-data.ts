@@ -1,4 +1,5 @@
 import { isLang, type Lang } from '../i18n/index.js';
+import { isFilePlace, type FilePlace } from '../requests/request-files.js';
 
 /**
  * Everything a button can ask for, and its compact wire form (Telegram allows 64 bytes).
@@ -47,8 +48,8 @@ export type CallbackAction =
   | { readonly kind: 'reply'; readonly requestId: string }
   /** Try again after a comment failed with an unknown outcome: the same Idempotency-Key. */
   | { readonly kind: 'retry-comment'; readonly requestId: string }
-  /** A file of the thread, by its place in the request's comments. */
-  | { readonly kind: 'file'; readonly lang: Lang; readonly requestId: string; readonly commentIndex: number; readonly fileIndex: number }
+  /** A file of the request: submitted with it, in a comment or with a change of status (FilePlace). */
+  | { readonly kind: 'file'; readonly lang: Lang; readonly requestId: string; readonly place: FilePlace; readonly fileIndex: number }
   | { readonly kind: 'cache-clear' }
   /**
    * A page of My requests: the filter, and where the page starts (none: the newest). The backend's
@@ -115,7 +116,7 @@ const ID = /^[1-9]\d{0,9}$/;
 const DRAFT_ID = /^[A-Za-z0-9_-]{4,24}$/;
 /**
  * A request id every button about the request can carry (the longest, a thread file's
- * `fl:<lang>:<id>:<comment>:<file>`, still fits 64 bytes); ids the backend pushes are checked with it.
+ * `fl:<lang>:<id>:c<comment>:<file>`, still fits 64 bytes); ids the backend pushes are checked with it.
  */
 export const BUTTON_REQUEST_ID = /^[A-Za-z0-9_-]{1,48}$/;
 const REQUEST_ID = BUTTON_REQUEST_ID;
@@ -189,7 +190,7 @@ function encodeParts(action: CallbackAction): string {
       case 'retry-comment':
         return ['cr', action.requestId];
       case 'file':
-        return ['fl', action.lang, action.requestId, action.commentIndex, action.fileIndex];
+        return ['fl', action.lang, action.requestId, action.place, action.fileIndex];
       case 'requests-page': {
         const start = action.cursor ?? (action.cursorRef !== undefined ? `~${action.cursorRef}` : undefined);
         return ['rp', action.lang, action.openOnly ? 'o' : 'a', ...(start !== undefined ? [start] : [])];
@@ -315,10 +316,11 @@ export function decodeCallback(data: unknown): CallbackAction | undefined {
       return { kind, requestId: a };
     }
     case 'fl': {
-      const commentIndex = small(c);
+      // A bare number: a button sent before files had places (a comment's).
+      const place = c !== undefined && /^\d{1,3}$/.test(c) ? `c${c}` : c;
       const fileIndex = small(d);
-      return lang && b !== undefined && REQUEST_ID.test(b) && commentIndex !== undefined && fileIndex !== undefined
-        ? { kind: 'file', lang, requestId: b, commentIndex, fileIndex }
+      return lang && b !== undefined && REQUEST_ID.test(b) && place !== undefined && isFilePlace(place) && fileIndex !== undefined
+        ? { kind: 'file', lang, requestId: b, place, fileIndex }
         : undefined;
     }
     case 'p': {

@@ -179,7 +179,7 @@ function onButton(ctx: BotContext): Promise<void> {
     case 'retry-comment':
       return as('comment', (c) => retryComment(c, action.requestId))(ctx);
     case 'file':
-      return as('thread-file', (c) => sendThreadFile(c, action.requestId, action.commentIndex, action.fileIndex))(ctx);
+      return as('thread-file', (c) => sendThreadFile(c, action.requestId, action.place, action.fileIndex))(ctx);
     case 'set-lang':
       return as('language', (c) => setLanguage(c, action.lang))(ctx);
     case 'cache-clear':

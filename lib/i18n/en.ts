@@ -41,6 +41,8 @@ export const en = {
   submitRateLimited: (limit: number, at: string, inMinutes: number) =>
     `⏳ You have sent ${requests(limit)} within an hour, as many as we take. You can send this one at ${at} (in ${minutes(inMinutes)}): it is kept here, tap Confirm then.`,
   submitRateLimitedToast: 'Not sent yet: see when you can send it',
+  /** The Mini App's answer (its API does not say when). */
+  appSubmitRateLimited: 'You have sent several requests within an hour, as many as we take. Please try again later.',
 
   buttonNewRequest: '📝 New request',
   buttonMyRequests: '📋 My requests',
@@ -124,9 +126,16 @@ export const en = {
   myRequestsEmpty: 'You have no requests yet.',
   requestsUnavailable: '⚠️ Your requests cannot be loaded right now. Please try again in a minute.',
   requestNotFound: 'This request was not found.',
-  requestDetails: (r: { number: string; status: string; category: string; created: string; updated: string }) =>
-    `<b>Request ${r.number}</b>\n<b>Service:</b> ${r.category}\n<b>Status:</b> ${r.status}\n` +
-    `<b>Created:</b> ${r.created}\n<b>Updated:</b> ${r.updated}`,
+  /** The details' head: what was submitted (type and side when the backend names them). */
+  requestDetails: (r: { number: string; status: string; type?: string; side?: string; category: string }) =>
+    `<b>Request ${r.number}</b>\n<b>Status:</b> ${r.status}\n` +
+    (r.type !== undefined ? `<b>Type:</b> ${r.type}\n` : '') +
+    (r.side !== undefined ? `<b>For:</b> ${r.side}\n` : '') +
+    `<b>Service:</b> ${r.category}`,
+  detailsDescription: (description: string) => `<b>Description:</b>\n${description}`,
+  detailsFilesAndPhone: (files: number, phone: boolean | undefined) =>
+    `<b>Files:</b> ${files > 0 ? files : 'none'}` + (phone === undefined ? '' : `\n<b>Phone:</b> ${phone ? 'shared' : 'not shared'}`),
+  detailsDates: (created: string, updated: string) => `<b>Created:</b> ${created}\n<b>Updated:</b> ${updated}`,
   statusChanged: (number: string, status: string) => `🔔 Your request <b>${number}</b> is now: <b>${status}</b>.`,
   statusComment: (comment: string) => `💬 ${comment}`,
 

@@ -37,6 +37,7 @@ export const ru: Messages = {
   submitRateLimited: (limit, at, inMinutes) =>
     `⏳ За час вы отправили ${requests(limit)} — больше мы не принимаем. Эту можно будет отправить в ${at} (через ${minutes(inMinutes)}): она сохранена здесь, тогда нажмите «Подтвердить».`,
   submitRateLimitedToast: 'Пока не отправлено: смотрите, когда можно',
+  appSubmitRateLimited: 'За час вы отправили несколько заявок — больше мы не принимаем. Пожалуйста, попробуйте позже.',
 
   buttonNewRequest: '📝 Новая заявка',
   buttonMyRequests: '📋 Мои заявки',
@@ -118,8 +119,14 @@ export const ru: Messages = {
   requestsUnavailable: '⚠️ Не удалось загрузить ваши заявки. Попробуйте через минуту.',
   requestNotFound: 'Заявка не найдена.',
   requestDetails: (r) =>
-    `<b>Заявка ${r.number}</b>\n<b>Услуга:</b> ${r.category}\n<b>Статус:</b> ${r.status}\n` +
-    `<b>Создана:</b> ${r.created}\n<b>Обновлена:</b> ${r.updated}`,
+    `<b>Заявка ${r.number}</b>\n<b>Статус:</b> ${r.status}\n` +
+    (r.type !== undefined ? `<b>Тип:</b> ${r.type}\n` : '') +
+    (r.side !== undefined ? `<b>Для кого:</b> ${r.side}\n` : '') +
+    `<b>Услуга:</b> ${r.category}`,
+  detailsDescription: (description) => `<b>Описание:</b>\n${description}`,
+  detailsFilesAndPhone: (files, phone) =>
+    `<b>Файлы:</b> ${files > 0 ? files : 'нет'}` + (phone === undefined ? '' : `\n<b>Телефон:</b> ${phone ? 'указан' : 'не указан'}`),
+  detailsDates: (created, updated) => `<b>Создана:</b> ${created}\n<b>Обновлена:</b> ${updated}`,
   statusChanged: (number, status) => `🔔 Статус заявки <b>${number}</b>: <b>${status}</b>.`,
   statusComment: (comment) => `💬 ${comment}`,
 

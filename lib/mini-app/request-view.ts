@@ -1,4 +1,5 @@
-import type { CommentFile, RequestDetails, RequestStatus } from '../backend/schemas.js';
+import type { Attachment, CommentFile, RequestDetails, RequestStatus } from '../backend/schemas.js';
+import { fileAt, isFilePlace } from '../requests/request-files.js';
 import { isPhotoType } from '../files/content-type.js';
 import { requestActions, type RequestActions } from '../requests/request-rules.js';
 import type { FileLinkPayload } from './deps.js';
@@ -13,7 +14,7 @@ export interface FileView {
 }
 
 export type ThreadEntryView =
-  | { readonly kind: 'status'; readonly status: RequestStatus; readonly at: string; readonly comment?: string }
+  | { readonly kind: 'status'; readonly status: RequestStatus; readonly at: string; readonly comment?: string; readonly files: readonly FileView[] }
   | {
       readonly kind: 'comment';
       readonly author: 'customer' | 'agent';
@@ -48,7 +49,8 @@ export function requestView(details: RequestDetails, userId: number, fileLinks: 
   const link = (ref: string) => `/api/app/files/${fileLinks.sign({ u: userId, r: details.id, f: ref }, FILE_LINK_TTL_SECONDS)}`;
   const timed: { at: number; order: number; entry: ThreadEntryView }[] = [];
   details.status_history.forEach((item, i) => {
-    timed.push({ at: Date.parse(item.at), order: i, entry: { kind: 'status', status: item.status, at: item.at, ...(item.comment !== undefined && { comment: item.comment }) } });
+    const files = (item.attachments ?? []).map((file, fi) => fileView(file, fi, link(`h${i}.${fi}`)));
+    timed.push({ at: Date.parse(item.at), order: i, entry: { kind: 'status', status: item.status, at: item.at, ...(item.comment !== undefined && { comment: item.comment }), files } });
   });
   details.comments.forEach((comment, ci) => {
     timed.push({
@@ -83,18 +85,18 @@ export function requestView(details: RequestDetails, userId: number, fileLinks: 
   };
 }
 
-function fileView(file: CommentFile | { readonly telegram_file_id: string; readonly kind: 'photo' | 'document' }, index: number, url: string): FileView {
+function fileView(file: CommentFile | Attachment, index: number, url: string): FileView {
   if ('url' in file) return { name: file.file_name, photo: isPhotoType(file.mime_type), url, mime_type: file.mime_type };
   const name = ('file_name' in file ? file.file_name : undefined) ?? (file.kind === 'photo' ? `photo-${index + 1}.jpg` : `file-${index + 1}`);
   const mime = 'mime_type' in file ? file.mime_type : undefined;
   return { name, photo: file.kind === 'photo', url, ...(mime !== undefined && { mime_type: mime }) };
 }
 
-/** The file a link names, looked up in the request as it is now; undefined when it is no longer there. */
-export function fileOfRef(details: RequestDetails, ref: string): CommentFile | { readonly telegram_file_id: string; readonly kind: 'photo' | 'document' } | undefined {
+/** The file a link names (`a<i>`, `c<i>.<j>`, `h<i>.<j>`: see FilePlace), looked up in the request as it is now. */
+export function fileOfRef(details: RequestDetails, ref: string): CommentFile | Attachment | undefined {
   const submitted = /^a(\d{1,4})$/.exec(ref);
-  if (submitted) return details.attachments?.[Number(submitted[1])];
-  const inThread = /^c(\d{1,5})\.(\d{1,3})$/.exec(ref);
-  if (inThread) return details.comments[Number(inThread[1])]?.attachments[Number(inThread[2])];
-  return undefined;
+  if (submitted) return fileAt(details, 'a', Number(submitted[1]));
+  const placed = /^([ch]\d{1,5})\.(\d{1,3})$/.exec(ref);
+  const place = placed?.[1];
+  return place !== undefined && isFilePlace(place) ? fileAt(details, place, Number(placed?.[2])) : undefined;
 }

@@ -134,7 +134,7 @@ function everyKind(requestId: string, draftId: string): { [K in CallbackKind]: E
     comment: { kind: 'comment', requestId },
     reply: { kind: 'reply', requestId },
     'retry-comment': { kind: 'retry-comment', requestId },
-    file: { kind: 'file', lang, requestId, commentIndex: 0, fileIndex: 0 },
+    file: { kind: 'file', lang, requestId, place: 'c0', fileIndex: 0 },
     'cache-clear': { kind: 'cache-clear' },
     'requests-page': { kind: 'requests-page', lang, openOnly: true },
     'cancel-ask': { kind: 'cancel-ask', lang, requestId },

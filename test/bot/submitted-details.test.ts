@@ -74,9 +74,30 @@ describe.each(['en', 'ru'] as const)('in %s', (lang) => {
     expect(text).toContain('leak-report.pdf');
     // What was submitted still counts one file: the report belongs to the reopening.
     expect(text).toContain(L.files);
-    harness.telegram.reset();
+    const reopening = current(harness.backend, requestId)?.status_history.at(-1)?.attachments?.[0];
+    expect(reopening?.file_name).toBe('leak-report.pdf');
+    const before = harness.telegram.sentFiles.length;
     await p.tap('📎 leak-report.pdf');
-    expect(harness.telegram.sentFiles).toHaveLength(1);
-    expect(harness.telegram.sentFiles[0]?.fileName ?? harness.telegram.sentFiles[0]?.fileId).toBeDefined();
+    expect(harness.telegram.sentFiles.slice(before).map((file) => file.fileId)).toEqual([reopening?.telegram_file_id]);
   });
 });
+
+test('a description of 2000 characters that escape long (<, &) keeps the details within one message', async () => {
+  const p = new Person(harness, bot, ++nextUser, 'en');
+  await p.say('/new');
+  for (const name of ['Repair', 'Individual', 'Plumbing']) await p.tap(name);
+  await p.say('<&'.repeat(1000));
+  await p.tap('Skip');
+  await p.say('Skip');
+  await p.tap('Confirm');
+  const request = harness.backend.requests().find((r) => r.telegram.user_id === p.userId);
+  await p.say('/my');
+  await p.tap(request?.number ?? '');
+  const sent = harness.telegram.messagesOf(p.userId).at(-1);
+  expect(String(sent?.text ?? '')).toContain('Description:');
+  // Measured as sent (HTML), which is never shorter than what Telegram counts.
+  const details = harness.telegram.calls.filter((call) => call.method === 'sendMessage' || call.method === 'editMessageText').at(-1);
+  expect(String(details?.payload.text)).toContain(`<b>Request ${request?.number}</b>`);
+  expect(String(details?.payload.text).length).toBeLessThanOrEqual(4096);
+});
+

@@ -160,13 +160,14 @@ export function createRequestStore(options: RequestStoreOptions = {}): RequestSt
     return stored;
   }
 
-  function replace(current: StoredRequest, change: Partial<StoredRequest>, status?: RequestStatus, comment?: string): StoredRequest {
+  function replace(current: StoredRequest, change: Partial<StoredRequest>, status?: RequestStatus, comment?: string, attachments?: readonly Attachment[]): StoredRequest {
     const at = now().toISOString();
+    const entry: StatusHistoryEntry = { status: status ?? current.status, at, comment, ...(attachments !== undefined && attachments.length > 0 && { attachments: [...attachments] }) };
     const next: StoredRequest = {
       ...current,
       ...change,
       updated_at: at,
-      ...(status !== undefined && { status, status_history: [...current.status_history, { status, at, comment }] }),
+      ...(status !== undefined && { status, status_history: [...current.status_history, entry] }),
     };
     byId.set(next.id, next);
     return next;
@@ -182,8 +183,8 @@ export function createRequestStore(options: RequestStoreOptions = {}): RequestSt
       case 'reopen': {
         if (current.status !== 'resolved') return 'invalid_status';
         if (current.reopen_count >= maxReopens) return 'reopen_limit';
-        const attachments = [...current.attachments, ...(call.body.attachments ?? [])];
-        return replace(current, { reopen_count: current.reopen_count + 1, attachments }, 'in_progress', call.body.reason);
+        // The reopening's files belong to it (its entry in the history), not to what was submitted.
+        return replace(current, { reopen_count: current.reopen_count + 1 }, 'in_progress', call.body.reason, call.body.attachments);
       }
       case 'rating': {
         if (current.rating !== undefined) return 'already_rated';
@@ -365,6 +366,7 @@ export function toRequestDetails(request: StoredRequest): InferInput<typeof Requ
     side_id: request.side_id,
     category_id: request.category_id,
     description: request.description,
+    contact_phone: request.contact_phone ?? null,
     location: request.location ?? null,
     geo: request.geo ?? null,
     rating: request.rating === undefined ? null : { ...request.rating, comment: request.rating.comment ?? null },

@@ -19,7 +19,7 @@ export interface FileView {
 }
 
 export type ThreadEntry =
-  | { readonly kind: 'status'; readonly status: Status; readonly at: string; readonly comment?: string }
+  | { readonly kind: 'status'; readonly status: Status; readonly at: string; readonly comment?: string; readonly files?: readonly FileView[] }
   | { readonly kind: 'comment'; readonly author: 'customer' | 'agent'; readonly author_name?: string; readonly text?: string; readonly at: string; readonly files: readonly FileView[] };
 
 export interface RequestView {

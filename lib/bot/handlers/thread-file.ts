@@ -1,3 +1,4 @@
+import { fileAt, type FilePlace } from '../../requests/request-files.js';
 import type { BotContext } from '../context.js';
 import { loadOwnedRequest } from '../requests/owned-request.js';
 import { showExpired } from '../views/expired.js';
@@ -5,11 +6,11 @@ import { escapeHtml } from '../views/html.js';
 import { acknowledge } from '../views/screen.js';
 
 /**
- * A file button of the thread: the file is sent to the person, from Telegram by its id when the
+ * A file button of the details (submitted, in a comment, with a reopening): the file is sent to the person, from Telegram by its id when the
  * person sent it, downloaded from the backend's URL when an agent attached it. The request is
  * loaded again (ownership, and the file's current place), so a forged button sends nothing.
  */
-export async function sendThreadFile(ctx: BotContext, requestId: string, commentIndex: number, fileIndex: number): Promise<void> {
+export async function sendThreadFile(ctx: BotContext, requestId: string, place: FilePlace, fileIndex: number): Promise<void> {
   const chatId = ctx.chat?.id;
   if (chatId === undefined) return;
   const loaded = await loadOwnedRequest(ctx, requestId);
@@ -17,7 +18,7 @@ export async function sendThreadFile(ctx: BotContext, requestId: string, comment
     await acknowledge(ctx, loaded.kind === 'unavailable' ? ctx.t.requestsUnavailable : ctx.t.requestNotFound);
     return;
   }
-  const file = loaded.details.comments[commentIndex]?.attachments[fileIndex];
+  const file = fileAt(loaded.details, place, fileIndex);
   if (!file) return showExpired(ctx);
   await acknowledge(ctx);
   const result = await ctx.deps.sendAttachment(ctx.telegram, chatId, file);

@@ -2,7 +2,7 @@ import { isOpenStatus, type RequestDetails } from '../../backend/schemas.js';
 import type { Lang, Messages } from '../../i18n/index.js';
 import { myRequestsAction, requestAction, type ListPosition } from '../callback-data.js';
 import { requestActionButtons } from './request-actions.js';
-import { MAX_FILE_BUTTONS, renderRequestPage } from './request-thread.js';
+import { MAX_FILE_BUTTONS, renderRequestPage, type ThreadFileRef } from './request-thread.js';
 import { appButton, button, type Button, type Screen } from './screen.js';
 
 /**
@@ -21,9 +21,14 @@ export function requestDetailsScreen(
   const { notice, list } = options;
   const rendered = renderRequestPage(t, lang, details, page, notice, options.timeZone);
   const requestId = details.id;
-  const files = rendered.files.slice(0, MAX_FILE_BUTTONS).map((file) => [
-    button(`📎 ${shorten(file.name, 40)}`, { kind: 'file', lang, requestId, commentIndex: file.commentIndex, fileIndex: file.fileIndex }),
-  ]);
+  // What was submitted (up to 10) two to a row, then the page's own files one to a row.
+  const fileButton = (file: ThreadFileRef, max: number) =>
+    button(`📎 ${shorten(file.name, max)}`, { kind: 'file', lang, requestId, place: file.place, fileIndex: file.fileIndex });
+  const submitted = rendered.files.filter((file) => file.place === 'a');
+  const files = [
+    ...chunk(submitted.map((file) => fileButton(file, 20)), 2),
+    ...rendered.files.filter((file) => file.place !== 'a').slice(0, MAX_FILE_BUTTONS).map((file) => [fileButton(file, 40)]),
+  ];
   const paging: Button[] = [];
   if (rendered.index < rendered.pages - 1) paging.push(button(t.buttonEarlier, requestAction(lang, requestId, { page: rendered.index + 1, list })));
   if (rendered.index > 0) paging.push(button(t.buttonLater, requestAction(lang, requestId, { page: rendered.index - 1, list })));
@@ -40,6 +45,12 @@ export function requestDetailsScreen(
       [appButton(t.buttonOpenInApp, { request: requestId })],
     ],
   };
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const rows: T[][] = [];
+  for (let i = 0; i < items.length; i += size) rows.push(items.slice(i, i + size));
+  return rows;
 }
 
 function shorten(text: string, max: number): string {

@@ -1,4 +1,6 @@
-import type { AttachmentKind, Comment, RequestDetails } from '../../backend/schemas.js';
+import type { Attachment, AttachmentKind, Comment, CommentFile, RequestDetails } from '../../backend/schemas.js';
+import type { FilePlace } from '../../requests/request-files.js';
+import { placeName } from '../draft/draft-geo.js';
 import type { Lang, Messages } from '../../i18n/index.js';
 import { formatDate, statusLabel } from './format.js';
 import { escapeHtml, escapeHtmlWithin } from './html.js';
@@ -10,10 +12,15 @@ export const MESSAGE_LIMIT = 4096;
 export const MAX_FILE_BUTTONS = 8;
 // Room for the page title and separators around the entries.
 const PAGE_OVERHEAD = 120;
+/**
+ * Most of a message the description may take in the details' head (escaped): a description the
+ * bot takes (2000 characters) fits, and a page of the thread keeps room below it.
+ */
+const DESCRIPTION_ROOM = 2400;
 
-/** A file of the thread, by its place in `details.comments` (what its button carries). */
+/** A file of the request, by its place (what its button carries). */
 export interface ThreadFileRef {
-  readonly commentIndex: number;
+  readonly place: FilePlace;
   readonly fileIndex: number;
   readonly name: string;
 }
@@ -24,6 +31,7 @@ export interface RequestPage {
   /** 0 is the newest page; higher is older. */
   readonly index: number;
   readonly pages: number;
+  /** The files submitted with the request (on every page), then those of this page's entries. */
   readonly files: readonly ThreadFileRef[];
 }
 
@@ -52,29 +60,39 @@ export function renderRequestPage(
   const page = pages[index] ?? [];
   const body = page.map((entry) => entry.html).join('\n\n');
   const text = body === '' ? header : `${header}\n\n${t.threadTitle(pages.length - index, pages.length)}\n${body}`;
-  return { text, index, pages: pages.length, files: page.flatMap((entry) => entry.files) };
+  const submitted = (details.attachments ?? []).map((file, fileIndex): ThreadFileRef => ({ place: 'a', fileIndex, name: fileName(file, fileIndex) }));
+  return { text, index, pages: pages.length, files: [...submitted, ...page.flatMap((entry) => entry.files)] };
 }
 
+/** What was submitted (type, side, service, description, where, files, phone), the dates and the rating. */
 function detailsHeader(t: Messages, lang: Lang, details: RequestDetails, timeZone: string): string {
-  const location = details.location ? `\n${t.locationLine(escapeHtml(details.location))}` : '';
-  return (
+  const lines = [
     t.requestDetails({
       number: escapeHtml(details.number),
       status: statusLabel(t, details.status),
+      ...(details.request_type_name !== undefined && { type: escapeHtml(details.request_type_name) }),
+      ...(details.side_name !== undefined && { side: escapeHtml(details.side_name) }),
       category: escapeHtml(details.category_name),
-      created: formatDate(details.created_at, lang, timeZone),
-      updated: formatDate(details.updated_at, lang, timeZone),
-    }) +
-    location +
-    ratingLine(t, details.rating)
-  );
+    }),
+  ];
+  if (details.description !== undefined) lines.push(t.detailsDescription(escapeHtmlWithin(details.description, DESCRIPTION_ROOM, t.threadShortened)));
+  if (details.location !== undefined) lines.push(t.locationLine(escapeHtml(details.location)));
+  if (details.geo !== undefined) lines.push(t.geoLine(escapeHtml(placeName(details.geo))));
+  const phone = details.contact_phone === undefined ? undefined : details.contact_phone !== null;
+  lines.push(t.detailsFilesAndPhone(details.attachments?.length ?? 0, phone));
+  lines.push(t.detailsDates(formatDate(details.created_at, lang, timeZone), formatDate(details.updated_at, lang, timeZone)));
+  return lines.join('\n') + ratingLine(t, details.rating);
 }
 
 function entries(t: Messages, lang: Lang, details: RequestDetails, budget: number, timeZone: string): Entry[] {
   const timed: { at: number; order: number; entry: Entry }[] = [];
-  details.status_history.forEach((item, i) => {
-    const comment = item.comment ? ` — ${escapeHtml(item.comment)}` : '';
-    timed.push({ at: Date.parse(item.at), order: i, entry: { html: `• ${formatDate(item.at, lang, timeZone)}: <b>${statusLabel(t, item.status)}</b>${comment}`, files: [] } });
+  details.status_history.forEach((item, historyIndex) => {
+    // A reopening's files come with its entry (the person's reason is its comment).
+    const files = (item.attachments ?? []).map((file, fileIndex): ThreadFileRef => ({ place: `h${historyIndex}`, fileIndex, name: fileName(file, fileIndex) }));
+    const fileLines = files.map((file) => `📎 ${escapeHtml(file.name)}`).join('\n');
+    const head = `• ${formatDate(item.at, lang, timeZone)}: <b>${statusLabel(t, item.status)}</b>`;
+    const comment = item.comment ? ` — ${escapeHtmlWithin(item.comment, budget - head.length - fileLines.length - 4, t.threadShortened)}` : '';
+    timed.push({ at: Date.parse(item.at), order: historyIndex, entry: { html: [head + comment, fileLines].filter((part) => part !== '').join('\n'), files } });
   });
   details.comments.forEach((comment, commentIndex) => {
     timed.push({ at: Date.parse(comment.at), order: details.status_history.length + commentIndex, entry: commentEntry(t, lang, comment, commentIndex, budget, timeZone) });
@@ -86,7 +104,7 @@ function entries(t: Messages, lang: Lang, details: RequestDetails, budget: numbe
 function commentEntry(t: Messages, lang: Lang, comment: Comment, commentIndex: number, budget: number, timeZone: string): Entry {
   const who = comment.author === 'customer' ? `👤 ${t.threadYou}` : `🧑‍🔧 ${escapeHtml(comment.author_name ?? t.threadAgent)}`;
   const head = `<b>${who}</b> · ${formatDate(comment.at, lang, timeZone)}`;
-  const files = comment.attachments.map((file, fileIndex): ThreadFileRef => ({ commentIndex, fileIndex, name: fileName(file, fileIndex) }));
+  const files = comment.attachments.map((file, fileIndex): ThreadFileRef => ({ place: `c${commentIndex}`, fileIndex, name: fileName(file, fileIndex) }));
   const fileLines = files.map((file) => `📎 ${escapeHtml(file.name)}`).join('\n');
   const fixed = head.length + fileLines.length + 2;
   const text = comment.text === undefined ? '' : escapeHtmlWithin(comment.text, budget - fixed, t.threadShortened);
@@ -104,7 +122,7 @@ const UNNAMED: Readonly<Record<AttachmentKind, string>> = {
   animation: 'animation',
 };
 
-function fileName(file: Comment['attachments'][number], index: number): string {
+function fileName(file: CommentFile | Attachment, index: number): string {
   if ('url' in file) return file.file_name;
   return file.file_name ?? `${UNNAMED[file.kind]} ${index + 1}`;
 }

@@ -427,7 +427,9 @@ describe('lifecycle', () => {
     const photo = { ...me, attachments: [{ telegram_file_id: 'photo-1', kind: 'photo' }] };
     const reopened = v.parse(RequestDetailsSchema, (await call(backend, `/requests/${request.id}/reopen`, { body: photo, key: 'o1' })).json);
     expect(reopened.status).toBe('in_progress');
-    expect(reopened.attachments).toEqual([{ telegram_file_id: 'photo-1', kind: 'photo' }]);
+    // The photo belongs to the reopening (its entry in the history), not to what was submitted.
+    expect(reopened.attachments).toEqual([]);
+    expect(reopened.status_history.at(-1)?.attachments).toEqual([{ telegram_file_id: 'photo-1', kind: 'photo' }]);
     await backend.resolveNewest(1001);
     const limited = await call(backend, `/requests/${request.id}/reopen`, { body: { ...me, reason: 'Still dripping' }, key: 'o2' });
     expect(limited.status).toBe(409);

@@ -319,4 +319,22 @@ describe('npm start: issue 16, items 5, 6, 9 and 11', () => {
     expect(answerToLast(run, '1')).toContain('Your request SR-1002 has been created');
     expect(answerToLast(run, '1')).toContain('It drips again after two visits, please send someone else');
   });
+
+  test('the details show what was submitted, and a reopening’s file is in the thread with its button (ru)', async () => {
+    const script = [
+      '/new', '1', '1', '1', 'The kitchen tap drips all night long', '/photo', '/contact', '1', // SR-1001 with a photo and the phone
+      '/advance', '/resolve', '3', '/document', // reopened with a file
+      '/my', '1', '2', // the details, then the reopening's file
+      '',
+    ].join('\n');
+    const run = await runSandbox(inRussian(script));
+    expect(run.code).toBe(0);
+    const details = run.stdout.slice(run.stdout.lastIndexOf('> /my\n'), run.stdout.lastIndexOf('> 2\n'));
+    for (const line of ['Тип: Ремонт', 'Для кого: Частное лицо', 'Услуга: Сантехника', 'The kitchen tap drips all night long', 'Файлы: 1', 'Телефон: указан']) {
+      expect(details, line).toContain(line);
+    }
+    expect(details).toContain('[1] 📎 photo 1');
+    expect(details).toContain('[2] 📎 report.pdf');
+    expect(answerToLast(run, '2')).toContain('report.pdf');
+  });
 });

@@ -148,7 +148,7 @@ export function RequestScreen({ id, notice }: { readonly id: string; readonly no
       {panel === 'reopen' && (
         <section class="card panel">
           <p>
-            <Rich html={t.reopenAsk(number)} />
+            <Rich html={t.reopenAsk(number, MAX_REASON_LENGTH)} />
           </p>
           <textarea maxLength={MAX_REASON_LENGTH} placeholder={t.appReopenPlaceholder} value={reason} onInput={(event) => setReason(event.currentTarget.value)} />
           <div class="actions">
@@ -224,6 +224,7 @@ function ThreadItem({ entry }: { readonly entry: ThreadEntry }) {
       <li class="event">
         <span class="hint">{formatDate(entry.at, lang)}</span> <b>{t.status[entry.status]}</b>
         {entry.comment !== undefined && <span> — {entry.comment}</span>}
+        {entry.files !== undefined && entry.files.length > 0 && <Files files={entry.files} />}
       </li>
     );
   }

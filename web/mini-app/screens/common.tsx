@@ -25,7 +25,7 @@ export function problemText(app: AppContextValue, error: unknown, request?: { re
     case 'not_found':
       return t.requestNotFound;
     case 'rate_limited':
-      return t.submitRateLimited;
+      return t.appSubmitRateLimited;
     case 'closed':
       return t.commentClosed(number);
     case 'already_rated':
