@@ -1,8 +1,8 @@
 import * as v from 'valibot';
 import { BUTTON_REQUEST_ID } from '../bot/callback-data.js';
-import { MAX_COMMENT_LENGTH, MAX_REASON_LENGTH } from '../requests/limits.js';
+import { MAX_AGENT_TEXT_BYTES, MAX_COMMENT_LENGTH, MAX_REASON_LENGTH } from '../requests/limits.js';
 
-export { MAX_COMMENT_LENGTH, MAX_REASON_LENGTH } from '../requests/limits.js';
+export { MAX_AGENT_TEXT_BYTES, MAX_COMMENT_LENGTH, MAX_REASON_LENGTH } from '../requests/limits.js';
 
 /**
  * The backend contract (DESIGN.md section 4) as valibot schemas.
@@ -398,6 +398,9 @@ export const CommentIdSchema = v.pipe(
   v.transform(String),
 );
 
+/** An agent's text: up to MAX_AGENT_TEXT_BYTES of UTF-8; a long one reaches the person as several messages. */
+const AgentText = v.pipe(v.string(), v.maxBytes(MAX_AGENT_TEXT_BYTES, `comment.text must be at most ${MAX_AGENT_TEXT_BYTES} bytes (UTF-8)`));
+
 /** An agent commented on a person's request: its text and files reach the person, with Reply. */
 export const CommentNotificationSchema = v.object({
   event_id: v.optional(EventIdSchema),
@@ -412,7 +415,7 @@ export const CommentNotificationSchema = v.object({
       /** Without it the comment is told as before, but an edit of it cannot be matched to its message. */
       id: v.optional(CommentIdSchema),
       author_name: optionalTextUpTo(MAX_AUTHOR_NAME_LENGTH, 'author_name'),
-      text: v.optional(v.pipe(v.string(), v.maxLength(MAX_COMMENT_LENGTH))),
+      text: v.optional(AgentText),
       attachments: v.optional(v.pipe(v.array(AgentFileSchema), v.maxLength(10)), []),
     }),
     v.check((comment) => (comment.text ?? '').trim() !== '' || comment.attachments.length > 0, 'a comment needs text or attachments'),
@@ -430,11 +433,7 @@ export const CommentEditedNotificationSchema = v.object({
   comment: v.object({
     id: CommentIdSchema,
     author_name: optionalTextUpTo(MAX_AUTHOR_NAME_LENGTH, 'author_name'),
-    text: v.pipe(
-      v.string(),
-      v.maxLength(MAX_COMMENT_LENGTH),
-      v.regex(/\S/, 'an edited comment needs its new text'),
-    ),
+    text: v.pipe(AgentText, v.regex(/\S/, 'an edited comment needs its new text')),
   }),
 });
 export type CommentEditedNotification = v.InferOutput<typeof CommentEditedNotificationSchema>;

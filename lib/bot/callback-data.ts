@@ -1,5 +1,6 @@
 import { isLang, type Lang } from '../i18n/index.js';
 import { isFilePlace, type FilePlace } from '../requests/request-files.js';
+import { isTextPlace, type TextPlace } from '../requests/request-texts.js';
 
 /**
  * Everything a button can ask for, and its compact wire form (Telegram allows 64 bytes).
@@ -50,6 +51,8 @@ export type CallbackAction =
   | { readonly kind: 'retry-comment'; readonly requestId: string }
   /** A file of the request: submitted with it, in a comment or with a change of status (FilePlace). */
   | { readonly kind: 'file'; readonly lang: Lang; readonly requestId: string; readonly place: FilePlace; readonly fileIndex: number }
+  /** A text of the request too long for its page (TextPlace), sent in full as messages. */
+  | { readonly kind: 'full-text'; readonly lang: Lang; readonly requestId: string; readonly place: TextPlace }
   | { readonly kind: 'cache-clear' }
   /**
    * A page of My requests: the filter, and where the page starts (none: the newest). The backend's
@@ -100,6 +103,7 @@ const STATELESS = new Set<CallbackKind>([
   // 'open-request' is not: it posts the details as a new message below whatever is on display, so
   // the session must learn of it (a draft's prompt above it is parked).
   'file',
+  'full-text',
   'requests-page',
   'cancel-ask',
   'link-types',
@@ -191,6 +195,8 @@ function encodeParts(action: CallbackAction): string {
         return ['cr', action.requestId];
       case 'file':
         return ['fl', action.lang, action.requestId, action.place, action.fileIndex];
+      case 'full-text':
+        return ['ft', action.lang, action.requestId, action.place];
       case 'requests-page': {
         const start = action.cursor ?? (action.cursorRef !== undefined ? `~${action.cursorRef}` : undefined);
         return ['rp', action.lang, action.openOnly ? 'o' : 'a', ...(start !== undefined ? [start] : [])];
@@ -323,6 +329,10 @@ export function decodeCallback(data: unknown): CallbackAction | undefined {
         ? { kind: 'file', lang, requestId: b, place, fileIndex }
         : undefined;
     }
+    case 'ft':
+      return lang && b !== undefined && REQUEST_ID.test(b) && c !== undefined && isTextPlace(c) && only(3)
+        ? { kind: 'full-text', lang, requestId: b, place: c }
+        : undefined;
     case 'p': {
       const typeId = id(a);
       const sideId = id(b);

@@ -9,6 +9,7 @@ import { continueDraft, discardDraft, showDraftInProgress } from './handlers/dra
 import { searchServices } from './handlers/search.js';
 import { commandPayload, draftOnScreen, isCommand, listOnScreen, screenMovedLookupKey, trackOnScreen } from './on-screen.js';
 import { receiveComment, retryComment, startComment } from './handlers/comment.js';
+import { sendFullText } from './handlers/full-text.js';
 import { sendThreadFile } from './handlers/thread-file.js';
 import { askCancelRequest, receiveCancelReason, skipCancelReason, startCancelRequest } from './handlers/cancel-request.js';
 import { startFromLink, startPayloadOf } from './handlers/deep-link.js';
@@ -180,6 +181,8 @@ function onButton(ctx: BotContext): Promise<void> {
       return as('comment', (c) => retryComment(c, action.requestId))(ctx);
     case 'file':
       return as('thread-file', (c) => sendThreadFile(c, action.requestId, action.place, action.fileIndex))(ctx);
+    case 'full-text':
+      return as('full-text', (c) => sendFullText(c, action.requestId, action.place))(ctx);
     case 'set-lang':
       return as('language', (c) => setLanguage(c, action.lang))(ctx);
     case 'cache-clear':

@@ -165,6 +165,9 @@ export const en = {
   threadTitle: (page: number, pages: number) => `<b>History</b>${pages > 1 ? ` (page ${page} of ${pages})` : ''}`,
   threadYou: 'You',
   threadAgent: 'Service desk',
+  buttonReadInFull: (what: string) => `📖 Read in full: ${what}`,
+  descriptionWord: 'Description',
+  fullTextOf: (number: string, what: string) => `📖 <b>${number}</b> · ${what}, in full:`,
   threadShortened: '… (shortened)',
   commentPrompt: (number: string) =>
     `💬 Your comment on <b>${number}</b>: send a message (up to 4000 characters), a photo or a document, or an album.\nTap Cancel to stop.`,

@@ -156,6 +156,9 @@ export const ru: Messages = {
   threadTitle: (page, pages) => `<b>История</b>${pages > 1 ? ` (стр. ${page} из ${pages})` : ''}`,
   threadYou: 'Вы',
   threadAgent: 'Служба поддержки',
+  buttonReadInFull: (what) => `📖 Читать полностью: ${what}`,
+  descriptionWord: 'Описание',
+  fullTextOf: (number, what) => `📖 <b>${number}</b> · ${what}, полностью:`,
   threadShortened: '… (сокращено)',
   commentPrompt: (number) =>
     `💬 Комментарий к заявке <b>${number}</b>: отправьте сообщение (до 4000 символов), фото, документ или альбом.\nНажмите «Отмена», чтобы выйти.`,

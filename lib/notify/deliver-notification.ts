@@ -168,9 +168,9 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
     const moved = markScreenMoved(chatId);
     switch (event.kind) {
       case 'status': {
-        const messageId = await sendStatusChange(deps.telegram, event, claim.lang, signal);
+        const messageIds = await sendStatusChange(deps.telegram, event, claim.lang, signal);
         const reminder = options.remindAfterSeconds === undefined ? [] : reminderCommandsFor(event, options.remindAfterSeconds, Date.now());
-        return { messageId, records: [notice(messageId), moved, ...reminder] };
+        return { messageId: messageIds[0], records: [...messageIds.map(notice), moved, ...reminder] };
       }
       case 'comment': {
         const messageIds = await sendCommentNotification(deps, event, claim.lang, { signal, deadline });
@@ -185,7 +185,7 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
           editWindowSeconds: options.commentEditWindowSeconds,
           nowSeconds: nowSeconds(),
         });
-        return { messageId: edit.messageId, records: edit.newMessage ? [notice(edit.messageId), moved] : [] };
+        return { messageId: edit.messageId, records: edit.newMessage ? [...edit.messageIds.map(notice), moved] : [] };
       }
     }
   }

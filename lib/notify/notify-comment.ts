@@ -2,8 +2,8 @@ import type { Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import { isOpenStatus, type AgentFile, type CommentNotification } from '../backend/schemas.js';
 import { encodeCallback } from '../bot/callback-data.js';
-import { escapeHtml, escapeHtmlWithin } from '../bot/views/html.js';
-import { MESSAGE_LIMIT } from '../bot/views/request-thread.js';
+import { escapeHtml } from '../bot/views/html.js';
+import { splitMessage, type MessagePart } from '../bot/views/message-parts.js';
 import type { SendAttachmentOptions, SendAttachmentResult } from '../files/send-attachment.js';
 import { messages, type Lang } from '../i18n/index.js';
 
@@ -22,16 +22,18 @@ export interface CommentNotificationDeps {
 }
 
 /**
- * An agent's comment as one message: who wrote on which request (or, for an update, that it
- * changed), the text, the hint, and Reply (or a swipe) and View. The comment's notification, its
- * in-place edit and an "Updated" message are all rendered here, so they never drift apart.
+ * An agent's comment as the person reads it: who wrote on which request (or, for an update, that
+ * it changed), the text, the hint, and Reply (or a swipe) and View. A text longer than one message
+ * goes whole in several, in order, the head on the first and the hint and buttons on the last.
+ * The comment's notification, its in-place edit and an "Updated" message are all rendered here,
+ * so they never drift apart.
  */
-export function commentMessage(
+export function commentMessages(
   lang: Lang,
   event: Pick<CommentNotification, 'request_id' | 'number'> & { readonly status?: CommentNotification['status'] },
   comment: { readonly author_name?: string; readonly text?: string },
   form: 'comment' | 'update' = 'comment',
-): { readonly text: string; readonly reply_markup: InlineKeyboardMarkup } {
+): readonly [MessagePart, ...MessagePart[]] {
   const t = messages(lang);
   const number = escapeHtml(event.number);
   const author = escapeHtml(comment.author_name ?? t.threadAgent);
@@ -39,26 +41,34 @@ export function commentMessage(
   // A request that takes no more comments offers no Reply, and says so instead of the hint.
   const closed = event.status !== undefined && !isOpenStatus(event.status);
   const hint = `<i>${closed ? t.agentCommentOnClosed : t.agentCommentReplyHint}</i>`;
-  const room = MESSAGE_LIMIT - head.length - hint.length - 4;
-  const body = comment.text?.trim() ? escapeHtmlWithin(comment.text.trim(), room, t.threadShortened) : '';
-  return {
-    text: [head, body, hint].filter((part) => part !== '').join('\n\n'),
-    reply_markup: {
-      inline_keyboard: [
-        [
-          ...(closed ? [] : [{ text: t.buttonReply, callback_data: encodeCallback({ kind: 'reply', requestId: event.request_id }) }]),
-          { text: t.buttonViewRequest(event.number), callback_data: encodeCallback({ kind: 'open-request', lang, requestId: event.request_id }) },
-        ],
+  const reply_markup: InlineKeyboardMarkup = {
+    inline_keyboard: [
+      [
+        ...(closed ? [] : [{ text: t.buttonReply, callback_data: encodeCallback({ kind: 'reply', requestId: event.request_id }) }]),
+        { text: t.buttonViewRequest(event.number), callback_data: encodeCallback({ kind: 'open-request', lang, requestId: event.request_id }) },
       ],
-    },
+    ],
   };
+  return splitMessage(head, comment.text?.trim() ?? '', hint, reply_markup);
+}
+
+/** The comment as one message, when it fits one (an edit in place); undefined when it takes several. */
+export function commentMessage(
+  lang: Lang,
+  event: Pick<CommentNotification, 'request_id' | 'number'> & { readonly status?: CommentNotification['status'] },
+  comment: { readonly author_name?: string; readonly text?: string },
+  form: 'comment' | 'update' = 'comment',
+): { readonly text: string; readonly reply_markup: InlineKeyboardMarkup } | undefined {
+  const parts = commentMessages(lang, event, comment, form);
+  const [only] = parts;
+  return parts.length === 1 && only.reply_markup !== undefined ? { text: only.text, reply_markup: only.reply_markup } : undefined;
 }
 
 /**
  * An agent's comment, as the person reads it (`commentMessage`); then each file, under the text.
  * The text goes first and always arrives: a file the bot cannot fetch is told as such in one line
  * of its own.
- * @returns the ids of the text message and of each file sent: a swipe-reply to any of them answers the agent.
+ * @returns the ids of the text's messages (the first first) and of each file sent: a swipe-reply to any of them answers the agent.
  */
 export async function sendCommentNotification(
   deps: CommentNotificationDeps,
@@ -68,13 +78,14 @@ export async function sendCommentNotification(
 ): Promise<readonly [number, ...number[]]> {
   const t = messages(lang);
   const chatId = event.telegram_user_id;
-  const message = await deps.telegram.callApi(
-    'sendMessage',
-    { chat_id: chatId, ...commentMessage(lang, event, event.comment), parse_mode: 'HTML' },
-    { signal: options.signal as TelegrafSignal },
-  );
-
-  const sent: [number, ...number[]] = [message.message_id];
+  // The text in order, one message after the other; the files answer the last (it has the buttons).
+  const textIds: number[] = [];
+  for (const part of commentMessages(lang, event, event.comment)) {
+    const sentPart = await deps.telegram.callApi('sendMessage', { chat_id: chatId, ...part, parse_mode: 'HTML' }, { signal: options.signal as TelegrafSignal });
+    textIds.push(sentPart.message_id);
+  }
+  const message = { message_id: textIds.at(-1) as number };
+  const sent: [number, ...number[]] = [textIds[0] as number, ...textIds.slice(1)];
   const undelivered: string[] = [];
   // Every download and upload ends at the deadline: a file server that drips must not hold the
   // event past its lease (a copy would then be sent again).

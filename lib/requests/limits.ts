@@ -8,3 +8,9 @@ export const DESCRIPTION_MAX = 2000;
 export const MAX_COMMENT_LENGTH = 4000;
 /** Longest reason (cancel, reopen) or rating comment we send. */
 export const MAX_REASON_LENGTH = 1000;
+/**
+ * Longest text of an agent's comment the backend may send to /api/notify (and store), in bytes of
+ * UTF-8: what fits the notify body (16 KB) beside the event's other fields. The bot sends a long
+ * text as several messages, never shortened.
+ */
+export const MAX_AGENT_TEXT_BYTES = 12 * 1024;

@@ -135,6 +135,7 @@ function everyKind(requestId: string, draftId: string): { [K in CallbackKind]: E
     reply: { kind: 'reply', requestId },
     'retry-comment': { kind: 'retry-comment', requestId },
     file: { kind: 'file', lang, requestId, place: 'c0', fileIndex: 0 },
+    'full-text': { kind: 'full-text', lang, requestId, place: 'c0' },
     'cache-clear': { kind: 'cache-clear' },
     'requests-page': { kind: 'requests-page', lang, openOnly: true },
     'cancel-ask': { kind: 'cancel-ask', lang, requestId },

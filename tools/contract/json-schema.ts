@@ -58,6 +58,12 @@ function conversionConfig(definitions: Record<string, v.GenericSchema>): Convers
     ignoreActions: ['trim'],
     overrideRef: ({ referenceId }) => `${COMPONENT_PREFIX}${referenceId}`,
     overrideAction({ valibotAction, jsonSchema }) {
+      // JSON Schema counts characters, not bytes: the bound in bytes is said in words, and
+      // maxLength (never more characters than bytes) holds beside it.
+      if (valibotAction.type === 'max_bytes') {
+        const bytes = (valibotAction as { requirement?: unknown }).requirement as number;
+        return { ...jsonSchema, maxLength: bytes, description: `At most ${bytes} bytes of UTF-8.` };
+      }
       if (valibotAction.type !== 'check') return undefined;
       const message = (valibotAction as { message?: unknown }).message;
       const rule = typeof message === 'string' ? CHECKS[message] : undefined;

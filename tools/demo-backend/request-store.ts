@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { InferInput } from 'valibot';
 import {
   isOpenStatus,
+  MAX_AGENT_TEXT_BYTES,
   type Attachment,
   type Comment,
   type CommentFile,
@@ -266,11 +267,13 @@ export function createRequestStore(options: RequestStoreOptions = {}): RequestSt
       return { outcome: 'created', comment };
     },
     addAgentComment(requestId, comment) {
+      checkAgentText(comment.text);
       const request = byId.get(requestId);
       if (request === undefined) return undefined;
       return appendComment(request, { author: 'agent', author_name: comment.author_name, text: comment.text, attachments: [...(comment.attachments ?? [])] });
     },
     editAgentComment(requestId, commentId, text) {
+      checkAgentText(text);
       const request = byId.get(requestId);
       const comment = request?.comments.find((c) => c.id === commentId && c.author === 'agent');
       if (request === undefined || comment === undefined) return undefined;
@@ -356,6 +359,13 @@ export function toRequestSummary(request: StoredRequest): RequestSummary {
 }
 
 /** The answer to `GET /requests/{id}` as sent: a missing history comment is `null`. */
+/** An agent's text is kept only when /api/notify can take it (the contract's limit, in bytes of UTF-8). */
+function checkAgentText(text: string | undefined): void {
+  if (text !== undefined && Buffer.byteLength(text) > MAX_AGENT_TEXT_BYTES) {
+    throw new RangeError(`an agent's comment text is at most ${MAX_AGENT_TEXT_BYTES} bytes (UTF-8), got ${Buffer.byteLength(text)}`);
+  }
+}
+
 export function toRequestDetails(request: StoredRequest): InferInput<typeof RequestDetailsSchema> {
   return {
     ...toRequestSummary(request),

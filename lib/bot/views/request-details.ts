@@ -29,6 +29,9 @@ export function requestDetailsScreen(
     ...chunk(submitted.map((file) => fileButton(file, 20)), 2),
     ...rendered.files.filter((file) => file.place !== 'a').slice(0, MAX_FILE_BUTTONS).map((file) => [fileButton(file, 40)]),
   ];
+  const readInFull = rendered.shortened.map((text) => [
+    button(t.buttonReadInFull(shorten(text.what, 30)), { kind: 'full-text', lang, requestId, place: text.place }),
+  ]);
   const paging: Button[] = [];
   if (rendered.index < rendered.pages - 1) paging.push(button(t.buttonEarlier, requestAction(lang, requestId, { page: rendered.index + 1, list })));
   if (rendered.index > 0) paging.push(button(t.buttonLater, requestAction(lang, requestId, { page: rendered.index - 1, list })));
@@ -36,6 +39,7 @@ export function requestDetailsScreen(
     text: rendered.text,
     about: { requestId, number: details.number },
     buttons: [
+      ...readInFull,
       ...files,
       ...(paging.length > 0 ? [paging] : []),
       ...(isOpenStatus(details.status) ? [[button(t.buttonAddComment, { kind: 'comment', requestId })]] : []),

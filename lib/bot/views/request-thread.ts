@@ -1,5 +1,6 @@
 import type { Attachment, AttachmentKind, Comment, CommentFile, RequestDetails } from '../../backend/schemas.js';
 import type { FilePlace } from '../../requests/request-files.js';
+import type { TextPlace } from '../../requests/request-texts.js';
 import { placeName } from '../draft/draft-geo.js';
 import type { Lang, Messages } from '../../i18n/index.js';
 import { formatDate, statusLabel } from './format.js';
@@ -33,17 +34,28 @@ export interface RequestPage {
   readonly pages: number;
   /** The files submitted with the request (on every page), then those of this page's entries. */
   readonly files: readonly ThreadFileRef[];
+  /** Texts shortened on this page (the description, an entry too long for a page): each gets "Read in full". */
+  readonly shortened: readonly ShortenedText[];
+}
+
+/** A text shown shortened, and what its button says it is. */
+export interface ShortenedText {
+  readonly place: TextPlace;
+  /** Plain text: the author, the status, or "Description". */
+  readonly what: string;
 }
 
 interface Entry {
   readonly html: string;
   readonly files: readonly ThreadFileRef[];
+  readonly shortened?: ShortenedText;
 }
 
 /**
  * A request's details with its status history and both sides' comments merged, newest last,
  * split into pages that each fit one Telegram message. Page 0 holds the newest entries, so the
- * person lands on what just happened; an entry too long for a page on its own is shortened.
+ * person lands on what just happened; an entry too long for a page on its own is shortened, and
+ * named in `shortened` (its "Read in full" button sends it whole).
  */
 export function renderRequestPage(
   t: Messages,
@@ -53,7 +65,8 @@ export function renderRequestPage(
   notice?: string,
   timeZone = 'UTC',
 ): RequestPage {
-  const header = (notice ? `${notice}\n\n` : '') + detailsHeader(t, lang, details, timeZone);
+  const head = detailsHeader(t, lang, details, timeZone);
+  const header = (notice ? `${notice}\n\n` : '') + head.html;
   const budget = MESSAGE_LIMIT - header.length - PAGE_OVERHEAD;
   const pages = paginate(entries(t, lang, details, budget, timeZone), budget);
   const index = Math.min(Math.max(0, requestedIndex), pages.length - 1);
@@ -61,11 +74,12 @@ export function renderRequestPage(
   const body = page.map((entry) => entry.html).join('\n\n');
   const text = body === '' ? header : `${header}\n\n${t.threadTitle(pages.length - index, pages.length)}\n${body}`;
   const submitted = (details.attachments ?? []).map((file, fileIndex): ThreadFileRef => ({ place: 'a', fileIndex, name: fileName(file, fileIndex) }));
-  return { text, index, pages: pages.length, files: [...submitted, ...page.flatMap((entry) => entry.files)] };
+  const shortened = [...(head.shortened ? [head.shortened] : []), ...page.flatMap((entry) => (entry.shortened ? [entry.shortened] : []))];
+  return { text, index, pages: pages.length, files: [...submitted, ...page.flatMap((entry) => entry.files)], shortened };
 }
 
 /** What was submitted (type, side, service, description, where, files, phone), the dates and the rating. */
-function detailsHeader(t: Messages, lang: Lang, details: RequestDetails, timeZone: string): string {
+function detailsHeader(t: Messages, lang: Lang, details: RequestDetails, timeZone: string): { readonly html: string; readonly shortened?: ShortenedText } {
   const lines = [
     t.requestDetails({
       number: escapeHtml(details.number),
@@ -75,13 +89,18 @@ function detailsHeader(t: Messages, lang: Lang, details: RequestDetails, timeZon
       category: escapeHtml(details.category_name),
     }),
   ];
-  if (details.description !== undefined) lines.push(t.detailsDescription(escapeHtmlWithin(details.description, DESCRIPTION_ROOM, t.threadShortened)));
+  let shortened: ShortenedText | undefined;
+  if (details.description !== undefined) {
+    const html = escapeHtmlWithin(details.description, DESCRIPTION_ROOM, t.threadShortened);
+    if (html !== escapeHtml(details.description)) shortened = { place: 'd', what: t.descriptionWord };
+    lines.push(t.detailsDescription(html));
+  }
   if (details.location !== undefined) lines.push(t.locationLine(escapeHtml(details.location)));
   if (details.geo !== undefined) lines.push(t.geoLine(escapeHtml(placeName(details.geo))));
   const phone = details.contact_phone === undefined ? undefined : details.contact_phone !== null;
   lines.push(t.detailsFilesAndPhone(details.attachments?.length ?? 0, phone));
   lines.push(t.detailsDates(formatDate(details.created_at, lang, timeZone), formatDate(details.updated_at, lang, timeZone)));
-  return lines.join('\n') + ratingLine(t, details.rating);
+  return { html: lines.join('\n') + ratingLine(t, details.rating), ...(shortened && { shortened }) };
 }
 
 function entries(t: Messages, lang: Lang, details: RequestDetails, budget: number, timeZone: string): Entry[] {
@@ -91,8 +110,15 @@ function entries(t: Messages, lang: Lang, details: RequestDetails, budget: numbe
     const files = (item.attachments ?? []).map((file, fileIndex): ThreadFileRef => ({ place: `h${historyIndex}`, fileIndex, name: fileName(file, fileIndex) }));
     const fileLines = files.map((file) => `📎 ${escapeHtml(file.name)}`).join('\n');
     const head = `• ${formatDate(item.at, lang, timeZone)}: <b>${statusLabel(t, item.status)}</b>`;
-    const comment = item.comment ? ` — ${escapeHtmlWithin(item.comment, budget - head.length - fileLines.length - 4, t.threadShortened)}` : '';
-    timed.push({ at: Date.parse(item.at), order: historyIndex, entry: { html: [head + comment, fileLines].filter((part) => part !== '').join('\n'), files } });
+    const html = item.comment ? escapeHtmlWithin(item.comment, budget - head.length - fileLines.length - 4, t.threadShortened) : '';
+    const comment = html === '' ? '' : ` — ${html}`;
+    const cut = item.comment !== undefined && html !== escapeHtml(item.comment);
+    const entry: Entry = {
+      html: [head + comment, fileLines].filter((part) => part !== '').join('\n'),
+      files,
+      ...(cut && { shortened: { place: `h${historyIndex}`, what: statusLabel(t, item.status) } }),
+    };
+    timed.push({ at: Date.parse(item.at), order: historyIndex, entry });
   });
   details.comments.forEach((comment, commentIndex) => {
     timed.push({ at: Date.parse(comment.at), order: details.status_history.length + commentIndex, entry: commentEntry(t, lang, comment, commentIndex, budget, timeZone) });
@@ -108,7 +134,10 @@ function commentEntry(t: Messages, lang: Lang, comment: Comment, commentIndex: n
   const fileLines = files.map((file) => `📎 ${escapeHtml(file.name)}`).join('\n');
   const fixed = head.length + fileLines.length + 2;
   const text = comment.text === undefined ? '' : escapeHtmlWithin(comment.text, budget - fixed, t.threadShortened);
-  return { html: [head, text, fileLines].filter((part) => part !== '').join('\n'), files };
+  // Shortened to fit a page: its "Read in full" button sends the whole text.
+  const cut = comment.text !== undefined && text !== escapeHtml(comment.text);
+  const what = comment.author === 'customer' ? t.threadYou : (comment.author_name ?? t.threadAgent);
+  return { html: [head, text, fileLines].filter((part) => part !== '').join('\n'), files, ...(cut && { shortened: { place: `c${commentIndex}`, what } }) };
 }
 
 /** What a file without a name is called on its button (Telegram gives photos, voice and round videos none). */

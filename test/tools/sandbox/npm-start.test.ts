@@ -337,4 +337,20 @@ describe('npm start: issue 16, items 5, 6, 9 and 11', () => {
     expect(details).toContain('[2] 📎 report.pdf');
     expect(answerToLast(run, '2')).toContain('report.pdf');
   });
+
+  test('a long agent comment arrives whole in several messages, and Read in full sends a long thread entry (en)', async () => {
+    const long = `${Array.from({ length: 180 }, (_, i) => `Sentence ${i + 1}: pressure < 2 bar & valve checked.`).join(' ')} THE LAST WORDS.`;
+    const script = ['/new', '1', '1', '1', 'The kitchen tap drips all night long', '1', 'skip', '1', `/agent ${long}`, '/my', '1', '1', ''].join('\n');
+    const run = await runSandbox(script);
+    expect(run.code).toBe(0);
+    const told = answerToLast(run, `/agent ${long}`);
+    expect(told.split('\nbot: ').length - 1).toBeGreaterThanOrEqual(3);
+    expect(told).toContain('THE LAST WORDS.');
+    expect(told.indexOf('THE LAST WORDS.')).toBeLessThan(told.indexOf('[1] ↩️ Reply'));
+    const details = run.stdout.slice(run.stdout.lastIndexOf('> /my\n'));
+    expect(details).toContain('[1] 📖 Read in full: Sam (service desk)');
+    const full = answerToLast(run, '1');
+    expect(full).toContain('SR-1001 · Sam (service desk), in full:');
+    expect(full).toContain('THE LAST WORDS.');
+  });
 });
