@@ -168,6 +168,8 @@ export const en = {
   buttonReadInFull: (what: string) => `📖 Read in full: ${what}`,
   descriptionWord: 'Description',
   fullTextOf: (number: string, what: string) => `📖 <b>${number}</b> · ${what}, in full:`,
+  /** What a file without a name is called on its button (Telegram gives photos, voice and round videos none). */
+  unnamedFile: { photo: 'photo', document: 'file', voice: 'voice message', audio: 'audio', video: 'video', video_note: 'video note', animation: 'animation' },
   threadShortened: '… (shortened)',
   commentPrompt: (number: string) =>
     `💬 Your comment on <b>${number}</b>: send a message (up to 4000 characters), a photo or a document, or an album.\nTap Cancel to stop.`,

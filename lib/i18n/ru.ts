@@ -159,6 +159,7 @@ export const ru: Messages = {
   buttonReadInFull: (what) => `📖 Читать полностью: ${what}`,
   descriptionWord: 'Описание',
   fullTextOf: (number, what) => `📖 <b>${number}</b> · ${what}, полностью:`,
+  unnamedFile: { photo: 'фото', document: 'файл', voice: 'голосовое', audio: 'аудио', video: 'видео', video_note: 'видеокружок', animation: 'анимация' },
   threadShortened: '… (сокращено)',
   commentPrompt: (number) =>
     `💬 Комментарий к заявке <b>${number}</b>: отправьте сообщение (до 4000 символов), фото, документ или альбом.\nНажмите «Отмена», чтобы выйти.`,

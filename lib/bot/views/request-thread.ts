@@ -1,4 +1,4 @@
-import type { Attachment, AttachmentKind, Comment, CommentFile, RequestDetails } from '../../backend/schemas.js';
+import type { Attachment, Comment, CommentFile, RequestDetails } from '../../backend/schemas.js';
 import type { FilePlace } from '../../requests/request-files.js';
 import type { TextPlace } from '../../requests/request-texts.js';
 import { placeName } from '../draft/draft-geo.js';
@@ -73,7 +73,7 @@ export function renderRequestPage(
   const page = pages[index] ?? [];
   const body = page.map((entry) => entry.html).join('\n\n');
   const text = body === '' ? header : `${header}\n\n${t.threadTitle(pages.length - index, pages.length)}\n${body}`;
-  const submitted = (details.attachments ?? []).map((file, fileIndex): ThreadFileRef => ({ place: 'a', fileIndex, name: fileName(file, fileIndex) }));
+  const submitted = (details.attachments ?? []).map((file, fileIndex): ThreadFileRef => ({ place: 'a', fileIndex, name: fileName(t, file, fileIndex) }));
   const shortened = [...(head.shortened ? [head.shortened] : []), ...page.flatMap((entry) => (entry.shortened ? [entry.shortened] : []))];
   return { text, index, pages: pages.length, files: [...submitted, ...page.flatMap((entry) => entry.files)], shortened };
 }
@@ -107,7 +107,7 @@ function entries(t: Messages, lang: Lang, details: RequestDetails, budget: numbe
   const timed: { at: number; order: number; entry: Entry }[] = [];
   details.status_history.forEach((item, historyIndex) => {
     // A reopening's files come with its entry (the person's reason is its comment).
-    const files = (item.attachments ?? []).map((file, fileIndex): ThreadFileRef => ({ place: `h${historyIndex}`, fileIndex, name: fileName(file, fileIndex) }));
+    const files = (item.attachments ?? []).map((file, fileIndex): ThreadFileRef => ({ place: `h${historyIndex}`, fileIndex, name: fileName(t, file, fileIndex) }));
     const fileLines = files.map((file) => `📎 ${escapeHtml(file.name)}`).join('\n');
     const head = `• ${formatDate(item.at, lang, timeZone)}: <b>${statusLabel(t, item.status)}</b>`;
     const html = item.comment ? escapeHtmlWithin(item.comment, budget - head.length - fileLines.length - 4, t.threadShortened) : '';
@@ -130,7 +130,7 @@ function entries(t: Messages, lang: Lang, details: RequestDetails, budget: numbe
 function commentEntry(t: Messages, lang: Lang, comment: Comment, commentIndex: number, budget: number, timeZone: string): Entry {
   const who = comment.author === 'customer' ? `👤 ${t.threadYou}` : `🧑‍🔧 ${escapeHtml(comment.author_name ?? t.threadAgent)}`;
   const head = `<b>${who}</b> · ${formatDate(comment.at, lang, timeZone)}`;
-  const files = comment.attachments.map((file, fileIndex): ThreadFileRef => ({ place: `c${commentIndex}`, fileIndex, name: fileName(file, fileIndex) }));
+  const files = comment.attachments.map((file, fileIndex): ThreadFileRef => ({ place: `c${commentIndex}`, fileIndex, name: fileName(t, file, fileIndex) }));
   const fileLines = files.map((file) => `📎 ${escapeHtml(file.name)}`).join('\n');
   const fixed = head.length + fileLines.length + 2;
   const text = comment.text === undefined ? '' : escapeHtmlWithin(comment.text, budget - fixed, t.threadShortened);
@@ -140,20 +140,9 @@ function commentEntry(t: Messages, lang: Lang, comment: Comment, commentIndex: n
   return { html: [head, text, fileLines].filter((part) => part !== '').join('\n'), files, ...(cut && { shortened: { place: `c${commentIndex}`, what } }) };
 }
 
-/** What a file without a name is called on its button (Telegram gives photos, voice and round videos none). */
-const UNNAMED: Readonly<Record<AttachmentKind, string>> = {
-  photo: 'photo',
-  document: 'file',
-  voice: 'voice message',
-  audio: 'audio',
-  video: 'video',
-  video_note: 'video note',
-  animation: 'animation',
-};
-
-function fileName(file: CommentFile | Attachment, index: number): string {
+function fileName(t: Messages, file: CommentFile | Attachment, index: number): string {
   if ('url' in file) return file.file_name;
-  return file.file_name ?? `${UNNAMED[file.kind]} ${index + 1}`;
+  return file.file_name ?? `${t.unnamedFile[file.kind]} ${index + 1}`;
 }
 
 /** Pages from the newest entry backwards, each within `budget` characters and MAX_FILE_BUTTONS files. */

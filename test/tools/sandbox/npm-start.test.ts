@@ -333,7 +333,7 @@ describe('npm start: issue 16, items 5, 6, 9 and 11', () => {
     for (const line of ['Тип: Ремонт', 'Для кого: Частное лицо', 'Услуга: Сантехника', 'The kitchen tap drips all night long', 'Файлы: 1', 'Телефон: указан']) {
       expect(details, line).toContain(line);
     }
-    expect(details).toContain('[1] 📎 photo 1');
+    expect(details).toContain('[1] 📎 фото 1');
     expect(details).toContain('[2] 📎 report.pdf');
     expect(answerToLast(run, '2')).toContain('report.pdf');
   });
