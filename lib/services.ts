@@ -58,11 +58,26 @@ export function createServices(options: CreateServicesOptions): Services {
   const namespace = keyNamespace({ token: config.telegram.token, prefix: config.redisKeyPrefix });
   const store = countedKvStore(namespacedKvStore(options.store ?? upstash ?? createMemoryStore(logger), namespace));
   const metrics = createMetricsRecorder({ store, logger, flushIntervalMs: options.metricsFlushIntervalMs });
+  const timed = createTimed({ recorder: metrics });
+  const { redmine } = config;
   const backend =
     options.backend ??
     lazyBackendClient(
       () =>
-        import('./backend/backend-client.js').then(({ createBackendClient }) =>
+        redmine !== undefined
+          ? import('./backend/redmine/redmine-backend.js').then(({ createRedmineBackend }) =>
+              createRedmineBackend({
+                ...redmine,
+                telegram: { apiRoot: config.telegram.apiRoot, token: config.telegram.token },
+                store,
+                timeoutMs: config.backend.timeoutMs,
+                maxConnections: config.backend.maxConnections,
+                slowCallMs: config.backend.slowCallMs,
+                logger,
+                timed,
+              }),
+            )
+          : import('./backend/backend-client.js').then(({ createBackendClient }) =>
           createBackendClient({
             baseUrl: config.backend.url,
             apiKey: config.backend.apiKey,
@@ -70,7 +85,7 @@ export function createServices(options: CreateServicesOptions): Services {
             maxConnections: config.backend.maxConnections,
             slowCallMs: config.backend.slowCallMs,
             logger,
-            timed: createTimed({ recorder: metrics }),
+            timed,
           }),
         ),
       config.backend.maxConnections,
@@ -89,6 +104,7 @@ export function createServices(options: CreateServicesOptions): Services {
   const files = createAttachmentFetcher({
     backendUrl: config.backend.url,
     backendApiKey: config.backend.apiKey,
+    ...(redmine !== undefined && { backendHeaders: { 'x-redmine-api-key': redmine.apiKey } }),
     fileOrigins: config.fileOrigins.origins,
     anyPublicOrigin: config.fileOrigins.anyPublic,
     lookup: options.attachments?.lookup,
