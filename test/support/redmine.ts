@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Env } from '../../lib/config.js';
+import type { Person } from './person.js';
 
 export interface LocalRedmine {
   readonly url: string;
@@ -90,4 +91,22 @@ export function redmineAs(redmine: LocalRedmine, key: string) {
       return answer.issues;
     },
   };
+}
+
+/** A new request made in the chat, step by step, with a phone; answers the issue's id. */
+export async function submitInChat(p: Person, description: string, options: { photo?: boolean; labels?: [string, string, string] } = {}): Promise<string> {
+  const [type, side, category] = options.labels ?? ['Support', 'North building', 'Plumbing'];
+  const ru = p.languageCode === 'ru';
+  await p.say('/new');
+  await p.tap(type);
+  await p.tap(side);
+  await p.tap(category);
+  await p.say(description);
+  if (options.photo === true) await p.sendPhoto();
+  else await p.tap(ru ? 'Пропустить' : 'Skip');
+  await p.shareContact();
+  await p.tap(ru ? 'Подтвердить' : 'Confirm');
+  const number = /#(\d+)/.exec(p.screen().text)?.[1];
+  if (number === undefined) throw new Error(`no request number in: ${p.screen().text}`);
+  return number;
 }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startHarness, type BotInstance, type Harness } from '../../support/bot-harness.js';
 import { Person } from '../../support/person.js';
-import { localRedmine, redmineAs, redmineEnv } from '../../support/redmine.js';
+import { localRedmine, redmineAs, redmineEnv, submitInChat } from '../../support/redmine.js';
 
 const redmine = await localRedmine();
 let harness: Harness;
@@ -25,22 +25,6 @@ describe.skipIf(redmine === undefined)('Redmine backend: the conversation', () =
 
   const person = (language = 'en') => new Person(harness, bot, ++nextUser, language);
 
-  async function submit(p: Person, description: string, options: { photo?: boolean; labels?: [string, string, string] } = {}): Promise<string> {
-    const [type, side, category] = options.labels ?? ['Support', 'North building', 'Plumbing'];
-    await p.say('/new');
-    await p.tap(type);
-    await p.tap(side);
-    await p.tap(category);
-    await p.say(description);
-    if (options.photo === true) await p.sendPhoto();
-    else await p.tap(p.languageCode === 'ru' ? 'Пропустить' : 'Skip');
-    await p.shareContact();
-    await p.tap(p.languageCode === 'ru' ? 'Подтвердить' : 'Confirm');
-    const number = /#(\d+)/.exec(p.screen().text)?.[1];
-    if (number === undefined) throw new Error(`no request number in: ${p.screen().text}`);
-    return number;
-  }
-
   test('a new request becomes an issue in the side project, with its photo, phone and the Telegram id; My requests and the details read it back', async () => {
     const p = person();
     await p.say('/start');
@@ -49,7 +33,7 @@ describe.skipIf(redmine === undefined)('Redmine backend: the conversation', () =
     await p.tap('Support');
     expect(p.labels()).toEqual(expect.arrayContaining(['North building', 'South building']));
     await p.tap('Back');
-    const id = await submit(p, 'The kitchen tap drips all night long', { photo: true });
+    const id = await submitInChat(p, 'The kitchen tap drips all night long', { photo: true });
 
     const issue = await agent.issue(id);
     expect(issue.subject).toBe('The kitchen tap drips all night long');
@@ -67,7 +51,7 @@ describe.skipIf(redmine === undefined)('Redmine backend: the conversation', () =
 
   test('an agent\'s public note and file reach the thread with the agent\'s name; a private note never does; the person\'s comment is a note', async () => {
     const p = person();
-    const id = await submit(p, 'The heating is cold in room 12', { labels: ['Support', 'North building', 'Heating'] });
+    const id = await submitInChat(p, 'The heating is cold in room 12', { labels: ['Support', 'North building', 'Heating'] });
     await agent.note(id, { notes: 'We will come on Tuesday', file: { name: 'plan.pdf', type: 'application/pdf', bytes: new TextEncoder().encode('%PDF-1.4 plan') } });
     await agent.note(id, { notes: 'Internal: the boiler is old', private: true });
 
@@ -94,7 +78,7 @@ describe.skipIf(redmine === undefined)('Redmine backend: the conversation', () =
 
   test('another person\'s issue is as unknown as a missing one', async () => {
     const owner = person();
-    const id = await submit(owner, 'The lift stops between floors', { labels: ['Support', 'South building', 'Lifts'] });
+    const id = await submitInChat(owner, 'The lift stops between floors', { labels: ['Support', 'South building', 'Lifts'] });
     const stranger = person();
     await stranger.say('/my');
     expect(stranger.texts().join('\n')).not.toContain(`#${id}`);
@@ -105,7 +89,7 @@ describe.skipIf(redmine === undefined)('Redmine backend: the conversation', () =
 
   test('in Russian: the same request, the steps and the details in Russian', async () => {
     const p = person('ru');
-    const id = await submit(p, 'В ванной течёт кран уже неделю');
+    const id = await submitInChat(p, 'В ванной течёт кран уже неделю');
     const issue = await agent.issue(id);
     expect(issue.subject).toBe('В ванной течёт кран уже неделю');
     await p.say('/my');
