@@ -1,4 +1,5 @@
 import type { KvStore } from '../../store/kv-store.js';
+import { BackendError } from '../backend-error.js';
 
 /**
  * Redmine has no Idempotency-Key: the bot keeps each key's outcome in Redis instead. A key is
@@ -19,6 +20,10 @@ export interface IdempotencyRecords {
   done(key: string, outcome: { issueId: number; journalId?: number }): Promise<void>;
   /** The attempt failed for sure (Redmine refused): the next one may act at once. */
   release(key: string): Promise<void>;
+  /** No answer (timeout, connection lost): Redmine may have acted; the next attempt looks for the marker first. */
+  unknown(key: string): Promise<void>;
+  /** After an attempt failed: released when Redmine refused, unknown when its answer was lost. */
+  settleFailure(key: string, error: unknown): Promise<void>;
 }
 
 const DONE_TTL_SECONDS = 7 * 24 * 3600;
@@ -44,6 +49,14 @@ export function createIdempotencyRecords(store: KvStore, leaseSeconds: number): 
     },
     async release(key) {
       await store.exec([{ op: 'del', key: keyOf(key) }] as const);
+    },
+    async unknown(key) {
+      await store.exec([{ op: 'set', key: keyOf(key), value: JSON.stringify({ state: 'unknown' }), ttlSeconds: DONE_TTL_SECONDS }] as const);
+    },
+    async settleFailure(key, error) {
+      const refused = error instanceof BackendError && error.kind === 'http' && (error.status ?? 500) < 500;
+      // A failed record write must not hide the call's own error; the lease then expires by itself.
+      await (refused ? this.release(key) : this.unknown(key)).catch(() => undefined);
     },
   };
 }

@@ -212,7 +212,7 @@ export function createRedmineBackend(options: RedmineBackendOptions): RedmineBac
         uploads: await uploads(decision.files),
       });
     } catch (error) {
-      if (error instanceof BackendError && error.kind === 'http' && (error.status ?? 500) < 500) await records.release(key);
+      await records.settleFailure(key, error);
       throw error;
     }
     const after = await issue(id);
@@ -302,8 +302,9 @@ export function createRedmineBackend(options: RedmineBackendOptions): RedmineBac
           RedmineIssueAnswerSchema,
         );
       } catch (error) {
-        // Refused for sure (422 names a bad tracker or category): the next attempt may act at once.
-        if (error instanceof BackendError && error.kind === 'http' && (error.status ?? 500) < 500) await records.release(key);
+        // Refused for sure (422 names a bad tracker or category): the next attempt may act at once;
+        // no answer: the next attempt looks for the marker first.
+        await records.settleFailure(key, error);
         throw error;
       }
       await records.done(key, { issueId: answer.issue.id });
@@ -360,7 +361,7 @@ export function createRedmineBackend(options: RedmineBackendOptions): RedmineBac
       try {
         await updateIssue(before.id, { notes: writeBotText(body.text ?? '', { Kind: 'comment', Ref: key }), uploads: await uploads(body.attachments) });
       } catch (error) {
-        if (error instanceof BackendError && error.kind === 'http' && (error.status ?? 500) < 500) await records.release(key);
+        await records.settleFailure(key, error);
         throw error;
       }
       const journal = journalWithRef(await issue(requestId), key);

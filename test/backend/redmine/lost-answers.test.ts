@@ -1,0 +1,77 @@
+// Nothing twice without idempotency keys (issue 19): Redmine has none, so the bot records each key in
+// Redis and writes a marker (`Ref: <key>`) into what it creates. A proxy in front of the real Redmine
+// lets Redmine act and then drops its answer: Try again finds the issue (or the note) by its marker
+// and never makes a second one.
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { startHarness, type BotInstance, type Harness } from '../../support/bot-harness.js';
+import { startLostAnswerProxy, type LostAnswerProxy } from '../../support/lost-answer-proxy.js';
+import { Person } from '../../support/person.js';
+import { localRedmine, redmineAs, redmineEnv, submitInChat } from '../../support/redmine.js';
+
+const redmine = await localRedmine();
+let harness: Harness;
+let bot: BotInstance;
+let proxy: LostAnswerProxy;
+let nextUser = 2_140_000_000 + (Date.now() % 5_000_000);
+
+describe.skipIf(redmine === undefined)('Redmine backend: lost answers', () => {
+  const agent = redmineAs(redmine as NonNullable<typeof redmine>, redmine?.agent_key ?? '');
+  beforeAll(async () => {
+    const local = redmine as NonNullable<typeof redmine>;
+    proxy = await startLostAnswerProxy(local.url);
+    harness = await startHarness({ env: { ...redmineEnv(local, proxy.url), HTTP_TIMEOUT_MS: '3000' } });
+    bot = await harness.startInstance();
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await proxy?.close();
+  });
+  beforeEach(() => harness.telegram.reset());
+
+  const person = (language = 'en') => new Person(harness, bot, ++nextUser, language);
+
+  test('the issue was created but its answer lost: Try again finds it by its marker, one issue', async () => {
+    const p = person();
+    await p.say('/new');
+    await p.tap('Support');
+    await p.tap('South building');
+    await p.tap('Cleaning');
+    await p.say('The stairs were not cleaned this week');
+    await p.tap('Skip');
+    await p.say('Skip ⏭');
+    proxy.loseNext('POST', /^\/issues\.json$/);
+    await p.tap('Confirm');
+    expect(proxy.lost).toBe(1);
+    expect(p.texts().join('\n')).toContain('We could not send your request right now');
+    expect(await agent.issuesOf(p.userId)).toHaveLength(1);
+
+    await p.tap('Try again');
+    const issues = await agent.issuesOf(p.userId);
+    expect(issues).toHaveLength(1);
+    expect(p.screen().text).toContain(`#${issues[0]?.id}`);
+  });
+
+  test('a comment was added but its answer lost: Try again finds the note by its marker, one note', async () => {
+    const p = person();
+    const id = await submitInChat(p, 'The lift door closes too fast');
+    const key = `tg-${p.userId}-comment-1`;
+    proxy.loseNext('PUT', /^\/issues\/\d+\.json$/);
+    const first = await bot.app.services.backend.addComment(id, { telegram_user_id: p.userId, text: 'It hit my child today' }, key).catch((error: unknown) => error);
+    expect(first).toMatchObject({ name: 'BackendError', kind: 'network' });
+    const second = await bot.app.services.backend.addComment(id, { telegram_user_id: p.userId, text: 'It hit my child today' }, key);
+    expect(second.created).toBe(false);
+    const notes = (await agent.issue(id)).journals.map((journal) => journal.notes);
+    expect(notes.filter((note) => note.startsWith('It hit my child today'))).toHaveLength(1);
+  });
+
+  test('a cancellation was made but its answer lost: the retry answers the cancelled request, one note', async () => {
+    const p = person();
+    const id = await submitInChat(p, 'The intercom does not ring upstairs', { labels: ['Support', 'South building', 'Lifts'] });
+    const key = `tg-${p.userId}-cancel-${id}`;
+    proxy.loseNext('PUT', /^\/issues\/\d+\.json$/);
+    await expect(bot.app.services.backend.cancelRequest(id, { telegram_user_id: p.userId }, key)).rejects.toMatchObject({ kind: 'network' });
+    const retried = await bot.app.services.backend.cancelRequest(id, { telegram_user_id: p.userId }, key);
+    expect(retried.status).toBe('cancelled');
+    expect((await agent.issue(id)).journals).toHaveLength(1);
+  });
+});
