@@ -16,6 +16,7 @@ import { createLogger, type Logger } from '../../lib/logger.js';
 import { createMemoryKvStore } from '../../lib/store/memory-kv-store.js';
 import { createHealthEndpoint } from '../../lib/webhook/health-endpoint.js';
 import { createNotifyEndpoint } from '../../lib/webhook/notify-endpoint.js';
+import { createCronPollEndpoint } from '../../lib/webhook/cron-poll-endpoint.js';
 import { createCronRemindEndpoint } from '../../lib/webhook/cron-remind-endpoint.js';
 import { createTelegramWebhook } from '../../lib/webhook/telegram-webhook.js';
 import { startBotApiServer, type ApiCall, type BotApiServer } from './bot-api-server.js';
@@ -289,6 +290,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   routes['/api/notify'] = createNotifyEndpoint(endpointDeps);
   routes['/api/health'] = createHealthEndpoint(endpointDeps);
   routes['/api/cron/remind'] = createCronRemindEndpoint(endpointDeps);
+  routes['/api/cron/poll'] = createCronPollEndpoint(endpointDeps);
   // The Mini App on the same services as the chat: a request made in the app is in the chat's My requests.
   const miniApp = createMiniApp({ config, logger, services: app.services });
   late.miniApp = serveMiniApp(page, createMiniAppEndpoint({ getMiniApp: () => miniApp, getLogger: () => logger }));
