@@ -1,51 +1,10 @@
 // The local Redmine the Redmine suite runs against (tools/redmine/setup.sh starts it and writes its
 // keys to a state file; REDMINE_TEST_STATE names another). Absent or unreachable: the suite skips,
 // and the global setup (redmine-global-setup.ts) says so in one line.
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import type { Env } from '../../lib/config.js';
+import type { LocalRedmine } from '../../tools/redmine/local-redmine.js';
 import type { Person } from './person.js';
 
-export interface LocalRedmine {
-  readonly url: string;
-  readonly admin_key: string;
-  readonly bot_key: string;
-  readonly agent_key: string;
-  readonly project: string;
-  readonly telegram_field_id: number;
-}
-
-export function redmineStatePath(): string {
-  return process.env.REDMINE_TEST_STATE ?? join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'service-desk-bot', 'redmine.json');
-}
-
-/** The local Redmine when its state file is there and it answers; undefined otherwise. */
-export async function localRedmine(): Promise<LocalRedmine | undefined> {
-  let state: LocalRedmine;
-  try {
-    state = JSON.parse(readFileSync(redmineStatePath(), 'utf8')) as LocalRedmine;
-  } catch {
-    return undefined;
-  }
-  try {
-    const response = await fetch(`${state.url}/issue_statuses.json`, { headers: { 'x-redmine-api-key': state.bot_key }, signal: AbortSignal.timeout(3000) });
-    return response.ok ? state : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The bot's environment for this Redmine (through `url`, e.g. a proxy in front of it). */
-export function redmineEnv(redmine: LocalRedmine, url = redmine.url): Env {
-  return {
-    BACKEND_KIND: 'redmine',
-    REDMINE_URL: url,
-    REDMINE_API_KEY: redmine.bot_key,
-    REDMINE_PROJECT: redmine.project,
-    REDMINE_TELEGRAM_FIELD: String(redmine.telegram_field_id),
-  };
-}
+export { localRedmine, redmineEnv, redmineStatePath, type LocalRedmine } from '../../tools/redmine/local-redmine.js';
 
 /** Redmine's REST API as a person at Redmine (the agent, or the admin). */
 export function redmineAs(redmine: LocalRedmine, key: string) {

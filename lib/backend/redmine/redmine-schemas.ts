@@ -98,7 +98,7 @@ export const RedmineIssueListSchema = v.object({
 export const RedmineUploadAnswerSchema = v.object({ upload: v.object({ token: v.string() }) });
 export const RedmineCurrentUserSchema = v.object({ user: v.object({ id: Id, login: v.string(), admin: v.optional(v.boolean(), false) }) });
 export const RedmineCustomFieldListSchema = v.object({
-  custom_fields: v.array(v.object({ id: Id, name: v.string(), customized_type: v.string() })),
+  custom_fields: v.array(v.object({ id: Id, name: v.string(), customized_type: v.string(), is_filter: v.optional(v.boolean()) })),
 });
 /** Anything: `PUT` answers 204 with no body, read as `null`. */
 export const NoContentSchema = v.unknown();
