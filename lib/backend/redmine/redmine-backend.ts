@@ -196,9 +196,10 @@ export function createRedmineBackend(options: RedmineBackendOptions): RedmineBac
   ): Promise<RequestDetails> {
     const { issue: before, context } = await ownedIssue(id, telegramUserId, path);
     if (journalWithRef(before, key) !== undefined) return detailsOf(before, context);
+    // The marker is not in the journals: an earlier attempt made nothing, or is still at it (busy).
     const record = await records.acquire(key);
-    if (record.state === 'done') return detailsOf(await issue(id), context);
     if (record.state === 'busy') throw inFlight(path);
+    if (record.state === 'unknown') await records.take(key);
     const decision = decide(detailsOf(before, context), context);
     if ('refusal' in decision) {
       await records.release(key);
@@ -215,9 +216,7 @@ export function createRedmineBackend(options: RedmineBackendOptions): RedmineBac
       await records.settleFailure(key, error);
       throw error;
     }
-    const after = await issue(id);
-    await records.done(key, { issueId: before.id, ...(journalWithRef(after, key) && { journalId: journalWithRef(after, key)?.id }) });
-    return detailsOf(after, context);
+    return detailsOf(await issue(id), context);
   }
 
   function fallbackStatus(context: RedmineSetup, status: RequestStatus): number | undefined {
@@ -261,15 +260,12 @@ export function createRedmineBackend(options: RedmineBackendOptions): RedmineBac
         created: isNew,
       });
       const record = await records.acquire(key);
-      if (record.state === 'done') return created(await issue(record.issueId), false);
-      if (record.state === 'busy') throw inFlight(path);
-      if (record.state === 'unknown') {
-        // The attempt before may have created it and lost the answer: the marker says.
+      if (record.state !== 'acquired') {
+        // Seen before: an attempt created it (its answer lost, or this is a redelivery), or is still at it. The marker says.
         const earlier = await findSubmission(body.telegram.user_id, key);
-        if (earlier !== undefined) {
-          await records.done(key, { issueId: earlier.id });
-          return created(earlier, false);
-        }
+        if (earlier !== undefined) return created(earlier, false);
+        if (record.state === 'busy') throw inFlight(path);
+        await records.take(key);
       }
       const description = body.description.trim();
       const fields = {
@@ -307,7 +303,6 @@ export function createRedmineBackend(options: RedmineBackendOptions): RedmineBac
         await records.settleFailure(key, error);
         throw error;
       }
-      await records.done(key, { issueId: answer.issue.id });
       return created(answer.issue, true);
     },
     async listRequests(telegramUserId, limit = 10) {
@@ -353,11 +348,8 @@ export function createRedmineBackend(options: RedmineBackendOptions): RedmineBac
       if (earlier !== undefined) return commentOf(earlier, false);
       if (!isOpenStatus(context.statuses.toRequest(before.status.id))) throw refused(path, 'invalid_status');
       const record = await records.acquire(key);
-      if (record.state === 'done' && record.journalId !== undefined) {
-        const journal = (await issue(requestId)).journals.find((entry) => entry.id === record.journalId);
-        if (journal !== undefined) return commentOf(journal, false);
-      }
       if (record.state === 'busy') throw inFlight(path);
+      if (record.state === 'unknown') await records.take(key);
       try {
         await updateIssue(before.id, { notes: writeBotText(body.text ?? '', { Kind: 'comment', Ref: key }), uploads: await uploads(body.attachments) });
       } catch (error) {
@@ -366,7 +358,6 @@ export function createRedmineBackend(options: RedmineBackendOptions): RedmineBac
       }
       const journal = journalWithRef(await issue(requestId), key);
       if (journal === undefined) throw new BackendError({ method: 'PUT', path, kind: 'invalid-response', detail: 'the note is not in the journals' });
-      await records.done(key, { issueId: before.id, journalId: journal.id });
       return commentOf(journal, true);
     },
     cancelRequest: (id, body, key) =>

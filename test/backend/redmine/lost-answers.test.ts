@@ -74,4 +74,23 @@ describe.skipIf(redmine === undefined)('Redmine backend: lost answers', () => {
     expect(retried.status).toBe('cancelled');
     expect((await agent.issue(id)).journals).toHaveLength(1);
   });
+
+  test('a double submission at once makes one issue; the retry answers it', async () => {
+    const p = person();
+    const key = `tg-${p.userId}-double`;
+    const body = {
+      request_type_id: 3,
+      side_id: (await bot.app.services.backend.listSides(3))[0]?.id ?? 0,
+      category_id: 0,
+      description: 'Two taps on Confirm at once',
+      telegram: { user_id: p.userId, chat_id: p.userId },
+    };
+    body.category_id = (await bot.app.services.backend.listServiceCategories(3, body.side_id))[0]?.id ?? 0;
+    const both = await Promise.allSettled([bot.app.services.backend.createRequest(body, key), bot.app.services.backend.createRequest(body, key)]);
+    expect(both.filter((outcome) => outcome.status === 'fulfilled')).not.toHaveLength(0);
+    const issues = await agent.issuesOf(p.userId);
+    expect(issues).toHaveLength(1);
+    const retried = await bot.app.services.backend.createRequest(body, key);
+    expect(retried).toMatchObject({ created: false, request: { id: String(issues[0]?.id) } });
+  });
 });
