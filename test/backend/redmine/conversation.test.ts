@@ -96,4 +96,31 @@ describe.skipIf(redmine === undefined)('Redmine backend: the conversation', () =
     await p.tap(`#${id}`);
     expect(p.screen().text).toContain('Статус: Новая');
   });
+
+  test('My requests pages 10 at a time from Redmine (offset cursor); Open leaves out Closed, Rejected and Cancelled', async () => {
+    const p = person();
+    const local = redmine as NonNullable<typeof redmine>;
+    const ids: number[] = [];
+    for (let i = 1; i <= 12; i++) {
+      const answer = (await agent.call('POST', 'issues.json', {
+        issue: { project_id: 'north-building', tracker_id: 3, subject: `Made by phone, number ${i}`, custom_fields: [{ id: local.telegram_field_id, value: String(p.userId) }] },
+      })) as { issue: { id: number } };
+      ids.push(answer.issue.id);
+    }
+    await agent.note(ids[11] as number, { status: 'Closed' });
+    await agent.note(ids[10] as number, { status: 'Rejected' });
+    await agent.note(ids[9] as number, { status: 'Cancelled' });
+    await p.say('/my');
+    const first = p.labels().filter((label) => label.includes('#'));
+    expect(first).toHaveLength(10);
+    expect(first[0]).toContain(`#${ids[11]}`);
+    await p.tap('Older ▶');
+    expect(p.labels().filter((label) => label.includes('#'))).toEqual([expect.stringContaining(`#${ids[1]}`), expect.stringContaining(`#${ids[0]}`)]);
+    await p.tap('Newest');
+    await p.tap('Open');
+    const open = p.labels().filter((label) => label.includes('#'));
+    expect(open).toHaveLength(9);
+    expect(open.join(' ')).not.toContain(`#${ids[11]} `);
+    expect(open[0]).toContain(`#${ids[8]}`);
+  });
 });
