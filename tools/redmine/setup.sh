@@ -10,6 +10,8 @@ port="${REDMINE_PORT:-3000}"
 state_dir="${XDG_STATE_HOME:-$HOME/.local/state}/service-desk-bot"
 state="$state_dir/redmine.json"
 as_redmine() { runuser -u www-data -- env REDMINE_INSTANCE=default RAILS_ENV=production "$@"; }
+# Node is there wherever the project is; curl may not be.
+answers() { node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$1"; }
 
 bash "$here/install.sh"
 cd /usr/share/redmine
@@ -20,13 +22,13 @@ chmod 644 /tmp/service-desk-redmine-configure.rb
 answer="$(as_redmine bundle exec rails runner /tmp/service-desk-redmine-configure.rb | tail -n 1)"
 
 url="http://127.0.0.1:${port}"
-if ! curl -fsS -o /dev/null "$url/" 2>/dev/null; then
+if ! answers "$url/"; then
   echo "[redmine] starting on $url"
   log=/tmp/service-desk-redmine.log
   : > "$log"; chmod 666 "$log"
   as_redmine setsid nohup bundle exec rackup -E production -s webrick -o 127.0.0.1 -p "$port" >>"$log" 2>&1 < /dev/null &
-  for _ in $(seq 1 120); do curl -fsS -o /dev/null "$url/" 2>/dev/null && break; sleep 0.5; done
-  curl -fsS -o /dev/null "$url/" || { tail -n 30 "$log"; echo "[redmine] did not start"; exit 1; }
+  for _ in $(seq 1 120); do answers "$url/" && break; sleep 0.5; done
+  answers "$url/" || { tail -n 30 "$log"; echo "[redmine] did not start"; exit 1; }
 fi
 
 mkdir -p "$state_dir"
