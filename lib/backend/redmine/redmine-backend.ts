@@ -346,7 +346,7 @@ export function createRedmineBackend(options: RedmineBackendOptions): RedmineBac
       const commentOf = (journal: { id: number; created_on: string }, isNew: boolean) => ({ comment: { id: String(journal.id), created_at: journal.created_on }, created: isNew });
       const earlier = journalWithRef(before, key);
       if (earlier !== undefined) return commentOf(earlier, false);
-      if (!isOpenStatus(context.statuses.toRequest(before.status.id))) throw refused(path, 'invalid_status');
+      if (!isOpenStatus(context.statuses.toRequest(before.status.id))) throw refused(path, 'request_closed');
       const record = await records.acquire(key);
       if (record.state === 'busy') throw inFlight(path);
       if (record.state === 'unknown') await records.take(key);

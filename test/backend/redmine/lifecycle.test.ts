@@ -85,4 +85,13 @@ describe.skipIf(redmine === undefined)('Redmine backend: the lifecycle', () => {
     expect(second.status).toBe('cancelled');
     expect((await agent.issue(id)).journals).toHaveLength(1);
   });
+
+  test('a closed request takes no more comments (409 request_closed), as the REST contract says', async () => {
+    const p = person();
+    const id = await submitInChat(p, 'The garage gate squeaks loudly');
+    await agent.note(id, { notes: 'Done', status: 'Closed' });
+    const refused = await bot.app.services.backend.addComment(id, { telegram_user_id: p.userId, text: 'Thanks!' }, `tg-${p.userId}-late`).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 409, code: 'request_closed' });
+    expect((await agent.issue(id)).journals).toHaveLength(1);
+  });
 });
