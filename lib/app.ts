@@ -99,6 +99,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     metrics,
     submissionLimiter,
     adminUserIds: config.adminUserIds,
+    timeZone: config.timeZone,
     ...(config.miniApp.url !== undefined && { miniAppUrl: config.miniApp.url }),
     ...(config.miniApp.shortName !== undefined && { miniAppShortName: config.miniApp.shortName }),
     sendAttachment: (telegram, chatId, attachment, extra, sendOptions) =>

@@ -59,6 +59,8 @@ export interface Config {
    * once per waiting period; 0 turns reminders off.
    */
   readonly remindAfterHours: number;
+  /** The organisation's time zone (TIME_ZONE, an IANA name): every date the bot shows is in it, named. */
+  readonly timeZone: string;
   /** The Mini App (a web page Telegram opens inside the chat, signed with the person's identity). */
   readonly miniApp: {
     /**
@@ -216,6 +218,11 @@ const EnvSchema = v.object({
   // At least the telegram function's maxDuration (vercel.json), so a running update is never taken twice.
   UPDATE_LEASE_S: integer('UPDATE_LEASE_S', 70, 1, 3_600),
   REMIND_AFTER_H: integer('REMIND_AFTER_H', 24, 0, 720),
+  TIME_ZONE: v.pipe(
+    v.optional(v.string(), 'UTC'),
+    v.trim(),
+    v.check(isTimeZone, 'TIME_ZONE must be an IANA time zone name such as Europe/Berlin, America/New_York or UTC (the tz database)'),
+  ),
   LOG_LEVEL: v.optional(
     v.picklist(LOG_LEVELS, `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`),
     'info',
@@ -223,6 +230,16 @@ const EnvSchema = v.object({
   VERCEL_ENV: optionalText,
   npm_package_version: optionalText,
 });
+
+/** A name the runtime's time zone database knows (Intl refuses any other with a RangeError). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * FILE_ORIGINS: `https://cdn.example.com, http://10.0.0.5:9000, *`. Each entry an origin alone (a
@@ -367,6 +384,7 @@ export function loadConfig(env: Env): Config {
     filesSecret: e.FILES_SECRET ?? e.NOTIFY_SECRET,
     cronSecret: e.CRON_SECRET,
     remindAfterHours: e.REMIND_AFTER_H,
+    timeZone: e.TIME_ZONE,
     miniApp: {
       url: e.MINI_APP_URL ?? deployedMiniAppUrl(e.VERCEL_ENV, e.VERCEL_PROJECT_PRODUCTION_URL, e.VERCEL_URL),
       shortName: e.MINI_APP_SHORT_NAME,

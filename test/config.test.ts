@@ -58,6 +58,14 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...VALID, BACKEND_KIND: 'jira' })[0]).toContain('BACKEND_KIND must be one of rest, redmine');
   });
 
+  test('TIME_ZONE: UTC by default, an IANA name, a clear error otherwise', () => {
+    expect(loadConfig(VALID).timeZone).toBe('UTC');
+    expect(loadConfig({ ...VALID, TIME_ZONE: ' Europe/Berlin ' }).timeZone).toBe('Europe/Berlin');
+    expect(problemsOf({ ...VALID, TIME_ZONE: 'Mars/Olympus' })).toEqual([
+      'TIME_ZONE must be an IANA time zone name such as Europe/Berlin, America/New_York or UTC (the tz database)',
+    ]);
+  });
+
   test('REMIND_AFTER_H: 24 hours by default, 0 turns reminders off, up to 720', () => {
     expect(loadConfig(VALID).remindAfterHours).toBe(24);
     expect(loadConfig({ ...VALID, REMIND_AFTER_H: '0' }).remindAfterHours).toBe(0);

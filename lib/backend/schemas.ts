@@ -97,29 +97,67 @@ export const StatusHistoryEntrySchema = v.object({
 });
 export type StatusHistoryEntry = v.InferOutput<typeof StatusHistoryEntrySchema>;
 
-export const ATTACHMENT_KINDS = ['photo', 'document'] as const;
+/**
+ * The kinds of file Telegram delivers, as the bot names them in `kind`: a photo, a document (any
+ * type), a voice message, an audio file, a video, a round video note, an animation (a GIF).
+ */
+export const ATTACHMENT_KINDS = ['photo', 'document', 'voice', 'audio', 'video', 'video_note', 'animation'] as const;
+export const AttachmentKindSchema = v.picklist(ATTACHMENT_KINDS);
+export type AttachmentKind = v.InferOutput<typeof AttachmentKindSchema>;
+const Count = v.pipe(v.number(), v.integer(), v.minValue(0));
+/** `null` and a missing key mean the same thing. */
+const OptionalCount = v.pipe(
+  v.nullish(Count),
+  v.transform((value) => value ?? undefined),
+);
+
+/**
+ * A file a person sent through Telegram: the bot (and the backend, via /api/files) fetch it by id.
+ * `file_name`, `mime_type`, `file_size` (bytes) and `duration` (seconds, for voice, audio, video,
+ * video notes and animations) are there when Telegram gives them.
+ */
 export const AttachmentSchema = v.object({
   telegram_file_id: Name,
-  kind: v.picklist(ATTACHMENT_KINDS),
+  kind: AttachmentKindSchema,
+  file_name: OptionalText,
+  mime_type: OptionalText,
+  file_size: OptionalCount,
+  duration: OptionalCount,
 });
 export type Attachment = v.InferOutput<typeof AttachmentSchema>;
 
-/** A file a person sent through Telegram: the bot (and the backend, via /api/files) fetch it by id. */
-export const CustomerFileSchema = v.object({
-  telegram_file_id: Name,
-  kind: v.picklist(ATTACHMENT_KINDS),
-  file_name: OptionalText,
-  mime_type: OptionalText,
-});
-export type CustomerFile = v.InferOutput<typeof CustomerFileSchema>;
+/** The same file as it appears in a request's thread. */
+export const CustomerFileSchema = AttachmentSchema;
+export type CustomerFile = Attachment;
 
-/** A file an agent attached: the bot downloads it from the URL and uploads it to the person. */
+/**
+ * A file an agent attached: the bot downloads it from the URL and uploads it to the person. `kind`
+ * says how it plays (`voice` as a voice message, `video_note` as a round video, ...); without it
+ * an image goes as a photo and anything else as a document.
+ */
 export const AgentFileSchema = v.object({
   url: v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//)),
   file_name: Name,
   mime_type: Name,
+  kind: v.optional(AttachmentKindSchema),
 });
 export type AgentFile = v.InferOutput<typeof AgentFileSchema>;
+
+/** Longest venue title or address a shared place carries (Telegram sets no limit; ours keeps a message short). */
+export const MAX_VENUE_TEXT_LENGTH = 256;
+const VenueText = v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(MAX_VENUE_TEXT_LENGTH));
+
+/**
+ * Where it happened, as the person shared it on the map (Telegram's location message): the point,
+ * and for a place picked from the map's list (a venue) its title and address.
+ */
+export const GeoSchema = v.object({
+  latitude: v.pipe(v.number(), v.minValue(-90), v.maxValue(90)),
+  longitude: v.pipe(v.number(), v.minValue(-180), v.maxValue(180)),
+  title: v.optional(VenueText),
+  address: v.optional(VenueText),
+});
+export type Geo = v.InferOutput<typeof GeoSchema>;
 
 export const CommentFileSchema = v.union([CustomerFileSchema, AgentFileSchema]);
 export type CommentFile = v.InferOutput<typeof CommentFileSchema>;
@@ -158,6 +196,11 @@ export const RequestDetailsSchema = v.object({
   /** The thread, oldest first; backends without comments omit it. */
   comments: v.optional(v.array(CommentSchema), []),
   location: OptionalText,
+  /** `null` or missing: no point was shared. */
+  geo: v.pipe(
+    v.nullish(GeoSchema),
+    v.transform((value) => value ?? undefined),
+  ),
   /** `null` or missing: not rated yet. */
   rating: v.pipe(
     v.nullish(RatingSchema),
@@ -187,6 +230,8 @@ export const NewRequestSchema = v.object({
   attachments: v.optional(v.pipe(v.array(AttachmentSchema), v.maxLength(10))),
   /** Where the problem is, from a deep link (a QR poster on a door, a lift, a machine). */
   location: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(MAX_LOCATION_LENGTH))),
+  /** A point (or venue) the person shared on the map, beside or instead of the text `location`. */
+  geo: v.optional(GeoSchema),
   telegram: v.object({
     user_id: PositiveId,
     // Group and channel chats have negative ids; private chats equal the user id.
@@ -314,6 +359,8 @@ export const CommentNotificationSchema = v.object({
   request_id: NotifiedRequestId,
   number: NotifiedNumber,
   telegram_user_id: PositiveId,
+  /** The request's status now: a final one (closed, rejected, cancelled) leaves Reply out. Optional. */
+  status: v.optional(RequestStatusSchema),
   comment: v.pipe(
     v.object({
       /** Without it the comment is told as before, but an edit of it cannot be matched to its message. */

@@ -22,6 +22,8 @@ export interface BotDeps {
   readonly metrics: MetricsRecorder;
   readonly submissionLimiter: SubmissionLimiter;
   readonly adminUserIds: ReadonlySet<number>;
+  /** The organisation's time zone (TIME_ZONE): every date the bot shows is in it, named. */
+  readonly timeZone: string;
   /** Sends a file of a thread to a chat: a person's by file_id, an agent's downloaded from its URL. */
   readonly sendAttachment: (telegram: Telegram, chatId: number, attachment: Attachment, extra?: SendAttachmentExtra, options?: SendAttachmentOptions) => Promise<SendAttachmentResult>;
   /** The Mini App's page (MINI_APP_URL): its buttons appear in the main menu and a request's details when set. */

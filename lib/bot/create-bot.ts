@@ -20,6 +20,10 @@ import { endPendingOnCommand } from './middleware/end-pending-on-command.js';
 import { activePending } from '../session/session.js';
 import { currentStep, editDraft, keepStep, receiveMessage, replaceDescription, skipStep, startDraft, stepBack } from './draft/draft-flow.js';
 import { findStep, SUMMARY_STEP } from './draft/steps.js';
+import { isDraftAlbumItem, takeAlbumItem } from './draft/draft-files.js';
+import { messageFile } from './files/message-file.js';
+import { geoOf, takeGeo } from './draft/draft-geo.js';
+import { isUnfileable, tellCannotTake, tellFileTooBig } from './files/file-refusals.js';
 import { confirmDraft } from './handlers/confirm.js';
 import { chooseLanguage, setLanguage } from './handlers/language.js';
 import { showMyRequests, showRequest } from './handlers/my-requests.js';
@@ -30,7 +34,7 @@ import { floodLimit, type FloodLimitOptions } from './middleware/flood-limit.js'
 import { privateChatsOnly } from './middleware/private-chats-only.js';
 import { telegramCalls } from './middleware/telegram-calls.js';
 import { updateState, type UpdateStatePolicy } from './middleware/update-state.js';
-import { parseNotice, replyLookupKey } from './reply-target.js';
+import { replyLookupKey, replyTarget } from './reply-target.js';
 import { showExpired } from './views/expired.js';
 
 export interface CreateBotOptions {
@@ -225,7 +229,13 @@ function onAnswer(ctx: BotContext, pending: NonNullable<ReturnType<typeof active
  * finds nothing gets the gentle fallback.
  */
 function onMessage(ctx: BotContext): Promise<void> {
-  const swiped = parseNotice(ctx.prefetched);
+  const incoming = ctx.message as Message | undefined;
+  // Said at once, wherever it was sent: a file over what a bot may download, and what no step takes.
+  const file = messageFile(incoming);
+  if (file && 'problem' in file) return as('file-too-big', tellFileTooBig)(ctx);
+  const draftAtContact = ctx.session.draft?.step === 'contact' && draftOnScreen(ctx.session);
+  if (isUnfileable(incoming, draftAtContact)) return as('cannot-take', tellCannotTake)(ctx);
+  const swiped = replyTarget(ctx);
   if (swiped) return as('comment', (c) => receiveComment(c, swiped))(ctx);
   const pending = activePending(ctx.session);
   if (pending) return onAnswer(ctx, pending);
@@ -237,12 +247,16 @@ function onMessage(ctx: BotContext): Promise<void> {
   if (album && groupId === album.groupId) return as('comment', (c) => receiveComment(c, album))(ctx);
   if (reply) return as('comment', (c) => receiveComment(c, reply))(ctx);
   const draft = ctx.session.draft;
+  // An album is one answer: its next items join the draft wherever the first one moved it.
+  if (draft && isDraftAlbumItem(draft, message)) return as('photo', (c) => takeAlbumItem(c, draft))(ctx);
   // The Mini App's "share my phone" (Telegram's requestContact) posts the person's own contact into
   // the chat as a message; the app already has it, so unless the chat's phone step is on screen,
   // nothing takes it and nothing is said.
   if (isOwnContact(message) && !(draft && draftOnScreen(ctx.session) && draft.step === 'contact')) {
     return as('contact-from-app', async () => undefined)(ctx);
   }
+  const geo = geoOf(message);
+  if (draft && geo && draftOnScreen(ctx.session)) return as('geo', (c) => takeGeo(c, draft, geo))(ctx);
   if (draft && draftOnScreen(ctx.session)) {
     const name = draft.step === SUMMARY_STEP ? 'confirm' : (currentStep(draft)?.handler ?? 'expired');
     return as(name, receiveMessage)(ctx);

@@ -30,6 +30,23 @@ const BY_EXTENSION: Readonly<Record<string, string>> = {
   m4a: 'audio/mp4',
   ogg: 'audio/ogg',
   oga: 'audio/ogg',
+  // Voice messages, round videos, animations and music as Telegram stores them (voice/file_5.oga,
+  // video_notes/file_6.mp4, animations/file_7.mp4, music/file_8.mp3), and what else people send.
+  opus: 'audio/ogg',
+  wav: 'audio/wav',
+  flac: 'audio/flac',
+  aac: 'audio/aac',
+  amr: 'audio/amr',
+  m4v: 'video/mp4',
+  mkv: 'video/x-matroska',
+  '3gp': 'video/3gpp',
+  avi: 'video/x-msvideo',
+  heif: 'image/heif',
+  json: 'application/json',
+  xml: 'application/xml',
+  gz: 'application/gzip',
+  tar: 'application/x-tar',
+  '7z': 'application/x-7z-compressed',
 };
 
 /** Images sendPhoto accepts as photos; anything else goes as a document. */

@@ -7,20 +7,53 @@ import type { Logger } from '../logger.js';
 import type { AttachmentFetcher } from './attachment-fetcher.js';
 import { extensionForType, isPhotoType } from './content-type.js';
 import { MAX_PHOTO_UPLOAD_BYTES, MAX_UPLOAD_BYTES } from './telegram-limits.js';
+import type { AttachmentKind } from '../backend/schemas.js';
 
-/** A file an agent attached to a comment: the backend gives its URL, name and type. */
+/** How a file plays in the chat: a photo, a document, a voice message, ... (the contract's `kind`). */
+export type FileKind = AttachmentKind;
+
+/** A file an agent attached to a comment: the backend gives its URL, name and type, and may say its kind. */
 export interface AgentAttachment {
   readonly url: string;
   readonly file_name: string;
   readonly mime_type: string;
+  readonly kind?: FileKind;
 }
 
 /** A file a person sent: it is on Telegram already, under this id. */
 export interface CustomerAttachment {
   readonly telegram_file_id: string;
-  readonly kind: 'photo' | 'document';
+  readonly kind: FileKind;
   readonly file_name?: string;
   readonly mime_type?: string;
+}
+
+/** The Bot API method that sends each kind, and the field that carries the file. */
+const SENDERS: Readonly<Record<FileKind, { readonly method: string; readonly field: string }>> = {
+  photo: { method: 'sendPhoto', field: 'photo' },
+  document: { method: 'sendDocument', field: 'document' },
+  voice: { method: 'sendVoice', field: 'voice' },
+  audio: { method: 'sendAudio', field: 'audio' },
+  video: { method: 'sendVideo', field: 'video' },
+  video_note: { method: 'sendVideoNote', field: 'video_note' },
+  animation: { method: 'sendAnimation', field: 'animation' },
+};
+
+/** One send of a file of any kind; a video note takes no caption, so it goes without one. */
+function sendFile(
+  telegram: Telegram,
+  kind: FileKind,
+  chatId: number,
+  file: string | { source: NodeJS.ReadableStream; filename: string },
+  extra: SendAttachmentExtra,
+  options?: Parameters<Telegram['callApi']>[2],
+): Promise<{ message_id: number }> {
+  const { method, field } = SENDERS[kind];
+  const { caption: _caption, parse_mode: _parseMode, ...withoutCaption } = extra;
+  const payload = { chat_id: chatId, [field]: file, ...(kind === 'video_note' ? withoutCaption : extra) };
+  // The method is one of the send methods above; telegraf types callApi per literal method name.
+  const callApi = telegram.callApi.bind(telegram) as unknown as (method: string, payload: object, options?: unknown) => Promise<{ message_id: number }>;
+  return callApi(method, payload, options);
 }
 
 export type Attachment = AgentAttachment | CustomerAttachment;
@@ -75,11 +108,14 @@ export interface SendAttachmentExtra {
 export type NotDeliveredReason = 'too_large' | 'http_error' | 'timeout' | 'network' | 'invalid_url' | 'forbidden' | 'rejected';
 
 export type SendAttachmentResult =
-  | { readonly delivered: true; readonly messageId: number; readonly as: 'photo' | 'document' }
+  | { readonly delivered: true; readonly messageId: number; readonly as: FileKind }
   | { readonly delivered: false; readonly reason: NotDeliveredReason; readonly status?: number };
 
 /**
- * Sends one attachment to a chat, as a photo (JPEG, PNG or WebP up to 10 MB) or as a document.
+ * Sends one attachment to a chat the way its kind plays: a voice message with sendVoice, a round
+ * video with sendVideoNote, an audio file, a video, an animation; an agent's file without a kind as a
+ * photo (JPEG, PNG or WebP up to 10 MB) or as a document. Anything Telegram will not take as its
+ * kind (a voice note that is not OGG/Opus, MP3 or M4A, a photo too big) goes again as a document.
  *
  * An agent's file is fetched by the bot itself, because Telegram cannot reach a backend on a private
  * network or behind authentication, and streamed to Telegram as it arrives; only from the origins the
@@ -110,10 +146,7 @@ export async function sendAttachment(
 
 async function sendByFileId(deps: SendAttachmentDeps, chatId: number, file: CustomerAttachment, extra: SendAttachmentExtra): Promise<SendAttachmentResult> {
   try {
-    const message =
-      file.kind === 'photo'
-        ? await deps.telegram.callApi('sendPhoto', { chat_id: chatId, photo: file.telegram_file_id, ...extra })
-        : await deps.telegram.callApi('sendDocument', { chat_id: chatId, document: file.telegram_file_id, ...extra });
+    const message = await sendFile(deps.telegram, file.kind, chatId, file.telegram_file_id, extra);
     return { delivered: true, messageId: message.message_id, as: file.kind };
   } catch (error) {
     if (error instanceof TelegramError && error.code === 400) {
@@ -135,20 +168,21 @@ async function sendFromUrl(
   // One deadline for every download and upload of this file, the photo attempt and the document one.
   const overall = AbortSignal.timeout(deps.maxDurationMs ?? DEFAULT_MAX_DURATION_MS);
   const deadline = options.signal ? AbortSignal.any([options.signal, overall]) : overall;
-  const first = await uploadOnce(deps, chatId, file, extra, isPhotoType(file.mime_type) ? 'photo' : 'document', deadline);
+  const first = await uploadOnce(deps, chatId, file, extra, file.kind ?? (isPhotoType(file.mime_type) ? 'photo' : 'document'), deadline);
   if (first !== 'retry-as-document') return first;
-  // A photo Telegram would not take as one (too big once counted, odd dimensions) still goes, as a document.
+  // A file Telegram would not take as its kind (a photo too big once counted or of odd dimensions, a
+  // voice note in another format) still goes, as a document.
   const second = await uploadOnce(deps, chatId, file, extra, 'document', deadline);
   return second === 'retry-as-document' ? { delivered: false, reason: 'rejected', status: 400 } : second;
 }
 
-/** One download streamed into one upload; `retry-as-document` when a photo attempt should become a document. */
+/** One download streamed into one upload; `retry-as-document` when an attempt as photo, voice, video, ... should become a document. */
 async function uploadOnce(
   deps: SendAttachmentDeps,
   chatId: number,
   file: AgentAttachment,
   extra: SendAttachmentExtra,
-  wanted: 'photo' | 'document',
+  wanted: FileKind,
   deadline: AbortSignal,
 ): Promise<SendAttachmentResult | 'retry-as-document'> {
   if (deadline.aborted) return { delivered: false, reason: 'timeout' };
@@ -176,7 +210,7 @@ async function uploadOnce(
       return { delivered: false, reason: 'too_large' };
     }
     // A declared size decides photo or document now, on this same download.
-    const as = wanted === 'photo' && (length === undefined || length <= MAX_PHOTO_UPLOAD_BYTES) ? 'photo' : 'document';
+    const as: FileKind = wanted !== 'photo' || length === undefined || length <= MAX_PHOTO_UPLOAD_BYTES ? wanted : 'document';
     const limit = as === 'photo' ? MAX_PHOTO_UPLOAD_BYTES : MAX_UPLOAD_BYTES;
 
     let counted = 0;
@@ -221,16 +255,13 @@ async function uploadOnce(
     // Telegraf types the signal as the abort-controller polyfill's; its node-fetch takes the native one.
     const options = { signal: upload.signal } as unknown as Parameters<Telegram['callApi']>[2];
     try {
-      const message =
-        as === 'photo'
-          ? await deps.telegram.callApi('sendPhoto', { chat_id: chatId, photo: { source: counter, filename }, ...extra }, options)
-          : await deps.telegram.callApi('sendDocument', { chat_id: chatId, document: { source: counter, filename }, ...extra }, options);
+      const message = await sendFile(deps.telegram, as, chatId, { source: counter, filename }, extra, options);
       return { delivered: true, messageId: message.message_id, as };
     } catch (error) {
       if (problem === 'over_limit') return as === 'photo' ? 'retry-as-document' : { delivered: false, reason: 'too_large' };
       if (problem !== undefined) return { delivered: false, reason: problem };
       if (error instanceof TelegramError && error.code === 400) {
-        if (as === 'photo') return 'retry-as-document';
+        if (as !== 'document') return 'retry-as-document';
         return { delivered: false, reason: 'rejected', status: 400 };
       }
       if (error instanceof TelegramError && error.code === 413) return { delivered: false, reason: 'too_large', status: 413 };

@@ -15,14 +15,20 @@ export const en = {
   welcome: (name: string) =>
     `👋 Hello, ${name}!\n\nI can open a service request for you and keep you posted on its status.\nChoose what you want to do:`,
   mainMenu: 'What would you like to do?',
-  help:
+  /** Everything a person can do, short enough to scan; the Mini App's line only where it is deployed. */
+  help: (app: boolean) =>
     '<b>How it works</b>\n' +
-    '1. Tap <b>New request</b> and choose the request type, who it is for, and the service.\n' +
-    '2. Describe the problem (10 to 2000 characters).\n' +
-    '3. Optionally add a photo and a phone number.\n' +
-    '4. Check the summary and confirm. You get a request number.\n\n' +
-    'I will message you when the status changes. <b>My requests</b> shows your latest requests.\n\n' +
-    'Commands: /start main menu, /new new request, /my my requests, /language change language, /cancel cancel.',
+    '📝 <b>New request</b>: choose the type, who it is for and the service, describe the problem (10 to 2000 characters), add a photo and a phone number if you like, and confirm. You get a number like SR-1042.\n' +
+    '🔎 On a service list, type a word to find a service; <code>/new plumbing</code> searches everything.\n' +
+    '📷 A QR code or link on a poster opens a request for that place directly.\n\n' +
+    '<b>Your requests</b>\n' +
+    '📋 <b>My requests</b>: the newest first, <b>All</b> or <b>Open</b> only; tap one for its details and history.\n' +
+    '💬 <b>Add comment</b> on a request, or <b>Reply</b> to an agent: text, a photo or a file. Or swipe any of my messages about a request to reply to it.\n' +
+    '✖️ <b>Cancel request</b> while it is open; a reason is optional.\n' +
+    '✅ <b>Solved</b> or ↩️ <b>Still a problem</b> when the agent resolves it; then rate it 1⭐ to 5⭐.\n' +
+    '🔔 I message you when anything changes.\n' +
+    (app ? '📱 <b>Open the app</b> for a big catalogue and long threads with photos.\n' : '') +
+    '\n/start menu · /new new request · /my my requests · /cancel stop what you are doing · /language language · /help this help',
   fallback: 'I did not understand that. Use the buttons below, or /help.',
   privateOnly: 'Please message me in a private chat to open a service request.',
   somethingWentWrong: '😕 Something went wrong on our side. Please try again.',
@@ -61,9 +67,11 @@ export const en = {
   descriptionTooLong: (max: number, got: number) =>
     `That is too long (${characters(got)}). Please keep it under ${characters(max)}.`,
   descriptionNeedsText: 'Please send the description as a text message.',
-  askPhoto: 'Would you like to add a photo? Send it now, or tap Skip.',
-  photoNeedsPhoto: 'Please send a photo (not a file or sticker), or tap Skip.',
+  askPhoto: 'Would you like to add a photo or files (a voice message, a video, a document)? Send up to 10 now (an album at once), or tap Skip.',
+  photoNeedsPhoto: 'Please send a photo or a file (a voice message, a video, a document), or tap Skip.',
   photoAdded: '📎 Photo added.',
+  filesAdded: (n: number) => (n === 1 ? '📎 File added.' : `📎 ${files(n)} added.`),
+  filesFull: (max: number) => `A request takes up to ${files(max)}; this one was not added.`,
   askContact: 'Can we call you? Tap the button to share your phone number, or Skip.',
   contactNotYours: 'Please share your own phone number with the button below, or tap Skip.',
   contactAdded: '📞 Phone number added.',
@@ -85,7 +93,7 @@ export const en = {
   buttonReplaceYes: '✅ Yes, replace',
   buttonReplaceNo: '↩️ No, keep the old one',
   photoReplaced: '📎 Photo replaced.',
-  summaryTakes: 'Here you can send a new description or a photo. Tap Confirm to send the request.',
+  summaryTakes: 'Here you can send a new description, a photo or a file. Tap Confirm to send the request.',
   draftFrozen: 'This request may already have reached us, so it can no longer be changed. Tap Try again to finish sending it.',
   buttonKeepCache: 'Keep',
   cacheKept: 'OK, the cache is kept. Nothing was cleared.',
@@ -95,10 +103,10 @@ export const en = {
   searchNothing: (query: string, where: string) =>
     `Nothing matches “${query}”${where ? ` in ${where}` : ''}. Try another word, or choose from the list.`,
 
-  summary: (s: { type: string; side: string; category: string; description: string; photo: boolean; phone: boolean }) =>
+  summary: (s: { type: string; side: string; category: string; description: string; files: number; phone: boolean }) =>
     `<b>Type:</b> ${s.type}\n<b>For:</b> ${s.side}\n<b>Service:</b> ${s.category}\n` +
     `<b>Description:</b>\n${s.description}\n\n` +
-    `<b>Photo:</b> ${s.photo ? 'attached' : 'none'}\n<b>Phone:</b> ${s.phone ? 'shared' : 'not shared'}`,
+    `<b>Files:</b> ${s.files > 0 ? s.files : 'none'}\n<b>Phone:</b> ${s.phone ? 'shared' : 'not shared'}`,
   summaryTitle: '<b>Please check your request</b>',
   submitting: '⏳ Sending your request…',
   submitted: (number: string) =>
@@ -150,11 +158,13 @@ export const en = {
   commentClosed: (number: string) => `<b>${number}</b> is closed and takes no more comments. You can open a new request instead.`,
   commentFailed: '⚠️ Your comment could not be added right now. Tap Try again: it will not be added twice.',
   commentTooLong: (max: number, got: number) => `That is too long (${characters(got)}). Please keep a comment under ${characters(max)}.`,
-  commentFileTooBig: (maxMb: number) => `That file is larger than ${maxMb} MB, more than a bot can take. Please send a smaller one.`,
-  commentUnsupported: 'Please send text, a photo or a document (PDF, image or office file).',
+  commentFileTooBig: (maxMb: number) => `That file is too big for the service desk: up to ${maxMb} MB. Please send a smaller file or a link.`,
+  cannotTakeThat: 'Stickers, polls, dice and other people’s contacts cannot go into a request. You can send text, a photo, a file, a voice message, a video or a location.',
+  commentUnsupported: 'Please send text, a photo, a file, a voice message or a video.',
   commentCancelled: 'OK, nothing was added.',
   agentComment: (number: string, author: string) => `💬 <b>${author}</b> on your request <b>${number}</b>:`,
   agentCommentReplyHint: 'Tap Reply, or swipe this message to answer.',
+  agentCommentOnClosed: 'This request is closed and takes no more comments.',
   reminderWaiting: (number: string) => `⏳ <b>${number}</b> is waiting for your answer.`,
   agentCommentUpdated: (number: string, author: string) => `✏️ Updated: <b>${author}</b> on your request <b>${number}</b>:`,
   fileNotDelivered: (name: string) => `📎 ${name} could not be delivered. Ask for it in a reply, or try again later.`,
@@ -181,6 +191,9 @@ export const en = {
   reasonNeedsText: 'Please send the reason as a text message.',
   reasonTooLong: (max: number, got: number) => `That is too long (${characters(got)}). Please keep it under ${characters(max)}.`,
   nothingChanged: 'OK, nothing was changed.',
+  /** Never mind on a question about a request: where it stands now. */
+  requestHolds: (number: string, status: string) => `OK. Request <b>${number}</b> is <b>${status}</b>.`,
+  nothingMoreSent: (number: string) => `OK, nothing more was sent about <b>${number}</b>.`,
   confirmedSolved: (number: string) => `✅ Glad it is solved! Request <b>${number}</b> is closed.`,
   notAwaitingAnswer: (number: string, status: string) => `<b>${number}</b> is not waiting for your answer any more: its status is ${status}.`,
   askRating: 'How would you rate the service? Tap the stars.',
@@ -189,12 +202,14 @@ export const en = {
   cannotRate: (number: string, status: string) => `<b>${number}</b> cannot be rated while its status is ${status}.`,
   ratingLine: (stars: string, comment: string | undefined) => `<b>Your rating:</b> ${stars}${comment ? `\n💬 ${comment}` : ''}`,
   reopenAsk: (number: string) => `What is still wrong with <b>${number}</b>? Send a short message or a photo.`,
-  reopenNeedsInput: 'Please send a text message or a photo, or tap Never mind.',
+  reopenNeedsInput: 'Please send a text message, a photo or a file, or tap Never mind.',
   requestReopened: (number: string) => `↩️ Request <b>${number}</b> is reopened. We will get back to you.`,
   reopenLimit: (number: string) =>
     `<b>${number}</b> has been reopened as many times as allowed. Please open a new request: we will look at it afresh.`,
   deepLinkInvalid: 'This link is not valid or no longer works. Please choose the service from the menu.',
   locationLine: (location: string) => `📍 <b>Location:</b> ${location}`,
+  geoLine: (place: string) => `🗺 ${place}`,
+  geoAdded: (place: string) => `🗺 Location added: ${place}.`,
   linkChooseType: '<b>QR link for a poster</b>\nStep 1 of 4: choose the request type.',
   linkAskLocation: (category: string, max: number) =>
     `<b>${category}</b>\nStep 4 of 4: type the location for the poster (up to ${characters(max)}, e.g. Building 3, lift B), or tap Skip.`,

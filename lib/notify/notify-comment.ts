@@ -1,6 +1,6 @@
 import type { Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
-import type { AgentFile, CommentNotification } from '../backend/schemas.js';
+import { isOpenStatus, type AgentFile, type CommentNotification } from '../backend/schemas.js';
 import { encodeCallback } from '../bot/callback-data.js';
 import { escapeHtml, escapeHtmlWithin } from '../bot/views/html.js';
 import { MESSAGE_LIMIT } from '../bot/views/request-thread.js';
@@ -28,7 +28,7 @@ export interface CommentNotificationDeps {
  */
 export function commentMessage(
   lang: Lang,
-  event: Pick<CommentNotification, 'request_id' | 'number'>,
+  event: Pick<CommentNotification, 'request_id' | 'number'> & { readonly status?: CommentNotification['status'] },
   comment: { readonly author_name?: string; readonly text?: string },
   form: 'comment' | 'update' = 'comment',
 ): { readonly text: string; readonly reply_markup: InlineKeyboardMarkup } {
@@ -36,7 +36,9 @@ export function commentMessage(
   const number = escapeHtml(event.number);
   const author = escapeHtml(comment.author_name ?? t.threadAgent);
   const head = form === 'update' ? t.agentCommentUpdated(number, author) : t.agentComment(number, author);
-  const hint = `<i>${t.agentCommentReplyHint}</i>`;
+  // A request that takes no more comments offers no Reply, and says so instead of the hint.
+  const closed = event.status !== undefined && !isOpenStatus(event.status);
+  const hint = `<i>${closed ? t.agentCommentOnClosed : t.agentCommentReplyHint}</i>`;
   const room = MESSAGE_LIMIT - head.length - hint.length - 4;
   const body = comment.text?.trim() ? escapeHtmlWithin(comment.text.trim(), room, t.threadShortened) : '';
   return {
@@ -44,7 +46,7 @@ export function commentMessage(
     reply_markup: {
       inline_keyboard: [
         [
-          { text: t.buttonReply, callback_data: encodeCallback({ kind: 'reply', requestId: event.request_id }) },
+          ...(closed ? [] : [{ text: t.buttonReply, callback_data: encodeCallback({ kind: 'reply', requestId: event.request_id }) }]),
           { text: t.buttonViewRequest(event.number), callback_data: encodeCallback({ kind: 'open-request', lang, requestId: event.request_id }) },
         ],
       ],

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RequestDetails } from '../backend/schemas.js';
 
 /**
@@ -39,4 +40,14 @@ export function submissionKey(userId: number, draftId: string): string {
  */
 export function appCommentKey(userId: number, pageKey: string): string {
   return `tg-${userId}-app-${pageKey}`;
+}
+
+/**
+ * The keys of a follow-up text sent from the Mini App (a cancellation's reason, a rating's comment):
+ * named by the text itself, so the page's retry of the same text attaches it once and another text
+ * is new. `comment` is the key of the fallback comment on a backend without the follow-up call.
+ */
+export function appFollowUpKeys(userId: number, followUp: 'cancel-reason' | 'rating-comment', requestId: string, text: string): { readonly followUp: string; readonly comment: string } {
+  const digest = createHash('sha256').update(text).digest('base64url').slice(0, 16);
+  return { followUp: `tg-${userId}-${followUp}-${requestId}-app-${digest}`, comment: `tg-${userId}-app-${followUp}-${requestId}-${digest}` };
 }

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { CustomerFileSchema } from '../backend/schemas.js';
+import { CustomerFileSchema, GeoSchema } from '../backend/schemas.js';
 import { LANGS } from '../i18n/index.js';
 
 const DraftSchema = v.object({
@@ -10,10 +10,20 @@ const DraftSchema = v.object({
   sideId: v.number(),
   categoryId: v.number(),
   description: v.optional(v.string()),
+  /** A draft stored before files of every kind: its one photo (read as the first of `files`). */
   photoFileId: v.optional(v.string()),
+  /** What the person attached, of any kind, up to 10. */
+  files: v.optional(v.pipe(v.array(CustomerFileSchema), v.maxLength(10))),
+  /**
+   * The album whose items are still arriving (each is an update of its own): they join the draft
+   * and update the one notice that counts them, wherever the draft is by then.
+   */
+  album: v.optional(v.object({ groupId: v.pipe(v.string(), v.maxLength(64)), count: v.number(), messageId: v.number() })),
   phone: v.optional(v.string()),
   /** Prefilled by a deep link (a QR poster): where the problem is. */
   location: v.optional(v.string()),
+  /** A point or venue the person shared on the map while the draft was open. */
+  geo: v.optional(GeoSchema),
   /**
    * Back from the description led to the service list: a service picked there is a new service for
    * this draft (everything given stays). Over once anything but a list is shown.

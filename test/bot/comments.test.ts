@@ -126,9 +126,9 @@ describe('Add comment', () => {
     await p.say('x'.repeat(4001));
     expect(p.lastText()).toContain('too long (4001 characters)');
     await p.sendDocument({ fileName: 'video.mov', mimeType: 'video/quicktime', size: 25 * 1024 * 1024 });
-    expect(p.lastText()).toContain('larger than 20 MB');
+    expect(p.lastText()).toContain('too big for the service desk: up to 20 MB');
     await p.shareContact();
-    expect(p.lastText()).toContain('Please send text, a photo or a document');
+    expect(p.lastText()).toContain('Please send text, a photo, a file');
     expect(commentsOf(requestId)).toHaveLength(0);
     await p.say('x'.repeat(4000));
     expect(commentsOf(requestId)).toHaveLength(1);
@@ -280,8 +280,9 @@ describe("an agent's comment", () => {
     harness.bridge?.resetStats();
     await p.replyTo(notification, 'Yes, since this morning.');
     expect(harness.bridge?.stats.requests).toBe(2);
-    // Lease, session and the notification's record in one round trip; "done" and the request's reminder cleared (the person answered) in the other.
-    expect(harness.bridge?.stats.commandNames).toEqual(['SET', 'GET', 'GET', 'SET', 'ZREM', 'DEL']);
+    // Lease, session and the notification's record in one round trip; "done", the request's reminder
+    // cleared (the person answered) and the record of the new "Added to" message in the other.
+    expect(harness.bridge?.stats.commandNames).toEqual(['SET', 'GET', 'GET', 'SET', 'ZREM', 'DEL', 'SET']);
     expect(commentsOf(requestId).at(-1)).toMatchObject({ author: 'customer', text: 'Yes, since this morning.' });
     expect(p.screen().text).toContain(`Added to ${number}`);
   });

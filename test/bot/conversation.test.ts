@@ -58,7 +58,7 @@ describe('new request', () => {
     expect(summary.text).toContain('Please check your request');
     expect(summary.text).toContain('Plumbing');
     expect(summary.text).toContain('The kitchen tap drips all night long');
-    expect(summary.text).toContain('Photo: attached');
+    expect(summary.text).toContain('Files: 1');
     expect(summary.text).toContain('Phone: shared');
 
     await p.tap('Confirm');
@@ -175,7 +175,7 @@ describe('new request', () => {
     const summary = p.screen().text;
     expect(summary).toContain('Please check your request');
     expect(summary).toContain('Actually the bathroom tap drips');
-    expect(summary).toContain('Photo: attached');
+    expect(summary).toContain('Files: 1');
     expect(summary).toContain('Phone: shared');
   });
 

@@ -45,8 +45,8 @@ function submitted(p: Person) {
 }
 
 const L = {
-  en: { ask: 'Replace the description with this?', yes: 'Yes, replace', no: 'No, keep', summary: 'Please check your request', photoAdded: '📎 Photo added.', photo: 'Photo: attached', short: 'at least 10 characters' },
-  ru: { ask: 'Заменить описание этим?', yes: 'Да, заменить', no: 'Нет, оставить', summary: 'Проверьте заявку', photoAdded: '📎 Фото добавлено.', photo: 'Фото: приложено', short: 'не меньше 10 символов' },
+  en: { ask: 'Replace the description with this?', yes: 'Yes, replace', no: 'No, keep', summary: 'Please check your request', photoAdded: '📎 Photo added.', photo: 'Files: 1', short: 'at least 10 characters' },
+  ru: { ask: 'Заменить описание этим?', yes: 'Да, заменить', no: 'Нет, оставить', summary: 'Проверьте заявку', photoAdded: '📎 Фото добавлено.', photo: 'Файлы: 1', short: 'не меньше 10 символов' },
 } as const;
 
 describe.each(['en', 'ru'] as const)('in %s', (lang) => {
@@ -87,7 +87,7 @@ describe.each(['en', 'ru'] as const)('in %s', (lang) => {
     expect(p.screen().text).toContain(t.summary);
     expect(p.screen().text).toContain(t.photo);
     await tapData(p, /^ok:/);
-    expect(submitted(p)).toEqual([expect.objectContaining({ attachments: [{ telegram_file_id: 'photo-file-id-1', kind: 'photo' }] })]);
+    expect(submitted(p)).toEqual([expect.objectContaining({ attachments: [expect.objectContaining({ telegram_file_id: 'photo-file-id-1', kind: 'photo' })] })]);
   });
 
   test('a text too short for a description is corrected; the summary stays as it was', async () => {

@@ -137,7 +137,7 @@ describe.each(['en', 'ru'] as const)('in %s', (lang) => {
     const draft = (await storedSession(redisOf(harness), p.userId))?.draft;
     expect(draft).toMatchObject({ categoryId: 101 });
     expect(draft?.description).toBeUndefined();
-    expect(draft?.photoFileId).toBeUndefined();
+    expect(draft?.files).toBeUndefined();
   });
 });
 

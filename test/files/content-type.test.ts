@@ -13,6 +13,12 @@ describe('content types', () => {
     expect(extensionOf('a.tar.gz')).toBe('gz');
   });
 
+  it('knows the paths Telegram gives voice messages, round videos, animations and music', () => {
+    expect(['voice/file_5.oga', 'voice/file_9.opus', 'video_notes/file_6.mp4', 'animations/file_7.mp4', 'music/file_8.mp3', 'videos/file_2.MOV', 'documents/logs.tar.gz'].map(contentTypeFromName)).toEqual([
+      'audio/ogg', 'audio/ogg', 'video/mp4', 'video/mp4', 'audio/mpeg', 'video/quicktime', 'application/gzip',
+    ]);
+  });
+
   it('reduces a header to its essence and picks the photo types', () => {
     expect(essence('Image/JPEG; charset=binary')).toBe('image/jpeg');
     expect(essence('not a type')).toBeUndefined();

@@ -22,6 +22,21 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** A request cancelled by the chat's Yes and the app's Cancel at the same moment (the backend slowed so both are in flight). */
+async function cancelInChatAndAppAtOnce(appBody: Body) {
+  const ada = person();
+  const [request] = await requestsAtBackend(h.harness.backend, ada.id, 1);
+  const id = (request as { id: string }).id;
+  const chat = new Person(h.harness, h.instance, ada.id);
+  await chat.say('/my');
+  await chat.tap((request as { number: string }).number);
+  await chat.tap('Cancel request');
+  h.harness.backend.setRouteLatency('POST /requests/:id/cancel', 300);
+  const [, app] = await Promise.all([chat.tap('Yes, cancel it'), h.api(`requests/${id}/cancel`, { initData: h.initData(ada), body: appBody })]);
+  h.harness.backend.setRouteLatency('POST /requests/:id/cancel', 0);
+  return { ada, id, app };
+}
+
 describe('identity', () => {
   test('no initData, forged, another bot\'s, stale: 401 with a clear body, nothing asked of the backend', async () => {
     const ada = person();
@@ -191,19 +206,37 @@ describe('idempotency', () => {
   });
 
   test('the same cancel from the chat and the app at once reaches the backend with one key and acts once', async () => {
-    const ada = person();
-    const [request] = await requestsAtBackend(h.harness.backend, ada.id, 1);
-    const id = (request as { id: string }).id;
-    const chat = new Person(h.harness, h.instance, ada.id);
-    await chat.say('/my');
-    await chat.tap((request as { number: string }).number);
-    await chat.tap('Cancel request');
-    h.harness.backend.setRouteLatency('POST /requests/:id/cancel', 300);
-    const [, app] = await Promise.all([chat.tap('Yes, cancel it'), h.api(`requests/${id}/cancel`, { initData: h.initData(ada), body: {} })]);
-    h.harness.backend.setRouteLatency('POST /requests/:id/cancel', 0);
+    const { ada, id, app } = await cancelInChatAndAppAtOnce({});
     expect(app.status).toBe(200);
     const calls = lifecycleCalls(h.harness.backend, id, { action: 'cancel' });
     expect(calls.map((call) => call.key)).toEqual([lifecycleKey(ada.id, 'cancel', id), lifecycleKey(ada.id, 'cancel', id)]);
     expect(calls.map((call) => call.outcome).sort()).toEqual(['applied', 'replayed']);
+  });
+
+  test('the chat cancels at the tap while the app cancels with a reason: one act under one body, the reason attached after it', async () => {
+    const { id, app } = await cancelInChatAndAppAtOnce({ reason: 'Fixed it myself' });
+    expect(app.status).toBe(200);
+    expect(lifecycleCalls(h.harness.backend, id, { action: 'cancel' }).map((call) => call.outcome).sort()).toEqual(['applied', 'replayed']);
+    expect(lifecycleCalls(h.harness.backend, id, { action: 'cancel-reason' }).map((call) => call.outcome)).toEqual(['applied']);
+    expect(current(h.harness.backend, id)?.status_history.at(-1)).toMatchObject({ status: 'cancelled', comment: 'Fixed it myself' });
+  });
+
+  test('a rating comment written in the app after the chat\'s star is attached to that rating, not dropped', async () => {
+    const ada = person();
+    const [request] = await requestsAtBackend(h.harness.backend, ada.id, 1);
+    const id = (request as { id: string }).id;
+    await h.harness.backend.setStatus(id, 'closed', 'Done');
+    const chat = new Person(h.harness, h.instance, ada.id);
+    await chat.say('/my');
+    await chat.tap((request as { number: string }).number);
+    await chat.tap('5⭐');
+    // The app's screen still offered the stars: its rating and comment arrive after the chat's.
+    const app = await h.api(`requests/${id}/rating`, { initData: h.initData(ada), body: { score: 4, comment: 'Quick and tidy' } });
+    expect(app.status).toBe(200);
+    expect(current(h.harness.backend, id)?.rating).toMatchObject({ score: 5, comment: 'Quick and tidy' });
+    expect((app.body as { rating: unknown }).rating).toEqual({ score: 5, comment: 'Quick and tidy' });
+    // Sent again (a retry of the page): attached once.
+    await h.api(`requests/${id}/rating`, { initData: h.initData(ada), body: { score: 4, comment: 'Quick and tidy' } });
+    expect(lifecycleCalls(h.harness.backend, id, { action: 'rating-comment', outcome: 'applied' })).toHaveLength(1);
   });
 });

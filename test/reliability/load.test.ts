@@ -137,7 +137,7 @@ describe('load', () => {
           categoryId: securitySystems?.id,
           description: secondDescription(i),
         });
-        expect(session?.draft?.photoFileId).toBeUndefined();
+        expect(session?.draft?.files).toBeUndefined();
         expect(session?.draft?.phone).toBeUndefined();
       }
     }

@@ -55,7 +55,7 @@ function expectComplete(p: Person, description = DESCRIPTION): void {
 /** The draft in Redis is still at the summary with everything the person entered. */
 async function expectDraftKept(p: Person, description = DESCRIPTION): Promise<void> {
   const session = await storedSession(redisOf(harness), p.userId);
-  expect(session?.draft).toMatchObject({ step: 'confirm', description, photoFileId: 'photo-file-id-1', phone: '+15555550123' });
+  expect(session?.draft).toMatchObject({ step: 'confirm', description, files: [{ telegram_file_id: 'photo-file-id-1', kind: 'photo' }], phone: '+15555550123' });
 }
 
 describe('the backend fails', () => {

@@ -1,7 +1,20 @@
 // A person chatting with the bot through the real webhook: types, taps buttons by label,
 // shares a contact or a photo, and reads what the bot shows, as Telegram would render it.
 import type { BotInstance, Harness, WebhookAnswer } from './bot-harness.js';
-import { albumUpdates, callbackUpdate, contactUpdate, documentUpdate, photoUpdate, TEST_BOT, textUpdate, type AlbumItem } from './updates.js';
+import {
+  albumUpdates,
+  callbackUpdate,
+  contactUpdate,
+  documentUpdate,
+  editedTextUpdate,
+  locationUpdate,
+  mediaUpdate,
+  photoUpdate,
+  TEST_BOT,
+  textUpdate,
+  type AlbumItem,
+  type MediaKind,
+} from './updates.js';
 
 interface InlineButton {
   readonly text: string;
@@ -32,6 +45,28 @@ export class Person {
     return this.instance.send(textUpdate({ ...this.sender, text }));
   }
 
+  /** Like `say`, and gives the message's id, for an edit of it later. */
+  async sayAs(text: string): Promise<{ answer: WebhookAnswer; messageId: number }> {
+    const update = textUpdate({ ...this.sender, text });
+    return { answer: await this.instance.send(update), messageId: update.message.message_id };
+  }
+
+  /** The person edits a message they sent (`edited_message`); the update is returned to send again. */
+  async edit(messageId: number, text: string, options: { readonly sentAt?: number } = {}): Promise<{ answer: WebhookAnswer; update: unknown }> {
+    const update = editedTextUpdate({ ...this.sender, messageId, text, ...options });
+    return { answer: await this.instance.send(update), update };
+  }
+
+  /** A voice message, an audio file, a video, a round video note or an animation. */
+  sendMedia(kind: MediaKind, options: { readonly caption?: string; readonly size?: number; readonly duration?: number } = {}): Promise<WebhookAnswer> {
+    return this.instance.send(mediaUpdate({ ...this.sender, kind, ...options }));
+  }
+
+  /** A point on the map, or a venue picked from the map's list. */
+  shareLocation(options: { readonly latitude?: number; readonly longitude?: number; readonly venue?: { title: string; address: string } } = {}): Promise<WebhookAnswer> {
+    return this.instance.send(locationUpdate({ ...this.sender, ...options }));
+  }
+
   shareContact(options: { readonly ownNumber?: boolean } = {}): Promise<WebhookAnswer> {
     const contactUserId = options.ownNumber === false ? this.userId + 1 : this.userId;
     return this.instance.send(contactUpdate({ ...this.sender, phoneNumber: '+15555550123', contactUserId }));
@@ -52,12 +87,16 @@ export class Person {
     return answers;
   }
 
-  /** Telegram's swipe-to-reply on one of the bot's messages in this chat. */
-  replyTo(messageId: number, text: string): Promise<WebhookAnswer> {
+  /**
+   * Telegram's swipe-to-reply on one of the bot's messages in this chat: the replied message comes
+   * as it stands now, its inline keyboard included (`withKeyboard: false` leaves it out).
+   */
+  replyTo(messageId: number, text: string, options: { readonly withKeyboard?: boolean } = {}): Promise<WebhookAnswer> {
     const replied = this.harness.telegram.messagesOf(this.userId).find((message) => message.message_id === messageId);
     if (!replied) throw new Error(`no bot message ${messageId} in chat ${this.userId}`);
     const update = textUpdate({ ...this.sender, text });
-    const reply = { message_id: messageId, from: TEST_BOT, chat: update.message.chat, date: Number(replied.date ?? 0), text: String(replied.text ?? '') };
+    const keyboard = options.withKeyboard !== false && replied.reply_markup !== undefined && 'inline_keyboard' in (replied.reply_markup as object) ? { reply_markup: replied.reply_markup } : {};
+    const reply = { message_id: messageId, from: TEST_BOT, chat: update.message.chat, date: Number(replied.date ?? 0), text: String(replied.text ?? ''), ...keyboard };
     return this.instance.send({ ...update, message: { ...update.message, reply_to_message: reply } });
   }
 

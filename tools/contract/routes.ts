@@ -178,16 +178,20 @@ export const ROUTES: Readonly<Record<BackendRoute, RouteDoc>> = {
     summary: 'Submit a request',
     description: `The person confirmed their draft. ${KEY_RULES} A retried submission (a double tap, Telegram's redelivery, a timeout) therefore never makes a second request.`,
     idempotencyKey: '`tg-<user id>-<draft id>`: one per draft, the same on every retry of it.',
-    body: body(NewRequestSchema, 'The draft. `location` comes from a deep link (a QR poster on a door, a lift, a machine).', {
-      summary: 'A request with a photo and a phone number',
+    body: body(NewRequestSchema, 'The draft. `location` comes from a deep link (a QR poster on a door, a lift, a machine); `geo` is a point or venue the person shared on the map (Telegram\'s location message) while the draft was open.', {
+      summary: 'A request with a photo, a voice message and a phone number',
       value: {
         request_type_id: 1,
         side_id: 10,
         category_id: 100,
-        description: 'The kitchen tap drips all night long',
+        description: 'The kitchen tap drips all night long\nListen to it',
         contact_phone: '+44 20 7946 0958',
-        attachments: [{ telegram_file_id: 'AgACAgIAAxkBAAIBQ2Xq', kind: 'photo' }],
+        attachments: [
+          { telegram_file_id: 'AgACAgIAAxkBAAIBQ2Xq', kind: 'photo', file_size: 120_000 },
+          { telegram_file_id: 'AwACAgIAAxkBAAIBQ3Xq', kind: 'voice', mime_type: 'audio/ogg', file_size: 9_817, duration: 4 },
+        ],
         location: 'Door 4B',
+        geo: { latitude: 51.507351, longitude: -0.127758, title: 'Riverside House', address: '2A Southwark Bridge Rd, London' },
         telegram: { user_id: USER, chat_id: USER, username: 'jane', language_code: 'en' },
       },
     }),
@@ -240,7 +244,7 @@ export const ROUTES: Readonly<Record<BackendRoute, RouteDoc>> = {
   addComment: {
     tag: 'requests',
     summary: 'The person adds a comment',
-    description: `A message, a photo, a document or an album in reply to the thread. ${KEY_RULES} ${OWNERSHIP} The backend fetches a person's file from the bot: \`GET <bot>/api/files/{telegram_file_id}\` (the \`files\` webhook below).`,
+    description: `A message, a file of any kind (photo, document, voice, audio, video, video note, animation; its caption is \`text\`) or an album in reply to the thread. ${KEY_RULES} ${OWNERSHIP} The backend fetches a person's file from the bot: \`GET <bot>/api/files/{telegram_file_id}\` (the \`files\` webhook below).`,
     idempotencyKey: '`tg-<user id>-u<update id>`: Telegram’s redelivery of the same message names the same comment.',
     path: REQUEST_ID_PARAMETER,
     body: body(
@@ -249,7 +253,15 @@ export const ROUTES: Readonly<Record<BackendRoute, RouteDoc>> = {
       { summary: 'Text', value: { telegram_user_id: USER, text: 'It drips again since this morning' } },
       {
         summary: 'A document',
-        value: { telegram_user_id: USER, attachments: [{ telegram_file_id: 'BQACAgIAAxkBAAIBRGXq', kind: 'document', file_name: 'invoice.pdf', mime_type: 'application/pdf' }] },
+        value: { telegram_user_id: USER, attachments: [{ telegram_file_id: 'BQACAgIAAxkBAAIBRGXq', kind: 'document', file_name: 'invoice.pdf', mime_type: 'application/pdf', file_size: 48_213 }] },
+      },
+      {
+        summary: 'A video with its caption',
+        value: {
+          telegram_user_id: USER,
+          text: 'It leaks here when the machine spins',
+          attachments: [{ telegram_file_id: 'BAACAgIAAxkBAAIBR2Xq', kind: 'video', file_name: 'leak.mp4', mime_type: 'video/mp4', file_size: 1_830_000, duration: 12 }],
+        },
       },
     ),
     answers: {
@@ -397,7 +409,11 @@ export const EVENTS: Readonly<Record<NotificationEvent['kind'], EventDoc>> = {
         request_id: REQUEST_ID,
         number: 'SR-1042',
         telegram_user_id: USER,
-        comment: { id: 'c-311', author_name: 'Anna', text: 'Here is the invoice.', attachments: [{ url: 'https://backend.example.com/files/invoice.pdf', file_name: 'invoice.pdf', mime_type: 'application/pdf' }] },
+        comment: { id: 'c-311', author_name: 'Anna', text: 'Here is the invoice.', attachments: [
+            { url: 'https://backend.example.com/files/invoice.pdf', file_name: 'invoice.pdf', mime_type: 'application/pdf' },
+            { url: 'https://backend.example.com/files/answer.ogg', file_name: 'answer.ogg', mime_type: 'audio/ogg', kind: 'voice' },
+          ],
+        },
       },
     }),
   },

@@ -38,6 +38,8 @@ export interface StoredRequest {
   readonly description: string;
   readonly contact_phone: string | undefined;
   readonly location: string | undefined;
+  /** The point (or venue) the person shared on the map. */
+  readonly geo: NewRequest['geo'];
   readonly attachments: readonly Attachment[];
   readonly telegram: NewRequest['telegram'];
   readonly status_history: readonly StatusHistoryEntry[];
@@ -223,6 +225,7 @@ export function createRequestStore(options: RequestStoreOptions = {}): RequestSt
         description: body.description,
         contact_phone: body.contact_phone,
         location: body.location,
+        geo: body.geo,
         attachments: body.attachments ?? [],
         telegram: body.telegram,
         status_history: [{ status: 'new', at, comment: undefined }],
@@ -337,6 +340,7 @@ export function toRequestDetails(request: StoredRequest): InferInput<typeof Requ
     side_name: request.side_name,
     description: request.description,
     location: request.location ?? null,
+    geo: request.geo ?? null,
     rating: request.rating === undefined ? null : { ...request.rating, comment: request.rating.comment ?? null },
     attachments: [...request.attachments],
     status_history: request.status_history.map((entry) => ({ ...entry, comment: entry.comment ?? null })),

@@ -8,7 +8,7 @@ import { contentTypeFromName, extensionForType, OCTET_STREAM } from '../../lib/f
 import { MAX_BOT_DOWNLOAD_BYTES } from '../../lib/files/telegram-limits.js';
 import { personFile } from './person-files.js';
 
-export type FileKind = 'photo' | 'document' | 'voice' | 'video' | 'audio';
+export type FileKind = 'photo' | 'document' | 'voice' | 'video' | 'audio' | 'video_note' | 'animation';
 
 export interface RegisterFileOptions {
   /** Exact content. Without it, `size` bytes are generated from the file id (never held in memory). */
@@ -90,7 +90,8 @@ function sha256Of(chunks: Iterable<Buffer>): string {
   return hash.digest('hex');
 }
 
-const FOLDERS: Readonly<Record<FileKind, string>> = { photo: 'photos', document: 'documents', voice: 'voice', video: 'videos', audio: 'music' };
+// Telegram's own folders in getFile's file_path.
+const FOLDERS: Readonly<Record<FileKind, string>> = { photo: 'photos', document: 'documents', voice: 'voice', video: 'videos', audio: 'music', video_note: 'video_notes', animation: 'animations' };
 
 export interface FileStore {
   register(options: RegisterFileOptions): FakeFile;

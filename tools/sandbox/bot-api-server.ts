@@ -35,12 +35,12 @@ export interface ApiCall {
   description?: string;
 }
 
-/** A photo or document the bot sent (sendPhoto, sendDocument, each item of sendMediaGroup). */
+/** A file the bot sent (sendPhoto, sendDocument, sendVoice, sendAudio, sendVideo, sendVideoNote, sendAnimation, each item of sendMediaGroup). */
 export interface SentFile {
   method: string;
   chatId: number;
   messageId: number;
-  kind: 'photo' | 'document';
+  kind: FileKind;
   /** How the bot named the file: a file_id Telegram knows, a URL for Telegram to fetch, or a multipart upload. */
   via: 'file_id' | 'url' | 'upload';
   /** The file's id on the server (for `file_id`, the id the bot sent). */
@@ -54,6 +54,15 @@ export interface SentFile {
   caption?: string;
   mediaGroupId?: string;
 }
+
+/** The send methods of the media kinds besides photos and documents (lower-case, as routed). */
+const MEDIA_METHODS: Readonly<Record<string, string>> = {
+  sendvoice: 'voice',
+  sendaudio: 'audio',
+  sendvideo: 'video',
+  sendvideonote: 'video_note',
+  sendanimation: 'animation',
+};
 
 export interface FailAnswer {
   status: number;
@@ -442,6 +451,22 @@ export async function startBotApiServer(opts: BotApiServerOptions = {}): Promise
         if (!resolved) return badRequest('there is no document in the request');
         const answer = newMessage(call.token, p, { document: documentOf(resolved.file), ...captionOf(p) });
         recordSent(call.method, answer, 'document', resolved, p.caption);
+        return answer;
+      }
+      case 'sendvoice':
+      case 'sendaudio':
+      case 'sendvideo':
+      case 'sendvideonote':
+      case 'sendanimation': {
+        const kind = MEDIA_METHODS[method] as FileKind;
+        const resolved = fileFor(p[kind], uploads, kind, kind);
+        if (!resolved) return badRequest(`there is no ${kind.replace('_', ' ')} in the request`);
+        const media: Obj = { ...documentOf(resolved.file), duration: Number(p.duration ?? 1) };
+        if (kind === 'video_note') delete media.file_name;
+        // As Telegram does: an animation is also the message's document.
+        const extra: Obj = kind === 'animation' ? { document: documentOf(resolved.file) } : {};
+        const answer = newMessage(call.token, p, { [kind]: media, ...extra, ...(kind === 'video_note' ? {} : captionOf(p)) });
+        recordSent(call.method, answer, kind, resolved, p.caption);
         return answer;
       }
       case 'sendmediagroup':

@@ -6,7 +6,7 @@ export interface PersonFile {
   readonly file_id: string;
   readonly file_unique_id: string;
   readonly file_size: number;
-  readonly kind: 'photo' | 'document';
+  readonly kind: 'photo' | 'document' | 'voice' | 'audio' | 'video' | 'video_note' | 'animation';
   readonly file_name?: string;
   readonly mime_type?: string;
 }

@@ -58,7 +58,7 @@ export interface LogSink {
 
 export interface SandboxOptions {
   /**
-   * The environment, for the store only: with UPSTASH_REDIS_REST_URL/_TOKEN (or KV_REST_API_*)
+   * The environment, for the store (and TIME_ZONE) only: with UPSTASH_REDIS_REST_URL/_TOKEN (or KV_REST_API_*)
    * the bot keeps its state in that Upstash Redis, otherwise in memory. Nothing else is read.
    */
   readonly env?: Env;
@@ -255,6 +255,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       UPSTASH_REDIS_REST_TOKEN: env.UPSTASH_REDIS_REST_TOKEN,
       KV_REST_API_URL: env.KV_REST_API_URL,
       KV_REST_API_TOKEN: env.KV_REST_API_TOKEN,
+      TIME_ZONE: env.TIME_ZONE,
     });
     logger = createLogger({
       level: loggerLevel,
@@ -514,6 +515,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       request_id: newest.id,
       number: newest.number,
       telegram_user_id: person.id,
+      status: newest.status,
       comment: { id: comment.id, author_name: author, text, attachments },
     });
     return { entries: [] };
@@ -554,7 +556,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const newest = botApi.messagesOf(person.id).at(-1);
     if (!newest) return { entries: [{ kind: 'error', text: 'there is no message of the bot to reply to' }] };
     const update = textUpdate({ ...sender, text });
-    const replied = { message_id: Number(newest.message_id), from: SANDBOX_BOT, chat: update.message.chat, date: Number(newest.date ?? 0), text: String(newest.text ?? newest.caption ?? '') };
+    // As Telegram sends it: the replied message as it stands now, its inline keyboard included.
+    const keyboard = newest.reply_markup !== undefined && 'inline_keyboard' in (newest.reply_markup as object) ? { reply_markup: newest.reply_markup } : {};
+    const replied = { message_id: Number(newest.message_id), from: SANDBOX_BOT, chat: update.message.chat, date: Number(newest.date ?? 0), text: String(newest.text ?? newest.caption ?? ''), ...keyboard };
     return { update: { ...update, message: { ...update.message, reply_to_message: replied } } as Update, entries: [{ kind: 'you', text: `you replied to the bot's last message: ${text}` }] };
   }
 

@@ -189,6 +189,90 @@ export function documentUpdate(
   return { update_id: opts.updateId ?? nextUpdateId(), message };
 }
 
+/** The media kinds besides photos and documents, each as Telegram puts it into a message. */
+export type MediaKind = 'voice' | 'audio' | 'video' | 'video_note' | 'animation';
+
+const MEDIA_DEFAULTS: Readonly<Record<MediaKind, { readonly mime?: string; readonly name?: string; readonly size: number; readonly duration: number }>> = {
+  voice: { mime: 'audio/ogg', size: 9_817, duration: 4 },
+  audio: { mime: 'audio/mpeg', name: 'noise.mp3', size: 412_000, duration: 26 },
+  video: { mime: 'video/mp4', name: 'leak.mp4', size: 1_830_000, duration: 12 },
+  // Telegram gives a round video no name and no type.
+  video_note: { size: 640_000, duration: 7 },
+  animation: { mime: 'video/mp4', name: 'drip.gif.mp4', size: 220_000, duration: 3 },
+};
+
+/**
+ * A voice message, an audio file, a video, a round video note or an animation (a GIF), shaped as the
+ * Bot API sends them: `duration` on all, `file_name` and `mime_type` where Telegram gives them, and
+ * an animation also under `document`, as Telegram keeps it for older clients.
+ */
+export function mediaUpdate(
+  opts: Sender & { kind: MediaKind; fileId?: string; size?: number; duration?: number; fileName?: string; mimeType?: string; caption?: string; mediaGroupId?: string; messageId?: number },
+): Update.MessageUpdate<Message> {
+  const defaults = MEDIA_DEFAULTS[opts.kind];
+  const fileId = opts.fileId ?? `CQACAgIAAxkBAAI-test-${opts.kind}-${++messageIdCounter}`;
+  const mimeType = opts.mimeType ?? defaults.mime;
+  const fileName = opts.fileName ?? defaults.name;
+  const file: Record<string, unknown> = {
+    file_id: fileId,
+    file_unique_id: `AgAD-${fileId.slice(-8)}`,
+    duration: opts.duration ?? defaults.duration,
+    ...(fileName !== undefined && { file_name: fileName }),
+    ...(mimeType !== undefined && { mime_type: mimeType }),
+    file_size: opts.size ?? defaults.size,
+  };
+  if (opts.kind === 'video' || opts.kind === 'animation') Object.assign(file, { width: 640, height: 360 });
+  if (opts.kind === 'video_note') file.length = 240;
+  rememberPersonFile({
+    file_id: fileId,
+    file_unique_id: String(file.file_unique_id),
+    file_size: Number(file.file_size),
+    kind: opts.kind,
+    ...(fileName !== undefined && { file_name: fileName }),
+    ...(mimeType !== undefined && { mime_type: mimeType }),
+  });
+  const message: Record<string, unknown> = { ...incoming(opts, opts.messageId), [opts.kind]: file };
+  if (opts.kind === 'animation') message.document = { file_id: fileId, file_unique_id: file.file_unique_id, file_name: fileName, mime_type: mimeType, file_size: file.file_size };
+  if (opts.caption !== undefined) message.caption = opts.caption;
+  if (opts.mediaGroupId !== undefined) message.media_group_id = opts.mediaGroupId;
+  return { update_id: opts.updateId ?? nextUpdateId(), message: message as unknown as Incoming<Message> };
+}
+
+/** Something the bot cannot file: a sticker, a poll, a die, someone else's contact card is contactUpdate. */
+export function stickerUpdate(opts: Sender & { messageId?: number }): Update.MessageUpdate<Message> {
+  const sticker = { file_id: `CAACAgIAAxkBAAI-test-sticker-${++messageIdCounter}`, file_unique_id: 'AgADsticker', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false, emoji: '👍', file_size: 23_000 };
+  return { update_id: opts.updateId ?? nextUpdateId(), message: { ...incoming(opts, opts.messageId), sticker } as unknown as Incoming<Message> };
+}
+
+export function pollUpdate(opts: Sender & { messageId?: number }): Update.MessageUpdate<Message> {
+  const poll = { id: String(++messageIdCounter), question: 'Which day?', options: [{ text: 'Mon', voter_count: 0 }, { text: 'Tue', voter_count: 0 }], total_voter_count: 0, is_closed: false, is_anonymous: true, type: 'regular', allows_multiple_answers: false };
+  return { update_id: opts.updateId ?? nextUpdateId(), message: { ...incoming(opts, opts.messageId), poll } as unknown as Incoming<Message> };
+}
+
+export function diceUpdate(opts: Sender & { messageId?: number }): Update.MessageUpdate<Message> {
+  return { update_id: opts.updateId ?? nextUpdateId(), message: { ...incoming(opts, opts.messageId), dice: { emoji: '🎲', value: 4 } } as unknown as Incoming<Message> };
+}
+
+/** A shared map point; with `venue`, a place picked from the map's list (Telegram sends both). */
+export function locationUpdate(
+  opts: Sender & { latitude?: number; longitude?: number; venue?: { title: string; address: string }; messageId?: number },
+): Update.MessageUpdate<Message> {
+  const location = { latitude: opts.latitude ?? 52.520008, longitude: opts.longitude ?? 13.404954 };
+  const message: Record<string, unknown> = { ...incoming(opts, opts.messageId), location };
+  if (opts.venue) message.venue = { location, title: opts.venue.title, address: opts.venue.address };
+  return { update_id: opts.updateId ?? nextUpdateId(), message: message as unknown as Incoming<Message> };
+}
+
+/**
+ * The person changed a message they sent before: Telegram sends it again, whole, as
+ * `edited_message` with `edit_date`, under a new update_id.
+ */
+export function editedTextUpdate(opts: Sender & { messageId: number; text: string; sentAt?: number }): Update.EditedMessageUpdate {
+  const date = opts.sentAt ?? now(opts) - 60;
+  const message = { ...incoming(opts, opts.messageId), date, edit_date: now(opts), text: opts.text };
+  return { update_id: opts.updateId ?? nextUpdateId(), edited_message: message as Update.EditedMessageUpdate['edited_message'] };
+}
+
 export type AlbumItem =
   | { readonly kind: 'photo'; readonly fileId?: string }
   | { readonly kind: 'document'; readonly fileId?: string; readonly fileName?: string; readonly mimeType?: string; readonly size?: number };

@@ -1,4 +1,4 @@
-import type { Attachment, Comment, CommentFile, Rating, RequestDetails, RequestSummary, StatusHistoryEntry } from '../schemas.js';
+import { ATTACHMENT_KINDS, type AgentFile, type Attachment, type AttachmentKind, type Comment, type CommentFile, type Geo, type Rating, type RequestDetails, type RequestSummary, type StatusHistoryEntry } from '../schemas.js';
 import { readBotText } from './bot-notes.js';
 import type { RedmineAttachment, RedmineIssue, RedmineJournal } from './redmine-schemas.js';
 import type { StatusMap } from './status-map.js';
@@ -11,11 +11,11 @@ export interface IssueContext {
   readonly botUserId: number;
 }
 
-/** How a person's file is remembered on its Redmine attachment: `tg:<kind>:<file id>` in the description. */
-const TELEGRAM_FILE = /^tg:(photo|document):(\S+)$/;
+/** How a person's file is remembered on its Redmine attachment: `tg:<kind>:<file id>[:<seconds>]` in the description. */
+const TELEGRAM_FILE = new RegExp(`^tg:(${ATTACHMENT_KINDS.join('|')}):([A-Za-z0-9_-]+)(?::(\\d{1,6}))?$`);
 
-export function telegramFileDescription(kind: 'photo' | 'document', fileId: string): string {
-  return `tg:${kind}:${fileId}`;
+export function telegramFileDescription(kind: AttachmentKind, fileId: string, duration?: number): string {
+  return `tg:${kind}:${fileId}${duration === undefined ? '' : `:${duration}`}`;
 }
 
 export function requestNumber(issueId: number): string {
@@ -60,12 +60,37 @@ export function commentFileOf(attachment: RedmineAttachment): CommentFile {
   if (telegram !== null) {
     return {
       telegram_file_id: telegram[2] as string,
-      kind: telegram[1] as 'photo' | 'document',
+      kind: telegram[1] as AttachmentKind,
       file_name: attachment.filename,
-      mime_type: attachment.content_type ?? undefined,
+      mime_type: attachment.content_type || undefined,
+      file_size: attachment.filesize,
+      duration: telegram[3] === undefined ? undefined : Number(telegram[3]),
     };
   }
-  return { url: attachment.content_url, file_name: attachment.filename, mime_type: attachment.content_type || 'application/octet-stream' };
+  const mime = attachment.content_type || 'application/octet-stream';
+  // An agent's sound or film plays as one in the chat; anything else goes as an image or a document.
+  const kind: AgentFile['kind'] = mime.startsWith('audio/') ? 'audio' : mime.startsWith('video/') ? 'video' : undefined;
+  return { url: attachment.content_url, file_name: attachment.filename, mime_type: mime, ...(kind !== undefined && { kind }) };
+}
+
+/** The footer lines of a shared map point (and venue), for the description. */
+export function geoFields(geo: Geo | undefined): Record<string, string | undefined> {
+  if (geo === undefined) return {};
+  const { latitude: lat, longitude: lon } = geo;
+  return {
+    Geo: `${lat},${lon} https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=18/${lat}/${lon}`,
+    Place: geo.title,
+    Address: geo.address,
+  };
+}
+
+function geoOf(fields: Readonly<Record<string, string>>): Geo | undefined {
+  const point = /^(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)/.exec(fields.Geo ?? '');
+  if (point === null) return undefined;
+  const latitude = Number(point[1]);
+  const longitude = Number(point[2]);
+  if (Math.abs(latitude) > 90 || Math.abs(longitude) > 180) return undefined;
+  return { latitude, longitude, ...(fields.Place !== undefined && { title: fields.Place.slice(0, 256) }), ...(fields.Address !== undefined && { address: fields.Address.slice(0, 256) }) };
 }
 
 export function journalAttachments(journal: RedmineJournal, issue: RedmineIssue): RedmineAttachment[] {
@@ -118,7 +143,7 @@ export function detailsOf(issue: RedmineIssue, context: IssueContext): RequestDe
   const attachments: Attachment[] = issue.attachments
     .filter((attachment) => !journalFileIds.has(attachment.id))
     .map(commentFileOf)
-    .flatMap((file) => ('telegram_file_id' in file ? [{ telegram_file_id: file.telegram_file_id, kind: file.kind }] : []));
+    .flatMap((file) => ('telegram_file_id' in file ? [file] : []));
   const owner = ownerOf(issue, context.telegramFieldId);
   return {
     ...summaryOf(issue, context),
@@ -130,6 +155,7 @@ export function detailsOf(issue: RedmineIssue, context: IssueContext): RequestDe
     ...(attachments.length > 0 && { attachments }),
     comments,
     location: fields.Location,
+    geo: geoOf(fields),
     rating,
   };
 }

@@ -9,7 +9,7 @@ import { isOpenStatus, type RequestDetails, type RequestStatus } from '../schema
 import { refLine, writeBotText, type BotNoteKind } from './bot-notes.js';
 import { catalogueOf, categoriesOf, requestTypesOf, sidesOf, type RedmineCatalogue } from './catalogue.js';
 import { createIdempotencyRecords } from './idempotency-records.js';
-import { detailsOf, ownerOf, requestNumber, summaryOf, type IssueContext } from './issue-mapping.js';
+import { detailsOf, geoFields, ownerOf, requestNumber, summaryOf, type IssueContext } from './issue-mapping.js';
 import { createRedmineHttp, type RedmineHttp } from './redmine-http.js';
 import {
   NoContentSchema,
@@ -270,6 +270,7 @@ export function createRedmineBackend(options: RedmineBackendOptions): RedmineBac
       const description = body.description.trim();
       const fields = {
         Location: body.location,
+        ...geoFields(body.geo),
         Phone: body.contact_phone,
         Telegram: body.telegram.username === undefined ? undefined : `@${body.telegram.username}`,
         Kind: 'request',

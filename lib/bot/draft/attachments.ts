@@ -1,32 +1,51 @@
-import type { Message } from 'telegraf/types';
-import type { Attachment } from '../../backend/schemas.js';
+import type { Attachment, CustomerFile } from '../../backend/schemas.js';
+import { MAX_DESCRIPTION_LENGTH } from '../../backend/schemas.js';
 import type { Draft } from '../../session/session.js';
 
+/** The most files one request carries (the contract's limit): an album counts item by item. */
+export const MAX_DRAFT_FILES = 10;
+
 /**
- * The files of a draft, in one place: the photo step and the summary add to it, the summary and the
- * submission read it. A draft holds one photo today (a new one replaces it); holding several files
- * of every kind is a change here and in the session's draft.
+ * The files of a draft, in one place: the attachment step and the summary add to them, the summary
+ * and the submission read them. A draft stored before files of every kind held one `photoFileId`:
+ * it reads as the first file.
  */
-export function addPhoto(draft: Draft, fileId: string): 'added' | 'replaced' {
-  const had = draft.photoFileId !== undefined;
-  draft.photoFileId = fileId;
-  return had ? 'replaced' : 'added';
+export function draftFiles(draft: Draft): CustomerFile[] {
+  const legacy: CustomerFile[] = draft.photoFileId === undefined ? [] : [photoFile(draft.photoFileId)];
+  return [...legacy, ...(draft.files ?? [])];
 }
 
-export function removePhotos(draft: Draft): void {
+/** Adds a file; `full` (nothing added) once the draft has MAX_DRAFT_FILES. */
+export function addFile(draft: Draft, file: CustomerFile): 'added' | 'full' {
+  const files = draftFiles(draft);
+  if (files.length >= MAX_DRAFT_FILES) return 'full';
   delete draft.photoFileId;
+  draft.files = [...files, file];
+  return 'added';
+}
+
+export function removeFiles(draft: Draft): void {
+  delete draft.photoFileId;
+  delete draft.files;
+  delete draft.album;
 }
 
 export function hasAttachments(draft: Draft): boolean {
-  return draft.photoFileId !== undefined;
+  return draftFiles(draft).length > 0;
 }
 
 /** What the submission sends under `attachments`. */
 export function draftAttachments(draft: Draft): Attachment[] {
-  return draft.photoFileId === undefined ? [] : [{ telegram_file_id: draft.photoFileId, kind: 'photo' }];
+  return draftFiles(draft);
 }
 
-/** The largest size of a photo message (Telegram sends several, largest last). */
-export function largestPhoto(message: Message | undefined): string | undefined {
-  return message && 'photo' in message && Array.isArray(message.photo) ? message.photo.at(-1)?.file_id : undefined;
+/** A file's caption goes with the description (a new line of it), within the longest description we send. */
+export function appendCaption(draft: Draft, caption: string | undefined): void {
+  if (caption === undefined) return;
+  const joined = draft.description === undefined ? caption : `${draft.description}\n${caption}`;
+  draft.description = [...joined].slice(0, MAX_DESCRIPTION_LENGTH).join('');
+}
+
+function photoFile(fileId: string): CustomerFile {
+  return { telegram_file_id: fileId, kind: 'photo', file_name: undefined, mime_type: undefined, file_size: undefined, duration: undefined };
 }

@@ -1,9 +1,13 @@
-import type { Message } from 'telegraf/types';
 import { button, show } from '../views/screen.js';
-import { addPhoto, largestPhoto, removePhotos } from './attachments.js';
+import { removeFiles } from './attachments.js';
+import { takeDraftFile } from './draft-files.js';
 import { backButton, skipButton, type DraftStep } from './draft-step.js';
 
-/** An optional photo, kept by the file id of its largest size. */
+/**
+ * Optional files: a photo or any other file (a voice message, a video, a document, ...), one message
+ * or one album, the caption joining the description. The step's name stays `photo`: it is stored
+ * in sessions and carried by buttons. More files can follow at the summary, up to 10 in all.
+ */
 export const photoStep: DraftStep = {
   name: 'photo',
   handler: 'photo',
@@ -22,16 +26,12 @@ export const photoStep: DraftStep = {
     );
   },
   async receive(ctx, draft) {
-    const largest = largestPhoto(ctx.message as Message | undefined);
-    if (!largest) {
-      await ctx.reply(ctx.t.photoNeedsPhoto);
-      return 'retry';
-    }
-    addPhoto(draft, largest);
-    await ctx.reply(ctx.t.photoAdded);
-    return 'done';
+    const taken = await takeDraftFile(ctx, draft);
+    if (taken === 'taken') return 'done';
+    if (taken === 'none') await ctx.reply(ctx.t.photoNeedsPhoto);
+    return 'retry';
   },
   skip(draft) {
-    removePhotos(draft);
+    removeFiles(draft);
   },
 };

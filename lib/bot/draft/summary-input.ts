@@ -4,13 +4,13 @@ import type { BotContext } from '../context.js';
 import { recordOnScreen } from '../on-screen.js';
 import { escapeHtml } from '../views/html.js';
 import { acknowledge, button, show } from '../views/screen.js';
-import { addPhoto, largestPhoto } from './attachments.js';
+import { takeDraftFile } from './draft-files.js';
 import { descriptionOf } from './step-description.js';
 import { showSummary } from './summary.js';
 
 /**
  * A message while the summary is on display: nothing sent there is thrown away. Text asks "Replace
- * the description with this?" (Yes / No); a photo is added; the person's own contact adds the
+ * the description with this?" (Yes / No); a file of any kind is added (up to 10); the person's own contact adds the
  * phone. A draft whose submission may have reached the backend changes no more: it says so.
  */
 export async function receiveAtSummary(ctx: BotContext, draft: Draft): Promise<void> {
@@ -20,11 +20,9 @@ export async function receiveAtSummary(ctx: BotContext, draft: Draft): Promise<v
     await ctx.reply(t.draftFrozen);
     return showSummary(ctx, { newMessage: true });
   }
-  const photo = largestPhoto(message);
-  if (photo !== undefined) {
-    await ctx.reply(addPhoto(draft, photo) === 'added' ? t.photoAdded : t.photoReplaced);
-    return showSummary(ctx, { newMessage: true });
-  }
+  const taken = await takeDraftFile(ctx, draft);
+  if (taken === 'taken') return showSummary(ctx, { newMessage: true });
+  if (taken === 'refused') return;
   if (message && 'contact' in message) {
     if (message.contact.user_id !== ctx.from?.id) {
       await ctx.reply(t.contactNotYours);

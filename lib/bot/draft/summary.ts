@@ -3,8 +3,11 @@ import type { BotContext } from '../context.js';
 import { recordOnScreen } from '../on-screen.js';
 import { showExpired } from '../views/expired.js';
 import { escapeHtml } from '../views/html.js';
-import { button, show, type Button, type Screen } from '../views/screen.js';
-import { hasAttachments } from './attachments.js';
+import { button, keyboard, show, type Button, type Screen } from '../views/screen.js';
+import { draftFiles } from './attachments.js';
+import { placeName } from './draft-geo.js';
+import { isNotModified } from '../views/screen.js';
+import { TelegramError } from 'telegraf';
 import { SUMMARY_STEP } from './steps.js';
 
 /** Where the steps end: everything the person entered, with Confirm, Edit and Cancel. */
@@ -38,12 +41,13 @@ export async function draftNames(ctx: BotContext, draft: Pick<Draft, 'typeId' | 
 
 export function summaryText(ctx: BotContext, draft: Draft, names: DraftNames): string {
   const location = draft.location === undefined ? '' : `${ctx.t.locationLine(escapeHtml(draft.location))}\n`;
-  return location + ctx.t.summary({
+  const geo = draft.geo === undefined ? '' : `${ctx.t.geoLine(escapeHtml(placeName(draft.geo)))}\n`;
+  return location + geo + ctx.t.summary({
     type: escapeHtml(names.type),
     side: escapeHtml(names.side),
     category: escapeHtml(names.category),
     description: escapeHtml(draft.description ?? ''),
-    photo: hasAttachments(draft),
+    files: draftFiles(draft).length,
     phone: draft.phone !== undefined,
   });
 }
@@ -58,6 +62,29 @@ function summaryScreen(ctx: BotContext, draft: Draft, names: DraftNames): Screen
           [button(ctx.t.buttonEdit, { kind: 'edit', draftId: draft.id }), button(ctx.t.buttonCancel, { kind: 'cancel', draftId: draft.id })],
         ],
   };
+}
+
+/**
+ * The summary on display changed without a tap (an album's next file, an edited description): its
+ * message is edited in place; a message Telegram no longer lets the bot edit gets a new summary.
+ */
+export async function refreshSummary(ctx: BotContext): Promise<void> {
+  const draft = ctx.session.draft;
+  const chatId = ctx.chat?.id;
+  if (!draft || chatId === undefined) return;
+  const names = await draftNames(ctx, draft);
+  if (!names) return;
+  if (draft.screenMessageId !== undefined) {
+    const screen = summaryScreen(ctx, draft, names);
+    try {
+      await ctx.telegram.editMessageText(chatId, draft.screenMessageId, undefined, screen.text, { parse_mode: 'HTML', reply_markup: keyboard(screen, ctx.deps.miniAppUrl) });
+      return;
+    } catch (error) {
+      if (isNotModified(error)) return;
+      if (!(error instanceof TelegramError && error.code === 400)) throw error;
+    }
+  }
+  await showSummary(ctx, { newMessage: true });
 }
 
 /** The draft stays as it is; Try again sends it with the same Idempotency-Key. */

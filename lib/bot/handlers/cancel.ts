@@ -6,10 +6,11 @@ import { listOnScreen } from '../on-screen.js';
 import { mainMenu } from '../views/menus.js';
 import { acknowledge, show } from '../views/screen.js';
 import { neverMind } from './never-mind.js';
+import { showRequest } from './my-requests.js';
 
 /**
  * Cancel (a button, or /cancel): anything begun is cancelled and the menu follows. Reply mode is
- * left (the draft, if any, stays for later); a question the bot asked is dropped; otherwise the
+ * left for the request's details (the draft, if any, stays for later); a question the bot asked is dropped; otherwise the
  * draft is dropped, nothing was sent. A Cancel button always stands on something begun (a list, a
  * step); /cancel says "There is nothing to cancel" only when the session knows of nothing.
  * A draft's Cancel names its draft: tapped after that draft was sent, it says so rather than
@@ -27,8 +28,10 @@ export async function cancel(ctx: BotContext, draftId?: string): Promise<void> {
   }
   await acknowledge(ctx);
   if (session.reply) {
+    // Back where Add comment (or Reply) was tapped: the request's details, nothing added.
+    const { requestId } = session.reply;
     delete session.reply;
-    await show(ctx, mainMenu(t, lang, t.commentCancelled));
+    await showRequest(ctx, requestId, { notice: t.commentCancelled });
     return;
   }
   const pending = activePending(session);

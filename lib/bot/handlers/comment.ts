@@ -5,7 +5,7 @@ import { endWaiting } from '../../notify/reminders.js';
 import type { CommentTarget } from '../../session/session.js';
 import { commentContent, isProblem, MAX_BOT_FILE_BYTES, type CommentContent } from '../comments/comment-content.js';
 import type { BotContext } from '../context.js';
-import { loadOwnedRequest } from '../requests/owned-request.js';
+import { loadOwnedRequest, showNotOwned } from '../requests/owned-request.js';
 import { escapeHtml } from '../views/html.js';
 import { mainMenu } from '../views/menus.js';
 import { requestDetailsScreen } from '../views/request-details.js';
@@ -49,6 +49,13 @@ export async function receiveComment(ctx: BotContext, target: CommentTarget): Pr
     return;
   }
   const mediaGroupId = message && 'media_group_id' in message ? message.media_group_id : undefined;
+  // A swipe-reply on a message whose buttons alone named the request: its number (and ownership) first.
+  if (target.number === '') {
+    const loaded = await loadOwnedRequest(ctx, target.requestId);
+    if (loaded.kind !== 'owned') return showNotOwned(ctx, loaded);
+    if (!isOpenStatus(loaded.details.status)) return showClosed(ctx, loaded.details.number, { newMessage: true });
+    target = { requestId: loaded.details.id, number: loaded.details.number };
+  }
   await postComment(ctx, target, content, `tg-${ctx.from?.id}-u${ctx.update.update_id}`, mediaGroupId);
 }
 
@@ -114,7 +121,7 @@ async function confirmAdded(ctx: BotContext, target: CommentTarget, mediaGroupId
   const number = escapeHtml(target.number);
   const notice = count > 1 ? ctx.t.commentFilesAdded(number, count) : ctx.t.commentAdded(number);
   const loaded = await loadOwnedRequest(ctx, target.requestId);
-  const screen = loaded.kind === 'owned' ? requestDetailsScreen(ctx.t, ctx.lang, loaded.details, 0, notice) : { text: notice, buttons: [] };
+  const screen = loaded.kind === 'owned' ? requestDetailsScreen(ctx.t, ctx.lang, loaded.details, 0, { notice, timeZone: ctx.deps.timeZone }) : { text: notice, buttons: [] };
   let messageId: number | undefined;
   if (continuing && ctx.chat) {
     try {

@@ -10,7 +10,8 @@ import { showExpired } from '../views/expired.js';
 import { escapeHtml } from '../views/html.js';
 import { mainMenu } from '../views/menus.js';
 import { recordOnScreen } from '../on-screen.js';
-import { acknowledge, acknowledgeNow, show } from '../views/screen.js';
+import { acknowledge, acknowledgeNow, button, show } from '../views/screen.js';
+import { rememberNotice } from '../reply-target.js';
 
 /**
  * Submits the draft. The Idempotency-Key is derived from the draft, so a double tap, a
@@ -49,6 +50,7 @@ export async function confirmDraft(ctx: BotContext, draftId: string): Promise<vo
     ...(draft.phone !== undefined ? { contact_phone: draft.phone } : {}),
     ...(hasAttachments(draft) ? { attachments: draftAttachments(draft) } : {}),
     ...(draft.location !== undefined ? { location: draft.location } : {}),
+    ...(draft.geo !== undefined ? { geo: draft.geo } : {}),
     telegram: {
       user_id: from.id,
       chat_id: chatId,
@@ -64,7 +66,12 @@ export async function confirmDraft(ctx: BotContext, draftId: string): Promise<vo
     // The confirmation keeps what was sent, so the chat shows the request as submitted.
     const names = await draftNames(ctx, draft);
     const sent = names ? `\n\n${summaryText(ctx, draft, names)}` : '';
-    await show(ctx, mainMenu(ctx.t, ctx.lang, ctx.t.submitted(escapeHtml(request.number)) + sent));
+    const menu = mainMenu(ctx.t, ctx.lang, ctx.t.submitted(escapeHtml(request.number)) + sent);
+    // The menu, and the request one tap away (as a new message, so this one keeps what was sent).
+    const view = [button(ctx.t.buttonViewRequest(request.number), { kind: 'open-request', lang: ctx.lang, requestId: request.id })];
+    const messageId = await show(ctx, { ...menu, buttons: [...menu.buttons.slice(0, -1), view, ...menu.buttons.slice(-1)] });
+    // A swipe-reply on this message adds a comment to the request; remembered in the write this update makes anyway.
+    if (messageId !== undefined) ctx.storeWrites.push(rememberNotice(chatId, messageId, { requestId: request.id, number: request.number }));
   } catch (error) {
     if (!(error instanceof BackendError)) throw error;
     // The draft stays in the session untouched: Try again sends the same key.

@@ -84,7 +84,9 @@ export async function skipLinkLocation(ctx: BotContext): Promise<void> {
 /** A message while the location is asked for. */
 export async function receiveLinkLocation(ctx: BotContext, pending: Extract<Pending, { kind: 'link-location' }>): Promise<void> {
   const message = ctx.message as Message | undefined;
-  const text = message && 'text' in message ? normalizeLocation(message.text) : '';
+  // A place picked on the map answers with its name, cut to what a poster's link carries.
+  const venue = message && 'venue' in message ? [...message.venue.title.trim()].slice(0, MAX_LOCATION_LENGTH).join('') : undefined;
+  const text = message && 'text' in message ? normalizeLocation(message.text) : venue !== undefined ? normalizeLocation(venue) : '';
   const problem = locationProblem(text);
   if (problem === 'location-too-long') {
     await ctx.reply(ctx.t.linkLocationTooLong(MAX_LOCATION_LENGTH, [...text].length));

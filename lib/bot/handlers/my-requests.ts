@@ -105,7 +105,7 @@ export async function showRequest(
     const retry = loaded.kind === 'unavailable' ? [button(t.buttonRefresh, requestAction(lang, requestId, { list: options.list }))] : [];
     return show(ctx, { text, buttons: [[...retry, ...back]] }, options);
   }
-  return show(ctx, requestDetailsScreen(t, lang, loaded.details, options.page ?? 0, options.notice, options.list), options);
+  return show(ctx, requestDetailsScreen(t, lang, loaded.details, options.page ?? 0, { notice: options.notice, list: options.list, timeZone: ctx.deps.timeZone }), options);
 }
 
 function menuButton(t: Messages, lang: Lang) {

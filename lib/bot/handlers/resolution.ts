@@ -1,3 +1,5 @@
+import { captionOf, messageFile } from '../files/message-file.js';
+import { tellFileTooBig } from '../files/file-refusals.js';
 import type { Message } from 'telegraf/types';
 import { MAX_REASON_LENGTH, type Attachment, type RequestDetails } from '../../backend/schemas.js';
 import { pendingUntil, type Pending } from '../../session/session.js';
@@ -59,13 +61,14 @@ export async function askReopen(ctx: BotContext, requestId: string): Promise<voi
   await show(ctx, { text: ctx.t.reopenAsk(escapeHtml(details.number)), buttons: [[button(ctx.t.buttonNeverMind, { kind: 'drop-pending' })]] });
 }
 
-/** A message while the reason of a reopening is asked for: text, a photo (its caption is the text), or both. */
+/** A message while the reason of a reopening is asked for: text, a file of any kind (its caption is the text), or both. */
 export async function receiveReopenReason(ctx: BotContext, pending: Extract<Pending, { kind: 'reopen-reason' }>): Promise<void> {
   const { t, lang } = ctx;
   const message = ctx.message as Message | undefined;
-  const text = (message && 'text' in message ? message.text : message && 'caption' in message ? message.caption : undefined)?.trim() || undefined;
-  const photo = message && 'photo' in message ? message.photo.at(-1) : undefined;
-  if (text === undefined && photo === undefined) {
+  const text = (message && 'text' in message ? message.text.trim() || undefined : undefined) ?? captionOf(message);
+  const found = messageFile(message);
+  if (found && 'problem' in found) return tellFileTooBig(ctx);
+  if (text === undefined && found === undefined) {
     await ctx.reply(t.reopenNeedsInput);
     return;
   }
@@ -82,7 +85,7 @@ export async function receiveReopenReason(ctx: BotContext, pending: Extract<Pend
     delete ctx.session.pending;
     return showNotAwaiting(ctx, details);
   }
-  const attachments: Attachment[] = photo === undefined ? [] : [{ telegram_file_id: photo.file_id, kind: 'photo' }];
+  const attachments: Attachment[] = found === undefined ? [] : [found.file];
   const body = {
     telegram_user_id: userId,
     ...(text !== undefined && { reason: text }),

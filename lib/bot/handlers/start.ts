@@ -15,7 +15,7 @@ export async function showMenu(ctx: BotContext): Promise<void> {
 
 export async function help(ctx: BotContext): Promise<void> {
   await acknowledge(ctx);
-  await show(ctx, helpScreen(ctx.t, ctx.lang));
+  await show(ctx, helpScreen(ctx.t, ctx.lang, ctx.deps.miniAppUrl !== undefined));
 }
 
 /** Anything the conversation does not expect: a gentle hint and the menu. */

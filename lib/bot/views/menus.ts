@@ -13,6 +13,7 @@ export function mainMenu(t: Messages, lang: Lang, text = t.mainMenu): Screen {
   };
 }
 
-export function helpScreen(t: Messages, lang: Lang): Screen {
-  return { text: t.help, buttons: [[button(t.buttonNewRequest, { kind: 'types', lang }), button(t.buttonMenu, { kind: 'menu', lang })]] };
+/** Help: everything a person can do; the Mini App is named only where it is deployed (`app`). */
+export function helpScreen(t: Messages, lang: Lang, app = false): Screen {
+  return { text: t.help(app), buttons: [[button(t.buttonNewRequest, { kind: 'types', lang }), button(t.buttonMenu, { kind: 'menu', lang })]] };
 }

@@ -42,6 +42,7 @@ export function ratingLine(t: Messages, rating: Rating | undefined): string {
 export function outcomeScreen(t: Messages, lang: Lang, text: string, request: { readonly id: string; readonly number: string }, extra: Button[][] = []): Screen {
   return {
     text,
+    about: { requestId: request.id, number: request.number },
     buttons: [
       ...extra,
       [button(t.buttonViewRequest(request.number), { kind: 'request', lang, requestId: request.id }), button(t.buttonMyRequests, { kind: 'my-requests', lang })],

@@ -8,10 +8,18 @@ import { appButton, button, type Button, type Screen } from './screen.js';
 /**
  * One page of a request's details and thread, with its files, paging, Add comment, what the
  * status allows (cancel, Solved / Still a problem, rating), Refresh and Back. `list`: the page of
- * My requests it was opened from; paging and Refresh carry it on, Back returns to it.
+ * My requests it was opened from; paging and Refresh carry it on, Back returns to it. `timeZone`:
+ * the organisation's (TIME_ZONE), for every date shown.
  */
-export function requestDetailsScreen(t: Messages, lang: Lang, details: RequestDetails, page: number, notice?: string, list?: ListPosition): Screen {
-  const rendered = renderRequestPage(t, lang, details, page, notice);
+export function requestDetailsScreen(
+  t: Messages,
+  lang: Lang,
+  details: RequestDetails,
+  page: number,
+  options: { readonly notice?: string; readonly list?: ListPosition; readonly timeZone?: string } = {},
+): Screen {
+  const { notice, list } = options;
+  const rendered = renderRequestPage(t, lang, details, page, notice, options.timeZone);
   const requestId = details.id;
   const files = rendered.files.slice(0, MAX_FILE_BUTTONS).map((file) => [
     button(`📎 ${shorten(file.name, 40)}`, { kind: 'file', lang, requestId, commentIndex: file.commentIndex, fileIndex: file.fileIndex }),
@@ -21,6 +29,7 @@ export function requestDetailsScreen(t: Messages, lang: Lang, details: RequestDe
   if (rendered.index > 0) paging.push(button(t.buttonLater, requestAction(lang, requestId, { page: rendered.index - 1, list })));
   return {
     text: rendered.text,
+    about: { requestId, number: details.number },
     buttons: [
       ...files,
       ...(paging.length > 0 ? [paging] : []),

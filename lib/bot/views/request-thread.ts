@@ -1,4 +1,4 @@
-import type { Comment, RequestDetails } from '../../backend/schemas.js';
+import type { AttachmentKind, Comment, RequestDetails } from '../../backend/schemas.js';
 import type { Lang, Messages } from '../../i18n/index.js';
 import { formatDate, statusLabel } from './format.js';
 import { escapeHtml, escapeHtmlWithin } from './html.js';
@@ -43,10 +43,11 @@ export function renderRequestPage(
   details: RequestDetails,
   requestedIndex: number,
   notice?: string,
+  timeZone = 'UTC',
 ): RequestPage {
-  const header = (notice ? `${notice}\n\n` : '') + detailsHeader(t, lang, details);
+  const header = (notice ? `${notice}\n\n` : '') + detailsHeader(t, lang, details, timeZone);
   const budget = MESSAGE_LIMIT - header.length - PAGE_OVERHEAD;
-  const pages = paginate(entries(t, lang, details, budget), budget);
+  const pages = paginate(entries(t, lang, details, budget, timeZone), budget);
   const index = Math.min(Math.max(0, requestedIndex), pages.length - 1);
   const page = pages[index] ?? [];
   const body = page.map((entry) => entry.html).join('\n\n');
@@ -54,37 +55,37 @@ export function renderRequestPage(
   return { text, index, pages: pages.length, files: page.flatMap((entry) => entry.files) };
 }
 
-function detailsHeader(t: Messages, lang: Lang, details: RequestDetails): string {
+function detailsHeader(t: Messages, lang: Lang, details: RequestDetails, timeZone: string): string {
   const location = details.location ? `\n${t.locationLine(escapeHtml(details.location))}` : '';
   return (
     t.requestDetails({
       number: escapeHtml(details.number),
       status: statusLabel(t, details.status),
       category: escapeHtml(details.category_name),
-      created: formatDate(details.created_at, lang),
-      updated: formatDate(details.updated_at, lang),
+      created: formatDate(details.created_at, lang, timeZone),
+      updated: formatDate(details.updated_at, lang, timeZone),
     }) +
     location +
     ratingLine(t, details.rating)
   );
 }
 
-function entries(t: Messages, lang: Lang, details: RequestDetails, budget: number): Entry[] {
+function entries(t: Messages, lang: Lang, details: RequestDetails, budget: number, timeZone: string): Entry[] {
   const timed: { at: number; order: number; entry: Entry }[] = [];
   details.status_history.forEach((item, i) => {
     const comment = item.comment ? ` — ${escapeHtml(item.comment)}` : '';
-    timed.push({ at: Date.parse(item.at), order: i, entry: { html: `• ${formatDate(item.at, lang)}: <b>${statusLabel(t, item.status)}</b>${comment}`, files: [] } });
+    timed.push({ at: Date.parse(item.at), order: i, entry: { html: `• ${formatDate(item.at, lang, timeZone)}: <b>${statusLabel(t, item.status)}</b>${comment}`, files: [] } });
   });
   details.comments.forEach((comment, commentIndex) => {
-    timed.push({ at: Date.parse(comment.at), order: details.status_history.length + commentIndex, entry: commentEntry(t, lang, comment, commentIndex, budget) });
+    timed.push({ at: Date.parse(comment.at), order: details.status_history.length + commentIndex, entry: commentEntry(t, lang, comment, commentIndex, budget, timeZone) });
   });
   // Newest last; a timestamp that does not parse keeps the backend's order.
   return timed.sort((a, b) => (a.at - b.at || a.order - b.order) || 0).map((item) => item.entry);
 }
 
-function commentEntry(t: Messages, lang: Lang, comment: Comment, commentIndex: number, budget: number): Entry {
+function commentEntry(t: Messages, lang: Lang, comment: Comment, commentIndex: number, budget: number, timeZone: string): Entry {
   const who = comment.author === 'customer' ? `👤 ${t.threadYou}` : `🧑‍🔧 ${escapeHtml(comment.author_name ?? t.threadAgent)}`;
-  const head = `<b>${who}</b> · ${formatDate(comment.at, lang)}`;
+  const head = `<b>${who}</b> · ${formatDate(comment.at, lang, timeZone)}`;
   const files = comment.attachments.map((file, fileIndex): ThreadFileRef => ({ commentIndex, fileIndex, name: fileName(file, fileIndex) }));
   const fileLines = files.map((file) => `📎 ${escapeHtml(file.name)}`).join('\n');
   const fixed = head.length + fileLines.length + 2;
@@ -92,9 +93,20 @@ function commentEntry(t: Messages, lang: Lang, comment: Comment, commentIndex: n
   return { html: [head, text, fileLines].filter((part) => part !== '').join('\n'), files };
 }
 
+/** What a file without a name is called on its button (Telegram gives photos, voice and round videos none). */
+const UNNAMED: Readonly<Record<AttachmentKind, string>> = {
+  photo: 'photo',
+  document: 'file',
+  voice: 'voice message',
+  audio: 'audio',
+  video: 'video',
+  video_note: 'video note',
+  animation: 'animation',
+};
+
 function fileName(file: Comment['attachments'][number], index: number): string {
   if ('url' in file) return file.file_name;
-  return file.file_name ?? (file.kind === 'photo' ? `photo ${index + 1}` : `file ${index + 1}`);
+  return file.file_name ?? `${UNNAMED[file.kind]} ${index + 1}`;
 }
 
 /** Pages from the newest entry backwards, each within `budget` characters and MAX_FILE_BUTTONS files. */

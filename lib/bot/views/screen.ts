@@ -3,11 +3,15 @@ import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types'
 import { encodeCallback, type CallbackAction } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import { replyableOutcome } from '../update-outcome.js';
+import { rememberNotice } from '../reply-target.js';
+import type { CommentTarget } from '../../session/session.js';
 
 /** A message the bot shows: text (HTML) and its inline buttons. */
 export interface Screen {
   readonly text: string;
   readonly buttons: readonly (readonly (Button | AppButton)[])[];
+  /** The one request this screen is about: a swipe-reply on it becomes a comment there (reply-target.ts). */
+  readonly about?: CommentTarget;
 }
 
 export interface Button {
@@ -78,6 +82,9 @@ export async function show(ctx: BotContext, screen: Screen, options: ShowOptions
     }
   }
   const sent = await ctx.reply(screen.text, { parse_mode: 'HTML', reply_markup: markup });
+  // A new message about one request: its record rides in the write the update makes anyway (a
+  // stateless tap makes none, and its buttons name the request for a swipe-reply on their own).
+  if (screen.about && ctx.chat) ctx.storeWrites.push(rememberNotice(ctx.chat.id, sent.message_id, screen.about));
   return sent.message_id;
 }
 

@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import { BackendError } from '../../backend/backend-error.js';
 import { RATING_MAX, RATING_MIN, type RequestDetails } from '../../backend/schemas.js';
-import { lifecycleKey, resolutionRound, type LifecycleAction } from '../../requests/idempotency-keys.js';
+import { appFollowUpKeys, lifecycleKey, resolutionRound, type LifecycleAction } from '../../requests/idempotency-keys.js';
+import { attachFollowUp } from '../../requests/follow-up.js';
 import { MAX_REASON_LENGTH } from '../../requests/limits.js';
 import { requestActions } from '../../requests/request-rules.js';
 import { answer, failure, type AppAnswer, type AppCall, type MiniAppDeps } from '../deps.js';
@@ -30,19 +31,22 @@ export function createLifecycle(deps: Pick<MiniAppDeps, 'services' | 'fileLinks'
     if (isAnswer(details)) return details;
     const userId = call.user.id;
     const allowed = requestActions(details);
-    // A second tap after the first went through (or the same tap in the chat) sees the outcome again.
-    if (alreadyDone(action, details)) return answer(200, requestView(details, userId, deps.fileLinks));
-    const possible = action === 'cancel' ? allowed.cancel : action === 'rating' ? allowed.rate || details.status === 'resolved' : allowed.resolve;
-    if (!possible) return failure(409, 'not_allowed', `the request is ${details.status}`, { request: requestView(details, userId, deps.fileLinks) });
-    const { backend } = deps.services;
     const body = parsed.output as { reason?: string; score?: number; comment?: string };
     const reason = body.reason === '' ? undefined : body.reason;
     const comment = body.comment === '' ? undefined : body.comment;
+    // What follows the act: sent after it, as the chat does, so the act has one body under its key.
+    const followUp = action === 'cancel' && reason !== undefined ? { kind: 'cancel-reason' as const, text: reason } : action === 'rating' && comment !== undefined ? { kind: 'rating-comment' as const, text: comment } : undefined;
+    // A second tap after the first went through (or the same tap in the chat) sees the outcome
+    // again, with the text it carries attached.
+    if (alreadyDone(action, details)) return afterAct(details);
+    const possible = action === 'cancel' ? allowed.cancel : action === 'rating' ? allowed.rate || details.status === 'resolved' : allowed.resolve;
+    if (!possible) return failure(409, 'not_allowed', `the request is ${details.status}`, { request: requestView(details, userId, deps.fileLinks) });
+    const { backend } = deps.services;
+    let after: RequestDetails;
     try {
-      let after: RequestDetails;
       switch (action) {
         case 'cancel':
-          after = await backend.cancelRequest(details.id, { telegram_user_id: userId, ...(reason !== undefined && { reason }) }, lifecycleKey(userId, 'cancel', details.id));
+          after = await backend.cancelRequest(details.id, { telegram_user_id: userId }, lifecycleKey(userId, 'cancel', details.id));
           break;
         case 'confirm':
           after = await backend.confirmResolution(details.id, { telegram_user_id: userId }, lifecycleKey(userId, 'confirm', details.id));
@@ -51,11 +55,10 @@ export function createLifecycle(deps: Pick<MiniAppDeps, 'services' | 'fileLinks'
           after = await backend.reopenRequest(details.id, { telegram_user_id: userId, reason: reason as string }, lifecycleKey(userId, 'reopen', details.id, resolutionRound(details)));
           break;
         case 'rating':
-          after = await backend.rateRequest(details.id, { telegram_user_id: userId, score: body.score as number, ...(comment !== undefined && { comment }) }, lifecycleKey(userId, 'rating', details.id));
+          after = await backend.rateRequest(details.id, { telegram_user_id: userId, score: body.score as number }, lifecycleKey(userId, 'rating', details.id));
           break;
       }
       call.log.info({ request_id: after.id, action, status: after.status }, 'request action done');
-      return answer(200, requestView(after, userId, deps.fileLinks));
     } catch (error) {
       if (!(error instanceof BackendError)) throw error;
       if (error.status === 409) {
@@ -64,6 +67,17 @@ export function createLifecycle(deps: Pick<MiniAppDeps, 'services' | 'fileLinks'
       }
       call.log.error({ err: error, action }, 'request action failed');
       return failure(503, 'backend_unavailable', 'that did not go through, retry later (it will not act twice)');
+    }
+    return afterAct(after);
+
+    /** The answer once the act stands: with its text attached first, when there is one. */
+    async function afterAct(done: RequestDetails): Promise<AppAnswer> {
+      if (followUp === undefined) return answer(200, requestView(done, userId, deps.fileLinks));
+      const keys = appFollowUpKeys(userId, followUp.kind, done.id, followUp.text);
+      const outcome = await attachFollowUp({ backend: deps.services.backend, log: call.log, userId, requestId: done.id, followUp: followUp.kind, text: followUp.text, key: keys.followUp, commentKey: keys.comment });
+      // The act is done either way; only a failure leaves the text to be sent again (the same call again attaches it once).
+      if (outcome.kind === 'failed') return failure(503, 'follow_up_failed', `the request is ${done.status}, but the text did not go through: send it again`);
+      return answer(200, requestView(outcome.kind === 'attached' && outcome.as === 'follow-up' ? outcome.details : done, userId, deps.fileLinks));
     }
   };
 }

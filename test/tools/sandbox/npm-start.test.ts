@@ -11,8 +11,8 @@ interface Run {
 }
 
 /** `npm start` as a person pipes a script into it: no token, no Redis, no LOG_LEVEL. */
-function runSandbox(script: string): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+function runSandbox(script: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
   for (const name of ['TELEGRAM_BOT_TOKEN', 'LOG_LEVEL', 'UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'KV_REST_API_URL', 'KV_REST_API_TOKEN']) {
     delete env[name];
   }
@@ -196,5 +196,49 @@ describe('npm start: the issue\'s scripts end as a person expects', () => {
     expect(after(14)).toContain(t.kept);
     expect(after(19)).toContain(t.list);
   });
-});
 
+  test.each([
+    ['en', ['swipe', 'Cancel request', 'Still a problem', '/new plumbing', 'QR', 'Open the app']],
+    ['ru', ['смахните', 'Отменить заявку', 'Проблема осталась', '/new сантехника', 'QR', 'Открыть приложение']],
+  ])('/help tells everything a person can do, the sandbox\'s Mini App included (%s)', async (lang, words) => {
+    const run = await runSandbox(lang === 'ru' ? inRussian('/help\n') : '/help\n');
+    expect(run.code).toBe(0);
+    const answer = answerToLast(run, '/help');
+    for (const word of words) expect(answer, word).toContain(word);
+  });
+
+  test.each([
+    ['en', 'Created'],
+    ['ru', 'Создана'],
+  ])('TIME_ZONE=Asia/Almaty: the details show the time there, named (%s)', async (lang, created) => {
+    const script = '/new\n1\n1\n1\nThe kitchen tap drips all night long\n1\nskip\n1\n/my\n1\n';
+    const run = await runSandbox(lang === 'ru' ? inRussian(script) : script, { TIME_ZONE: 'Asia/Almaty' });
+    expect(run.code).toBe(0);
+    const details = answerToLast(run, '1');
+    expect(details).toContain(created);
+    expect(details).toMatch(/\d\d:\d\d GMT\+5/);
+    expect(details).not.toContain('UTC');
+  });
+
+  test.each([
+    ['en', { added: 'Added to SR-1001', nothingAdded: 'OK, nothing was added.', details: 'Request SR-1001', holds: 'Request SR-1001 is Resolved', solved: '✅ Solved' }],
+    ['ru', { added: 'Добавлено к заявке SR-1001', nothingAdded: 'Хорошо, ничего не добавлено.', details: 'Заявка SR-1001', holds: 'Заявка SR-1001: Решена', solved: '✅ Решено' }],
+  ])('a swipe on the created message comments; Cancel in Add comment returns to the details; Never mind brings the notification back (%s)', async (lang, t) => {
+    const script = [
+      '/new', '1', '1', '1', 'The kitchen tap drips all night long', '1', 'skip', '1', // submitted: SR-1001
+      '/swipe One more thing: it is the kitchen',
+      '/my', '1', '1', '1', // details, Add comment, Cancel
+      '/advance', '/resolve', '3', '1', // Still a problem, Never mind
+      '',
+    ].join('\n');
+    const run = await runSandbox(lang === 'ru' ? inRussian(script) : script);
+    expect(run.code).toBe(0);
+    const answers = run.stdout.split(/^> .*$/m).slice(lang === 'ru' ? 3 : 1);
+    const after = (line: number) => answers[line] ?? '';
+    expect(after(8)).toContain(t.added);
+    expect(after(12)).toContain(t.nothingAdded);
+    expect(after(12)).toContain(t.details);
+    expect(after(16)).toContain(t.holds);
+    expect(after(16)).toContain(t.solved);
+  });
+});

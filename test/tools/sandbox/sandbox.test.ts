@@ -114,7 +114,7 @@ describe('sandbox', () => {
     expect(textOf(photo)).toContain('Photo added');
     const summary = await you.send('📱 Share my phone number');
     expect(summary[0]).toEqual({ kind: 'you', text: `you shared your phone number ${sandbox.person.phone}` });
-    expect(textOf(summary)).toContain('Photo: attached');
+    expect(textOf(summary)).toContain('Files: 1');
     expect(textOf(summary)).toContain('Phone: shared');
     expect(errorsIn(summary)).toEqual([]);
   });
