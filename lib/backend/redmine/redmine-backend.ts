@@ -60,6 +60,8 @@ export interface RedmineBackend extends BackendClient {
 
 const ISSUE_INCLUDE = 'journals,attachments';
 const LEASE_SECONDS = 60;
+/** How often a person may say Still a problem on one request (the demo backend's default too); one more is 409 reopen_limit. */
+const MAX_REOPENINGS = 2;
 /** How many of the person's newest issues are searched for a submission's marker after an unknown outcome. */
 const MARKER_SEARCH_LIMIT = 25;
 
@@ -373,14 +375,16 @@ export function createRedmineBackend(options: RedmineBackendOptions): RedmineBac
       ),
     reopenRequest: (id, body, key) =>
       act(id, body.telegram_user_id, key, '/requests/:id/reopen', (details) =>
-        details.status === 'resolved'
-          ? {
+        details.status !== 'resolved'
+          ? { refusal: 'invalid_status' }
+          : reopenings(details) >= MAX_REOPENINGS
+            ? { refusal: 'reopen_limit' }
+            : {
               kind: 'reopen',
               status: 'in_progress',
               notes: lines('The customer says the problem is still there.', body.reason && `Reason: ${body.reason}`),
               files: body.attachments,
-            }
-          : { refusal: 'invalid_status' },
+            },
       ),
     rateRequest: (id, body, key) =>
       act(id, body.telegram_user_id, key, '/requests/:id/rating', (details) => {
@@ -406,6 +410,11 @@ export function createRedmineBackend(options: RedmineBackendOptions): RedmineBac
 function subjectOf(description: string): string {
   const first = description.split('\n')[0]?.trim() ?? '';
   return first.length > 80 ? `${first.slice(0, 79)}…` : first;
+}
+
+/** Times the request went from resolved back to work: each is a Still a problem (or an agent's reopening). */
+function reopenings(details: RequestDetails): number {
+  return details.status_history.filter((entry, i) => i > 0 && details.status_history[i - 1]?.status === 'resolved' && isOpenStatus(entry.status) && entry.status !== 'resolved').length;
 }
 
 function lines(...parts: (string | undefined)[]): string {

@@ -94,4 +94,19 @@ describe.skipIf(redmine === undefined)('Redmine backend: the lifecycle', () => {
     expect(refused).toMatchObject({ status: 409, code: 'request_closed' });
     expect((await agent.issue(id)).journals).toHaveLength(1);
   });
+
+  test('Still a problem twice reopens; a third time is 409 reopen_limit, and nothing is written', async () => {
+    const p = person();
+    const id = await submitInChat(p, 'The shower drain is blocked again');
+    for (const round of [1, 2]) {
+      await agent.note(id, { notes: `Cleared it, round ${round}`, status: 'Resolved' });
+      const reopened = await bot.app.services.backend.reopenRequest(id, { telegram_user_id: p.userId, reason: `Still blocked ${round}` }, `tg-${p.userId}-reopen-${id}-${round}`);
+      expect(reopened.status).toBe('in_progress');
+    }
+    await agent.note(id, { notes: 'Cleared it, round 3', status: 'Resolved' });
+    const journals = (await agent.issue(id)).journals.length;
+    const third = await bot.app.services.backend.reopenRequest(id, { telegram_user_id: p.userId, reason: 'Still blocked 3' }, `tg-${p.userId}-reopen-${id}-3`).catch((error: unknown) => error);
+    expect(third).toMatchObject({ status: 409, code: 'reopen_limit' });
+    expect((await agent.issue(id)).journals).toHaveLength(journals);
+  });
 });
