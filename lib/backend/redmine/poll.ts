@@ -1,6 +1,7 @@
 import type { Logger } from '../../logger.js';
 import type { NotifyOutcome } from '../../notify/notify-outcome.js';
 import type { KvStore } from '../../store/kv-store.js';
+import { BackendError } from '../backend-error.js';
 import type { NotificationEvent } from '../schemas.js';
 import { journalEvents } from './journal-events.js';
 import type { RedmineBackend } from './redmine-backend.js';
@@ -89,7 +90,12 @@ export function createRedminePoll(deps: RedminePollDeps, options: RedminePollOpt
       let read = 0;
       for (const summary of page.issues) {
         if (Date.now() - started > options.budgetMs) break;
-        const issue = await backend.issue(summary.id).catch(() => undefined);
+        // Gone since the list (deleted, moved out of the project): nothing to tell. Any other failure
+        // ends the run before the watermark passes this issue.
+        const issue = await backend.issue(summary.id).catch((error: unknown) => {
+          if (error instanceof BackendError && error.status === 404) return undefined;
+          throw error;
+        });
         read++;
         let settled = true;
         for (const event of issue === undefined ? [] : journalEvents(issue, context, stored)) {

@@ -93,4 +93,19 @@ describe.skipIf(redmine === undefined)('Redmine backend: lost answers', () => {
     const retried = await bot.app.services.backend.createRequest(body, key);
     expect(retried).toMatchObject({ created: false, request: { id: String(issues[0]?.id) } });
   });
+
+  test('the poll loses Redmine\'s answer about an issue: the run fails, the watermark stays, the next run tells the person', async () => {
+    const p = person();
+    const id = await submitInChat(p, 'The corridor smells of gas');
+    await bot.app.pollBackend();
+    await agent.note(id, { notes: 'A technician is on the way' });
+    harness.telegram.reset();
+    // Every try of the issue's read (the first and ky's two retries) loses its answer.
+    proxy.loseNext('GET', /^\/issues\/\d+\.json$/, 3);
+    await expect(bot.app.pollBackend()).rejects.toMatchObject({ name: 'BackendError' });
+    expect(p.texts().join('\n')).not.toContain('A technician is on the way');
+    // Other suites' issues may change in the same Redmine meanwhile: at least this one was told.
+    expect((await bot.app.pollBackend())?.delivered).toBeGreaterThanOrEqual(1);
+    expect(p.texts().filter((text) => text.includes('A technician is on the way'))).toHaveLength(1);
+  });
 });
