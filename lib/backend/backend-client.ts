@@ -8,6 +8,7 @@ import { count } from '../metrics/update-scope.js';
 import { BackendError } from './backend-error.js';
 import {
   CreatedCommentSchema,
+  EditedCommentSchema,
   CreatedRequestSchema,
   ErrorBodySchema,
   RequestDetailsSchema,
@@ -16,6 +17,8 @@ import {
   ServiceCategoryListSchema,
   SideListSchema,
   type CreatedComment,
+  type EditComment,
+  type EditedComment,
   type CancelReason,
   type CancelRequest,
   type ConfirmResolution,
@@ -113,6 +116,12 @@ export interface BackendClient {
    * 404 or 405; the caller then adds the text as an ordinary comment.
    */
   attachCancelReason(id: string, body: CancelReason, idempotencyKey: string): Promise<RequestDetails>;
+  /**
+   * The person edited a comment they sent (`PATCH /requests/{id}/comments/{comment_id}`, idempotent
+   * by key). A backend without edits answers 404 or 405; the caller then adds the new text as a
+   * comment with `correction_of` naming the earlier one.
+   */
+  editComment(requestId: string, commentId: string, body: EditComment, idempotencyKey: string): Promise<EditedComment>;
   attachRatingComment(id: string, body: RatingComment, idempotencyKey: string): Promise<RequestDetails>;
   poolStats(): BackendPoolStats;
   /** Closes the pool's connections; later calls fail with kind `network`. */
@@ -149,6 +158,7 @@ export const backendRoutes = {
   rateRequest: { method: 'POST', template: '/requests/:id/rating', pattern: /^\/requests\/[^/]+\/rating$/ },
   attachCancelReason: { method: 'PATCH', template: '/requests/:id/cancel', pattern: /^\/requests\/[^/]+\/cancel$/ },
   attachRatingComment: { method: 'PATCH', template: '/requests/:id/rating', pattern: /^\/requests\/[^/]+\/rating$/ },
+  editComment: { method: 'PATCH', template: '/requests/:id/comments/:comment_id', pattern: /^\/requests\/[^/]+\/comments\/[^/]+$/ },
 } as const;
 
 export type BackendRoute = keyof typeof backendRoutes;
@@ -224,6 +234,10 @@ export function contractCalls(call: ContractCall): Omit<BackendClient, 'poolStat
     rateRequest: (id, body, key) => lifecycle('rateRequest', id, 'rating', body, key),
     attachCancelReason: (id, body, key) => lifecycle('attachCancelReason', id, 'cancel', body, key),
     attachRatingComment: (id, body, key) => lifecycle('attachRatingComment', id, 'rating', body, key),
+    async editComment(requestId, commentId, body, idempotencyKey) {
+      const path = `requests/${encodeURIComponent(requestId)}/comments/${encodeURIComponent(commentId)}`;
+      return (await call('editComment', path, EditedCommentSchema, { json: body, headers: { 'idempotency-key': idempotencyKey } })).data;
+    },
   };
 
   /** `Accept-Language` when a language is asked for; nothing otherwise (the backend's default). */

@@ -35,6 +35,7 @@ export function lazyBackendClient(load: () => Promise<BackendClient>, maxConnect
     rateRequest: async (id, body, key) => (await client()).rateRequest(id, body, key),
     attachCancelReason: async (id, body, key) => (await client()).attachCancelReason(id, body, key),
     attachRatingComment: async (id, body, key) => (await client()).attachRatingComment(id, body, key),
+    editComment: async (requestId, commentId, body, key) => (await client()).editComment(requestId, commentId, body, key),
     poolStats: (): BackendPoolStats =>
       loaded?.poolStats() ?? { connected: 0, free: 0, pending: 0, running: 0, size: 0, maxConnections },
     close: async () => {

@@ -173,6 +173,13 @@ export const CommentSchema = v.object({
   text: OptionalText,
   attachments: v.optional(v.array(CommentFileSchema), []),
   at: Timestamp,
+  /** The comment this one corrects (a person's edit, sent to a backend without comment edits). */
+  correction_of: OptionalText,
+  /** When the text was last changed, if ever. */
+  edited_at: v.pipe(
+    v.nullish(Timestamp),
+    v.transform((value) => value ?? undefined),
+  ),
 });
 export type Comment = v.InferOutput<typeof CommentSchema>;
 export const RATING_MIN = 1;
@@ -249,10 +256,32 @@ export const NewCommentSchema = v.pipe(
     telegram_user_id: PositiveId,
     text: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(MAX_COMMENT_LENGTH))),
     attachments: v.optional(v.pipe(v.array(CustomerFileSchema), v.minLength(1), v.maxLength(10))),
+    /**
+     * The id of the person's earlier comment this one corrects: the bot sends an edit this way when
+     * the backend has no `PATCH /requests/{id}/comments/{comment_id}` (404 or 405).
+     */
+    correction_of: v.optional(v.pipe(v.string(), v.nonEmpty(), v.maxLength(128))),
   }),
   v.check((comment) => comment.text !== undefined || comment.attachments !== undefined, 'a comment needs text or attachments'),
 );
 export type NewComment = v.InferOutput<typeof NewCommentSchema>;
+
+/**
+ * The body of `PATCH /requests/{id}/comments/{comment_id}`: the person edited the message that
+ * carried their comment (within 48 h); `text` is the whole new text (or caption).
+ */
+export const EditCommentSchema = v.object({
+  telegram_user_id: PositiveId,
+  text: v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(MAX_COMMENT_LENGTH)),
+});
+export type EditComment = v.InferOutput<typeof EditCommentSchema>;
+
+/** The answer to `PATCH /requests/{id}/comments/{comment_id}` (200; the same key again answers the same). */
+export const EditedCommentSchema = v.object({
+  id: v.pipe(v.union([Name, v.pipe(v.number(), v.integer())]), v.transform(String)),
+  edited_at: Timestamp,
+});
+export type EditedComment = v.InferOutput<typeof EditedCommentSchema>;
 
 /** The answer to `POST /requests/{id}/comments` (201 when created, 200 when the key was seen). */
 export const CreatedCommentSchema = v.object({

@@ -43,6 +43,8 @@ export interface BotContext extends Context {
   session: Session;
   lang: Lang;
   t: Messages;
+  /** A notification was posted below the chat's screen since the last stateful update (on-screen.ts). */
+  screenMoved: boolean;
   /** The value of `updateState`'s prefetched key (null: absent), when the update asked for one. */
   prefetched: string | null | undefined;
   /**

@@ -7,7 +7,7 @@ import { askCacheClear, cacheClear, cacheStats, isAdmin, keepCache, stats } from
 import { cancel } from './handlers/cancel.js';
 import { continueDraft, discardDraft, showDraftInProgress } from './handlers/draft-in-progress.js';
 import { searchServices } from './handlers/search.js';
-import { commandPayload, draftOnScreen, isCommand, listOnScreen, trackOnScreen } from './on-screen.js';
+import { commandPayload, draftOnScreen, isCommand, listOnScreen, screenMovedLookupKey, trackOnScreen } from './on-screen.js';
 import { receiveComment, retryComment, startComment } from './handlers/comment.js';
 import { sendThreadFile } from './handlers/thread-file.js';
 import { askCancelRequest, receiveCancelReason, skipCancelReason, startCancelRequest } from './handlers/cancel-request.js';
@@ -35,6 +35,8 @@ import { privateChatsOnly } from './middleware/private-chats-only.js';
 import { telegramCalls } from './middleware/telegram-calls.js';
 import { updateState, type UpdateStatePolicy } from './middleware/update-state.js';
 import { replyLookupKey, replyTarget } from './reply-target.js';
+import { editLookupKey } from './comments/sent-comments.js';
+import { receiveEdit } from './handlers/edited-message.js';
 import { showExpired } from './views/expired.js';
 
 export interface CreateBotOptions {
@@ -63,7 +65,7 @@ export const BOT_COMMANDS = [
 ] as const;
 
 /** The update kinds the bot handles; Telegram sends no others (`allowed_updates`). */
-export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query'] as const;
 
 /** Named handler: records which one took the update, for the log line and metrics. */
 function as(name: string, fn: (ctx: BotContext) => Promise<unknown>) {
@@ -89,10 +91,21 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   // The flood limit first: a flood in a group costs no more than one in a private chat.
   bot.use(floodLimit(options.floodLimit));
   bot.use(privateChatsOnly());
-  bot.use(updateState({ store: deps.store, logger: options.logger, policy: options.statePolicy, leaseSeconds: options.updateLeaseSeconds, prefetch: replyLookupKey }));
+  bot.use(
+    updateState({
+      store: deps.store,
+      logger: options.logger,
+      policy: options.statePolicy,
+      leaseSeconds: options.updateLeaseSeconds,
+      prefetch: (ctx) => replyLookupKey(ctx) ?? editLookupKey(ctx),
+      screenMoved: screenMovedLookupKey,
+    }),
+  );
   bot.use(endPendingOnCommand());
   bot.use(trackOnScreen());
 
+  // Before the commands: an edited "/start" is an edit, not a command.
+  bot.on('edited_message', as('edit', receiveEdit));
   // `/start <payload>` is a deep link (t.me/<bot>?start=<payload>, e.g. a QR poster).
   bot.command('start', (ctx) => {
     const payload = startPayloadOf(ctx);

@@ -1,6 +1,33 @@
 import type { Message } from 'telegraf/types';
-import type { OnScreen, Session } from '../session/session.js';
+import { SESSION_TTL_SECONDS, type OnScreen, type Session } from '../session/session.js';
+import type { KvCommand } from '../store/kv-store.js';
 import type { BotContext } from './context.js';
+
+/**
+ * "The screen moved": a notification (a status change, an agent's comment, a reminder) was posted
+ * below whatever the chat showed. /api/notify cannot write the session (a read-modify-write there
+ * would race the person's own updates), so it sets this mark in the write it makes anyway; the
+ * chat's next stateful update reads and clears it (GETDEL) in its first round trip and parks the
+ * draft: a message then is not taken for a step that is no longer the last thing on screen.
+ */
+export function screenMovedKey(chatId: number): string {
+  return `screen-moved:${chatId}`;
+}
+
+/** The store command a notification adds to its write: the chat's screen moved. */
+export function markScreenMoved(chatId: number): KvCommand {
+  return { op: 'set', key: screenMovedKey(chatId), value: '1', ttlSeconds: SESSION_TTL_SECONDS };
+}
+
+/**
+ * The mark to read for this update: every stateful update but a command (a command parks the draft
+ * anyway, and `/start` keeps its 4 commands) and an edit (it changes what was sent, it answers no
+ * step, so the mark waits for the next message or tap).
+ */
+export function screenMovedLookupKey(ctx: BotContext): string | undefined {
+  if (ctx.from === undefined || isCommand(ctx) || 'edited_message' in ctx.update) return undefined;
+  return screenMovedKey(ctx.from.id);
+}
 
 /**
  * What the person has on display, as far as the session can know: a message goes to the step on
@@ -64,6 +91,8 @@ export function trackOnScreen() {
   return async (ctx: BotContext, next: () => Promise<void>) => {
     ctx.screenShown = false;
     ctx.screenRecorded = false;
+    // A notification came below the screen the session knew of: the draft is parked.
+    if (ctx.screenMoved && ctx.session.onScreen !== undefined) delete ctx.session.onScreen;
     await next();
     if (!ctx.screenRecorded && (ctx.screenShown || isCommand(ctx)) && ctx.session.onScreen !== undefined) delete ctx.session.onScreen;
     // Choosing another service for the draft lasts while lists are on display.

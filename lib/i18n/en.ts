@@ -70,6 +70,8 @@ export const en = {
   askPhoto: 'Would you like to add a photo or files (a voice message, a video, a document)? Send up to 10 now (an album at once), or tap Skip.',
   photoNeedsPhoto: 'Please send a photo or a file (a voice message, a video, a document), or tap Skip.',
   photoAdded: '📎 Photo added.',
+  descriptionEdited: '✏️ Description updated.',
+  commentEditSent: (number: string) => `✏️ Your edit was sent to <b>${number}</b>.`,
   filesAdded: (n: number) => (n === 1 ? '📎 File added.' : `📎 ${files(n)} added.`),
   filesFull: (max: number) => `A request takes up to ${files(max)}; this one was not added.`,
   askContact: 'Can we call you? Tap the button to share your phone number, or Skip.',

@@ -7,6 +7,7 @@ import { parseSession, sessionKey } from '../session/session.js';
 import type { KvCommand, KvStore } from '../store/kv-store.js';
 import { claimCommands, parseEventMarker, releaseCommand, settleCommand, type EventMarker } from './event-marker.js';
 import { retryLater, type NotifyOutcome } from './notify-outcome.js';
+import { markScreenMoved } from '../bot/on-screen.js';
 import { rememberNotice } from '../bot/reply-target.js';
 import { commentMessageKey, parseCommentMessage, rememberCommentMessage } from './comment-message.js';
 import { sendCommentNotification, type CommentNotificationDeps } from './notify-comment.js';
@@ -163,17 +164,19 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
   async function dispatch(event: NotificationEvent, claim: Claim, signal: AbortSignal, deadline: number): Promise<Sent> {
     const chatId = event.telegram_user_id;
     const notice = (messageId: number) => rememberNotice(chatId, messageId, { requestId: event.request_id, number: event.number });
+    // A new message below the chat's screen: the chat's next update parks a draft on display.
+    const moved = markScreenMoved(chatId);
     switch (event.kind) {
       case 'status': {
         const messageId = await sendStatusChange(deps.telegram, event, claim.lang, signal);
         const reminder = options.remindAfterSeconds === undefined ? [] : reminderCommandsFor(event, options.remindAfterSeconds, Date.now());
-        return { messageId, records: [notice(messageId), ...reminder] };
+        return { messageId, records: [notice(messageId), moved, ...reminder] };
       }
       case 'comment': {
         const messageIds = await sendCommentNotification(deps, event, claim.lang, { signal, deadline });
         const commentId = event.comment.id;
         const carried = commentId === undefined ? [] : [rememberCommentMessage(chatId, event.request_id, commentId, { messageId: messageIds[0], sentAt: nowSeconds() })];
-        return { messageId: messageIds[0], records: [...messageIds.map(notice), ...carried] };
+        return { messageId: messageIds[0], records: [...messageIds.map(notice), moved, ...carried] };
       }
       case 'comment_edited': {
         const original = parseCommentMessage(claim.reads[0]);
@@ -182,7 +185,7 @@ export function createNotificationDelivery(deps: NotifyDeps, overrides: Partial<
           editWindowSeconds: options.commentEditWindowSeconds,
           nowSeconds: nowSeconds(),
         });
-        return { messageId: edit.messageId, records: edit.newMessage ? [notice(edit.messageId)] : [] };
+        return { messageId: edit.messageId, records: edit.newMessage ? [notice(edit.messageId), moved] : [] };
       }
     }
   }

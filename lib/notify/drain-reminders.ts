@@ -2,6 +2,7 @@ import type { Telegram } from 'telegraf';
 import { BackendError } from '../backend/backend-error.js';
 import type { BackendClient } from '../backend/backend-client.js';
 import type { RequestDetails } from '../backend/schemas.js';
+import { markScreenMoved } from '../bot/on-screen.js';
 import { rememberNotice } from '../bot/reply-target.js';
 import { DEFAULT_LANG, type Lang } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
@@ -140,7 +141,7 @@ export function createReminderDrain(deps: ReminderDrainDeps, overrides: Partial<
       }
       const sent = await send(target, result.number);
       if (sent.kind === 'sent') {
-        writes.push(rememberNotice(target.userId, sent.messageId, { requestId: target.requestId, number: result.number }));
+        writes.push(rememberNotice(target.userId, sent.messageId, { requestId: target.requestId, number: result.number }), markScreenMoved(target.userId));
         report.reminded++;
       } else if (sent.kind === 'blocked') {
         report.dropped++; // the marker stays: no more tries this period

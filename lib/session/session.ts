@@ -10,6 +10,8 @@ const DraftSchema = v.object({
   sideId: v.number(),
   categoryId: v.number(),
   description: v.optional(v.string()),
+  /** The message that gave the description: an edit of it replaces the description. */
+  descriptionMessageId: v.optional(v.number()),
   /** A draft stored before files of every kind: its one photo (read as the first of `files`). */
   photoFileId: v.optional(v.string()),
   /** What the person attached, of any kind, up to 10. */

@@ -7,6 +7,8 @@
  */
 export type KvCommand =
   | { readonly op: 'get'; readonly key: string }
+  /** GETDEL: the value (or null), and the key is gone; read-and-clear in one command. */
+  | { readonly op: 'getdel'; readonly key: string }
   | {
       readonly op: 'set';
       readonly key: string;
@@ -27,7 +29,7 @@ export type KvCommand =
   /** ZRANGE BYSCORE -inf..max LIMIT 0 count: the members due by `max`, lowest score first. */
   | { readonly op: 'zrangebyscore'; readonly key: string; readonly max: number; readonly count: number };
 
-type ResultOf<C extends KvCommand> = C extends { op: 'get' }
+type ResultOf<C extends KvCommand> = C extends { op: 'get' } | { op: 'getdel' }
   ? string | null
   : C extends { op: 'set' }
     ? boolean

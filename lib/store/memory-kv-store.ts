@@ -47,6 +47,11 @@ export function createMemoryKvStore(options: { now?: () => number } = {}): KvSto
         const value = live(command.key)?.value;
         return typeof value === 'string' ? value : null;
       }
+      case 'getdel': {
+        const value = live(command.key)?.value;
+        entries.delete(command.key);
+        return typeof value === 'string' ? value : null;
+      }
       case 'set': {
         if (command.onlyIfAbsent && live(command.key)) return false;
         const expiresAt = command.ttlSeconds === undefined ? undefined : now() + command.ttlSeconds * 1000;

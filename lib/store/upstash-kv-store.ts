@@ -59,6 +59,9 @@ function addCommand(pipeline: Pipeline, command: KvCommand): void {
     case 'get':
       pipeline.get(command.key);
       return;
+    case 'getdel':
+      pipeline.getdel(command.key);
+      return;
     case 'set':
       if (command.ttlSeconds !== undefined && command.onlyIfAbsent) {
         pipeline.set(command.key, command.value, { ex: command.ttlSeconds, nx: true });
@@ -101,6 +104,7 @@ function addCommand(pipeline: Pipeline, command: KvCommand): void {
 function normalize(command: KvCommand, value: unknown): unknown {
   switch (command.op) {
     case 'get':
+    case 'getdel':
       return value === null || value === undefined ? null : String(value);
     case 'set':
       return value === 'OK';

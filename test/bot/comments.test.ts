@@ -280,9 +280,10 @@ describe("an agent's comment", () => {
     harness.bridge?.resetStats();
     await p.replyTo(notification, 'Yes, since this morning.');
     expect(harness.bridge?.stats.requests).toBe(2);
-    // Lease, session and the notification's record in one round trip; "done", the request's reminder
-    // cleared (the person answered) and the record of the new "Added to" message in the other.
-    expect(harness.bridge?.stats.commandNames).toEqual(['SET', 'GET', 'GET', 'SET', 'ZREM', 'DEL', 'SET']);
+    // Lease, session, the notification's record and the "screen moved" mark in one round trip;
+    // "done", the record of which comment the message became (for an edit of it), the request's
+    // reminder cleared (the person answered) and the record of the new "Added to" message in the other.
+    expect(harness.bridge?.stats.commandNames).toEqual(['SET', 'GET', 'GET', 'GETDEL', 'SET', 'SET', 'ZREM', 'DEL', 'SET']);
     expect(commentsOf(requestId).at(-1)).toMatchObject({ author: 'customer', text: 'Yes, since this morning.' });
     expect(p.screen().text).toContain(`Added to ${number}`);
   });

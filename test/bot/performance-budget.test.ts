@@ -146,8 +146,8 @@ describe('Redis round trips per update', () => {
     harness.bridge?.resetStats();
     await p.say('The kitchen tap drips all night long');
     expect(bridge().requests).toBe(2);
-    // Lease + session read; session + "done" marker.
-    expect(bridge().commandNames).toEqual(['SET', 'GET', 'SET', 'SET']);
+    // Lease + session read + the "screen moved" mark (read and cleared); session + "done" marker.
+    expect(bridge().commandNames).toEqual(['SET', 'GET', 'GETDEL', 'SET', 'SET']);
     expect(harness.telegram.callsOf('sendMessage')).toHaveLength(1);
   });
 

@@ -99,15 +99,16 @@ describe('the message still editable', () => {
     expect(buttons).toEqual([en.buttonReply, en.buttonViewRequest(on.number)]);
   });
 
-  test('the comment’s message is remembered in the notification’s own write: still 2 store round trips (+ the pace’s), 1 more command', async () => {
+  test('the comment’s message is remembered in the notification’s own write: still 2 store round trips (+ the pace’s), 2 more commands', async () => {
     const on = thread();
     const id = `c-${++nextComment}`;
     harness.bridge?.resetStats();
     await post(commentEvent(on, { id, text: 'Which floor?' }));
     expect(bridgeRequests()).toBe(3);
     expect(paceCalls()).toBe(1);
-    // Lease, its GET, the session; then the outcome, the swipe-reply record and the comment's message.
-    expect(storeCommands()).toEqual(['SET', 'GET', 'GET', 'SET', 'SET', 'SET']);
+    // Lease, its GET, the session; then the outcome, the swipe-reply record, the chat's "screen moved"
+    // mark and the comment's message.
+    expect(storeCommands()).toEqual(['SET', 'GET', 'GET', 'SET', 'SET', 'SET', 'SET']);
     const redis = redisOf(harness);
     const keys = await redis.keys(`${NAMESPACE}:comment-message:${on.userId}:*`);
     expect(keys).toHaveLength(1);

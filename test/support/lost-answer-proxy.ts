@@ -8,6 +8,8 @@ export interface LostAnswerProxy {
   readonly url: string;
   /** The next `times` requests matching `method` and `path` (a RegExp on the path) lose their answer. */
   loseNext(method: string, path: RegExp, times?: number): void;
+  /** The next matching request is answered `status` by the proxy, never reaching the server (an older Redmine without that route). */
+  refuseNext(method: string, path: RegExp, status: number): void;
   /** Answers dropped so far. */
   readonly lost: number;
   close(): Promise<void>;
@@ -16,9 +18,17 @@ export interface LostAnswerProxy {
 export async function startLostAnswerProxy(upstreamUrl: string): Promise<LostAnswerProxy> {
   const upstream = new URL(upstreamUrl);
   const rules: { method: string; path: RegExp; times: number }[] = [];
+  const refusals: { method: string; path: RegExp; status: number }[] = [];
   let lost = 0;
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://proxy.invalid').pathname;
+    const refusal = refusals.findIndex((candidate) => candidate.method === req.method && candidate.path.test(path));
+    if (refusal !== -1) {
+      const [{ status }] = refusals.splice(refusal, 1) as [{ status: number }];
+      req.resume();
+      res.writeHead(status, { 'content-type': 'text/html' }).end('<h1>Not here</h1>');
+      return;
+    }
     const rule = rules.find((candidate) => candidate.times > 0 && candidate.method === req.method && candidate.path.test(path));
     if (rule !== undefined) rule.times--;
     const forwarded = httpRequest(
@@ -45,6 +55,9 @@ export async function startLostAnswerProxy(upstreamUrl: string): Promise<LostAns
     url,
     loseNext(method, path, times = 1) {
       rules.push({ method, path, times });
+    },
+    refuseNext(method, path, status) {
+      refusals.push({ method, path, status });
     },
     get lost() {
       return lost;

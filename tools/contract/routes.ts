@@ -8,6 +8,8 @@ import {
   ConfirmResolutionSchema,
   CreatedCommentSchema,
   CreatedRequestSchema,
+  EditCommentSchema,
+  EditedCommentSchema,
   NewCommentSchema,
   NewRequestSchema,
   RateRequestSchema,
@@ -381,6 +383,18 @@ export const ROUTES: Readonly<Record<BackendRoute, RouteDoc>> = {
       }),
     },
     errors: [INVALID, NOT_OWNED, { status: 409, description: 'Not rated yet, or the key came with another body.', codes: ['not_rated', 'idempotency_conflict'] }],
+  },
+  editComment: {
+    tag: 'requests',
+    summary: 'The person edited a comment they sent',
+    description: `Telegram tells the bot when a person edits a message; for the message that carried a comment, within 48 hours of sending it, the bot sends the whole new text (or caption) here. A backend without comment edits answers 404 or 405: the bot then adds the new text as a comment (\`POST …/comments\`) with \`correction_of\` naming the earlier one. ${KEY_RULES} ${OWNERSHIP} Only the person's own comments may be edited (404 otherwise).`,
+    idempotencyKey: '`tg-<user id>-e<update id>`: Telegram’s redelivery of the same edit names the same change.',
+    path: { ...REQUEST_ID_PARAMETER, comment_id: parameter(CreatedCommentSchema.entries.id, 'The comment id the backend gave (`id` of `POST …/comments`).', 'c19') },
+    body: body(EditCommentSchema, 'Who, and the new text.', { summary: 'A corrected door code', value: { telegram_user_id: USER, text: 'The door code is 4712' } }),
+    answers: {
+      200: body(EditedCommentSchema, 'Changed (or this key was seen before: the same answer).', { summary: 'Edited', value: { id: 'c19', edited_at: LATER } }),
+    },
+    errors: [INVALID, NOT_OWNED, CONFLICT],
   },
 };
 

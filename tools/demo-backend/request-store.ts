@@ -6,6 +6,7 @@ import {
   type Comment,
   type CommentFile,
   type NewComment,
+  type EditComment,
   type CancelReason,
   type CancelRequest,
   type ConfirmResolution,
@@ -109,6 +110,8 @@ export interface RequestStore {
   addAgentComment(requestId: string, comment: { readonly text?: string; readonly author_name?: string; readonly attachments?: readonly CommentFile[] }): Comment | undefined;
   /** An agent changes the text of one of their comments; undefined for an unknown request or comment. */
   editAgentComment(requestId: string, commentId: string, text: string): Comment | undefined;
+  /** The person changes the text of one of their own comments; the same key again gives the same answer. */
+  editCustomerComment(requestId: string, commentId: string, body: EditComment, idempotencyKey: string): CommentOutcome;
   /** Creates a request, or returns the one created earlier with the same idempotency key. */
   create(body: NewRequest, idempotencyKey: string, names: CatalogueNames): CreateOutcome;
   get(id: string): StoredRequest | undefined;
@@ -251,7 +254,13 @@ export function createRequestStore(options: RequestStoreOptions = {}): RequestSt
       // Not the person's request looks exactly like no request: nothing to learn by guessing ids.
       if (request === undefined || request.telegram.user_id !== body.telegram_user_id) return { outcome: 'not_found' };
       if (!isOpenStatus(request.status) && options.commentsWhenClosed !== true) return { outcome: 'closed' };
-      const comment = appendComment(request, { author: 'customer', author_name: undefined, text: body.text, attachments: body.attachments ?? [] });
+      const comment = appendComment(request, {
+        author: 'customer',
+        author_name: undefined,
+        text: body.text,
+        attachments: body.attachments ?? [],
+        ...(body.correction_of !== undefined && { correction_of: body.correction_of }),
+      });
       commentKeys.set(idempotencyKey, { requestId, commentId: comment.id, fingerprint });
       return { outcome: 'created', comment };
     },
@@ -267,6 +276,20 @@ export function createRequestStore(options: RequestStoreOptions = {}): RequestSt
       const edited: Comment = { ...comment, text };
       byId.set(request.id, { ...request, updated_at: now().toISOString(), comments: request.comments.map((c) => (c === comment ? edited : c)) });
       return edited;
+    },
+    editCustomerComment(requestId, commentId, body, idempotencyKey) {
+      const fingerprint = JSON.stringify({ commentId, body });
+      const seen = commentKeys.get(idempotencyKey);
+      if (seen !== undefined && (seen.requestId !== requestId || seen.fingerprint !== fingerprint)) return { outcome: 'conflict' };
+      const request = byId.get(requestId);
+      const comment = request?.comments.find((c) => c.id === commentId && c.author === 'customer');
+      // Not the person's request or comment looks exactly like none at all.
+      if (request === undefined || comment === undefined || request.telegram.user_id !== body.telegram_user_id) return { outcome: 'not_found' };
+      if (seen !== undefined) return { outcome: 'replayed', comment };
+      const edited: Comment = { ...comment, text: body.text, edited_at: now().toISOString() };
+      byId.set(request.id, { ...request, updated_at: now().toISOString(), comments: request.comments.map((c) => (c === comment ? edited : c)) });
+      commentKeys.set(idempotencyKey, { requestId, commentId, fingerprint });
+      return { outcome: 'created', comment: edited };
     },
     get: (id) => byId.get(id),
     listByUser(telegramUserId, limit) {

@@ -8,6 +8,7 @@ import {
   CancelRequestSchema,
   ConfirmResolutionSchema,
   NewCommentSchema,
+  EditCommentSchema,
   NewRequestSchema,
   RateRequestSchema,
   RatingCommentSchema,
@@ -47,6 +48,7 @@ export const DEMO_ROUTES = [
   'POST /requests/:id/rating',
   'PATCH /requests/:id/cancel',
   'PATCH /requests/:id/rating',
+  'PATCH /requests/:id/comments/:id',
 ] as const;
 export type DemoRoute = (typeof DEMO_ROUTES)[number];
 
@@ -89,7 +91,8 @@ export interface DemoBackendOptions {
   /** Another catalogue than the demo's (e.g. one with 100+ services, or names in Russian). */
   readonly catalogue?: DemoCatalogueSeed;
   /**
-   * The follow-ups (`PATCH /requests/{id}/cancel` and `/rating`); `false` answers them 405, as a
+   * The follow-ups (`PATCH /requests/{id}/cancel` and `/rating`) and comment edits (`PATCH
+   * /requests/{id}/comments/{comment_id}`); `false` answers them 405 (404 for the edits' path), as a
    * backend written before them does (true by default).
    */
   readonly followUps?: boolean;
@@ -315,6 +318,8 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
         return lifecycle(req, match.id ?? '', 'cancel-reason');
       case 'PATCH /requests/:id/rating':
         return lifecycle(req, match.id ?? '', 'rating-comment');
+      case 'PATCH /requests/:id/comments/:id':
+        return editComment(req, match.id ?? '', match.commentId ?? '');
       case undefined:
         return match.allow === undefined
           ? failure(404, 'not_found', `No route ${req.method ?? 'GET'} ${url.pathname}`)
@@ -352,6 +357,21 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
         return failure(409, 'idempotency_conflict', 'This Idempotency-Key was used with a different comment');
       default:
         return { status: result.outcome === 'created' ? 201 : 200, body: { id: result.comment.id, created_at: result.comment.at } };
+    }
+  }
+
+  /** The person's edit of their own comment: 200 with its id and when it changed; the same key again answers the same. */
+  async function editComment(req: IncomingMessage, requestId: string, commentId: string): Promise<Answer> {
+    const key = idempotencyKeyOf(req);
+    const result = store.editCustomerComment(requestId, commentId, validBody(EditCommentSchema, parseJson(await readBody(req))), key);
+    switch (result.outcome) {
+      case 'not_found':
+      case 'closed':
+        return failure(404, 'not_found', 'No such comment of this person');
+      case 'conflict':
+        return failure(409, 'idempotency_conflict', 'This Idempotency-Key was used with a different edit');
+      default:
+        return { status: 200, body: { id: result.comment.id, edited_at: result.comment.edited_at ?? result.comment.at } };
     }
   }
 
@@ -505,6 +525,8 @@ interface RouteMatch {
   readonly route: DemoRoute | undefined;
   /** The `:id` of the path. */
   readonly id?: string;
+  /** The comment's id of `PATCH /requests/:id/comments/:id`. */
+  readonly commentId?: string;
   /** For a known path with the wrong method: the methods it takes. */
   readonly allow?: string;
 }
@@ -516,6 +538,7 @@ function matchRoute(method: string, pathname: string, followUps: boolean): Route
   const comments = /^\/requests\/([^/]+)\/comments$/.exec(path);
   const file = /^\/files\/([^/]+)$/.exec(path);
   const act = /^\/requests\/([^/]+)\/(cancel|confirm|reopen|rating)$/.exec(path);
+  const oneComment = /^\/requests\/([^/]+)\/comments\/([^/]+)$/.exec(path);
   const actId = act?.[1] === undefined ? undefined : decodeURIComponent(act[1]);
   const candidates: { route: DemoRoute; id?: string; matches: boolean }[] = [
     { route: 'GET /request-types', matches: path === '/request-types' },
@@ -532,10 +555,12 @@ function matchRoute(method: string, pathname: string, followUps: boolean): Route
     { route: 'POST /requests/:id/rating', id: actId, matches: act?.[2] === 'rating' },
     { route: 'PATCH /requests/:id/cancel', id: actId, matches: followUps && act?.[2] === 'cancel' },
     { route: 'PATCH /requests/:id/rating', id: actId, matches: followUps && act?.[2] === 'rating' },
+    // A backend without follow-ups (written before them) has no comment edits either.
+    { route: 'PATCH /requests/:id/comments/:id', id: oneComment?.[1] === undefined ? undefined : decodeURIComponent(oneComment[1]), matches: followUps && oneComment !== null },
   ];
   const onPath = candidates.filter((candidate) => candidate.matches);
   const found = onPath.find((candidate) => candidate.route.startsWith(`${method} `));
-  if (found !== undefined) return { route: found.route, id: found.id };
+  if (found !== undefined) return { route: found.route, id: found.id, ...(found.route === 'PATCH /requests/:id/comments/:id' && oneComment?.[2] !== undefined && { commentId: decodeURIComponent(oneComment[2]) }) };
   if (onPath.length === 0) return { route: undefined };
   return { route: undefined, allow: onPath.map((candidate) => candidate.route.split(' ')[0]).join(', ') };
 }

@@ -37,7 +37,21 @@ import {
   type ReplyButtonView,
   type TranscriptEntry,
 } from './render.js';
-import { callbackUpdate, contactUpdate, documentUpdate, photoUpdate, SANDBOX_BOT, SANDBOX_BOT_TOKEN, textUpdate, type Sender } from './updates.js';
+import {
+  callbackUpdate,
+  contactUpdate,
+  documentUpdate,
+  editedTextUpdate,
+  locationUpdate,
+  mediaUpdate,
+  photoUpdate,
+  stickerUpdate,
+  SANDBOX_BOT,
+  SANDBOX_BOT_TOKEN,
+  textUpdate,
+  type MediaKind,
+  type Sender,
+} from './updates.js';
 
 export type { TranscriptEntry } from './render.js';
 
@@ -427,6 +441,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return contactUpdate({ ...sender, phoneNumber: person.phone, contactUserId: person.id });
   }
 
+  /** The person's newest typed message (not a command): what `/edit` changes. */
+  let lastTyped: { readonly messageId: number; readonly date: number; readonly text: string } | undefined;
+
   /** Turns one line of input into the update it stands for (or into entries only). */
   async function interpret(input: string): Promise<{ update?: Update; entries: TranscriptEntry[] }> {
     const trimmed = input.trim();
@@ -434,6 +451,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (trimmed === '/contact') return { update: contact(), entries: [{ kind: 'you', text: `you shared your phone number ${person.phone}` }] };
     if (trimmed === '/photo') return { update: photoUpdate({ ...sender }), entries: [{ kind: 'you', text: 'you sent a photo' }] };
     if (trimmed === '/document') return { update: documentUpdate({ ...sender }), entries: [{ kind: 'you', text: 'you sent a document (report.pdf)' }] };
+    if (trimmed === '/sticker') return { update: stickerUpdate({ ...sender }), entries: [{ kind: 'you', text: 'you sent a sticker 👍' }] };
+    if (trimmed === '/bigfile') return { update: mediaUpdate({ ...sender, kind: 'video', size: 25 * 1024 * 1024 }), entries: [{ kind: 'you', text: 'you sent a video of 25 MB' }] };
+    const media = /^\/(voice|audio|video|videonote|gif)(?:\s+(.+))?$/s.exec(trimmed);
+    if (media) return sendMedia(MEDIA_COMMANDS[media[1] ?? 'voice'] ?? 'voice', media[2]);
+    const place = /^\/location(?:\s+(.+))?$/s.exec(trimmed);
+    if (place) {
+      const venue = place[1] === undefined ? undefined : { title: place[1], address: 'Europaplatz 1, Berlin' };
+      const update = locationUpdate({ ...sender, ...(venue && { venue }) });
+      return { update, entries: [{ kind: 'you', text: venue ? `you shared a place on the map: ${venue.title}, ${venue.address}` : 'you shared a point on the map' }] };
+    }
+    const edit = /^\/edit\s+(.+)$/s.exec(trimmed);
+    if (edit) {
+      if (lastTyped === undefined) return { entries: [{ kind: 'error', text: 'there is no message of yours to edit yet: type one first' }] };
+      const update = editedTextUpdate({ ...sender, messageId: lastTyped.messageId, sentAt: lastTyped.date, text: edit[1] ?? '' });
+      return { update, entries: [{ kind: 'you', text: `you edited your message "${lastTyped.text}"` }] };
+    }
     const agentEdit = /^\/agentedit(?:\s+(.+))?$/s.exec(trimmed);
     if (agentEdit) return agentEditsComment(agentEdit[1] ?? 'Could you tell us which floor and which room it is in?');
     if (redmineAgent !== undefined) {
@@ -461,7 +494,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     const contactButton = replyKeyboard?.flat().find((b) => b.requestContact && b.label === trimmed);
     if (contactButton) return { update: contact(), entries: [{ kind: 'you', text: `you shared your phone number ${person.phone}` }] };
-    return { update: textUpdate({ ...sender, text: input }), entries: [] };
+    const typed = textUpdate({ ...sender, text: input });
+    if (!trimmed.startsWith('/')) lastTyped = { messageId: typed.message.message_id, date: typed.message.date, text: trimmed };
+    return { update: typed, entries: [] };
+  }
+
+  /** `/voice`, `/audio`, `/video`, `/videonote`, `/gif` [caption]: the person sends that kind of file. */
+  function sendMedia(kind: MediaKind, caption: string | undefined): { update: Update; entries: TranscriptEntry[] } {
+    const update = mediaUpdate({ ...sender, kind, ...(caption !== undefined && { caption }) });
+    const said = caption === undefined ? '' : `: ${caption}`;
+    return { update, entries: [{ kind: 'you', text: `you sent ${MEDIA_NAMES[kind]}${said}` }] };
   }
 
   /** With a Redmine: the agent acts on the person's newest issue there, then the poll cron runs (as it would on its schedule). */
@@ -653,3 +695,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The sandbox's media commands and the kinds of file they send. */
+const MEDIA_COMMANDS: Readonly<Record<string, MediaKind>> = { voice: 'voice', audio: 'audio', video: 'video', videonote: 'video_note', gif: 'animation' };
+const MEDIA_NAMES: Readonly<Record<MediaKind, string>> = {
+  voice: 'a voice message (4 s)',
+  audio: 'an audio file (noise.mp3)',
+  video: 'a video (leak.mp4, 12 s)',
+  video_note: 'a round video note (7 s)',
+  animation: 'a GIF (drip.gif.mp4)',
+};

@@ -131,6 +131,7 @@ export function detailsOf(issue: RedmineIssue, context: IssueContext): RequestDe
     }
     const files = journalAttachments(journal, issue).map(commentFileOf);
     if (text === undefined && files.length === 0) continue;
+    const correctionOf = /^#note-(\S+)$/.exec(note.fields['Correction of'] ?? '')?.[1];
     comments.push({
       id: String(journal.id),
       author: bot ? 'customer' : 'agent',
@@ -138,6 +139,8 @@ export function detailsOf(issue: RedmineIssue, context: IssueContext): RequestDe
       text,
       attachments: files,
       at: journal.created_on,
+      correction_of: correctionOf,
+      edited_at: bot && note.fields.Edited !== undefined && !Number.isNaN(Date.parse(note.fields.Edited)) ? note.fields.Edited : undefined,
     });
   }
   const attachments: Attachment[] = issue.attachments

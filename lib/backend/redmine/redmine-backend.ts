@@ -6,10 +6,10 @@ import type { KvStore } from '../../store/kv-store.js';
 import type { BackendClient } from '../backend-client.js';
 import { BackendError } from '../backend-error.js';
 import { isOpenStatus, type RequestDetails, type RequestStatus } from '../schemas.js';
-import { refLine, writeBotText, type BotNoteKind } from './bot-notes.js';
+import { readBotText, refLine, writeBotText, type BotNoteKind } from './bot-notes.js';
 import { catalogueOf, categoriesOf, requestTypesOf, sidesOf, type RedmineCatalogue } from './catalogue.js';
 import { createIdempotencyRecords } from './idempotency-records.js';
-import { detailsOf, geoFields, ownerOf, requestNumber, summaryOf, type IssueContext } from './issue-mapping.js';
+import { detailsOf, geoFields, isBotJournal, ownerOf, requestNumber, summaryOf, type IssueContext } from './issue-mapping.js';
 import { createRedmineHttp, type RedmineHttp } from './redmine-http.js';
 import {
   NoContentSchema,
@@ -354,7 +354,8 @@ export function createRedmineBackend(options: RedmineBackendOptions): RedmineBac
       if (record.state === 'busy') throw inFlight(path);
       if (record.state === 'unknown') await records.take(key);
       try {
-        await updateIssue(before.id, { notes: writeBotText(body.text ?? '', { Kind: 'comment', Ref: key }), uploads: await uploads(body.attachments) });
+        const fields = { Kind: 'comment', ...(body.correction_of !== undefined && { 'Correction of': `#note-${body.correction_of}` }), Ref: key };
+        await updateIssue(before.id, { notes: writeBotText(body.text ?? '', fields), uploads: await uploads(body.attachments) });
       } catch (error) {
         await records.settleFailure(key, error);
         throw error;
@@ -362,6 +363,34 @@ export function createRedmineBackend(options: RedmineBackendOptions): RedmineBac
       const journal = journalWithRef(await issue(requestId), key);
       if (journal === undefined) throw new BackendError({ method: 'PUT', path, kind: 'invalid-response', detail: 'the note is not in the journals' });
       return commentOf(journal, true);
+    },
+    async editComment(requestId, commentId, body, key) {
+      const path = '/requests/:id/comments/:comment_id';
+      const { issue: before, context } = await ownedIssue(requestId, body.telegram_user_id, path);
+      // Only the person's own comment (a note of the bot's user) on a request still open, as the REST contract.
+      const journal = before.journals.find((entry) => String(entry.id) === commentId && isBotJournal(entry, context));
+      const note = journal === undefined ? undefined : readBotText(journal.notes);
+      if (journal === undefined || note === undefined || (note.fields.Kind ?? 'comment') !== 'comment' || !isOpenStatus(context.statuses.toRequest(before.status.id))) {
+        throw notFound(path);
+      }
+      if (note.fields.Edit === key) return { id: commentId, edited_at: note.fields.Edited ?? journal.created_on };
+      const record = await records.acquire(key);
+      if (record.state === 'busy') throw inFlight(path);
+      if (record.state === 'unknown') await records.take(key);
+      const editedAt = new Date().toISOString();
+      try {
+        // Redmine 5.0 edits a note in place (PUT /journals/:id.json, 204); the footer keeps the note's key and names this edit's.
+        const notes = writeBotText(body.text, { ...note.fields, Edited: editedAt, Edit: key });
+        await http.call({ method: 'PUT', template: '/journals/:id.json', path: `journals/${journal.id}.json`, json: { journal: { notes } } }, NoContentSchema);
+      } catch (error) {
+        await records.settleFailure(key, error);
+        // An older Redmine (no such route) or a role that may not edit notes: 405, and the bot adds the text as a correction.
+        if (error instanceof BackendError && (error.status === 403 || error.status === 404 || error.status === 405)) {
+          throw new BackendError({ method: 'PATCH', path, kind: 'http', status: 405, statusText: 'Method Not Allowed', detail: `Redmine answered ${error.status}`, cause: error });
+        }
+        throw error;
+      }
+      return { id: commentId, edited_at: editedAt };
     },
     cancelRequest: (id, body, key) =>
       act(id, body.telegram_user_id, key, '/requests/:id/cancel', (details) =>

@@ -33,6 +33,8 @@ export const descriptionStep: DraftStep = {
     const text = await descriptionOf(ctx);
     if (text === undefined) return 'retry';
     draft.description = text;
+    // An edit of this message while the draft is open replaces the description.
+    if (ctx.message) draft.descriptionMessageId = ctx.message.message_id;
     return 'done';
   },
 };
@@ -43,7 +45,12 @@ export const descriptionStep: DraftStep = {
  */
 export async function descriptionOf(ctx: BotContext): Promise<string | undefined> {
   const message = ctx.message as Message | undefined;
-  const text = message && 'text' in message && typeof message.text === 'string' ? message.text.trim() : undefined;
+  return checkDescription(ctx, message && 'text' in message && typeof message.text === 'string' ? message.text : undefined);
+}
+
+/** A text (typed, or an edit of the description) when it fits a description; else the person is told why. */
+export async function checkDescription(ctx: BotContext, raw: string | undefined): Promise<string | undefined> {
+  const text = raw?.trim();
   if (text === undefined) {
     await ctx.reply(ctx.t.descriptionNeedsText);
     return undefined;

@@ -2,6 +2,7 @@ import type { Message } from 'telegraf/types';
 import { BackendError } from '../../backend/backend-error.js';
 import { isOpenStatus, type NewComment } from '../../backend/schemas.js';
 import { endWaiting } from '../../notify/reminders.js';
+import { rememberSentComment } from '../comments/sent-comments.js';
 import type { CommentTarget } from '../../session/session.js';
 import { commentContent, isProblem, MAX_BOT_FILE_BYTES, type CommentContent } from '../comments/comment-content.js';
 import type { BotContext } from '../context.js';
@@ -80,7 +81,12 @@ async function postComment(ctx: BotContext, target: CommentTarget, content: Comm
     ...(content.attachments && { attachments: [...content.attachments] }),
   };
   try {
-    const { created } = await ctx.deps.backend.addComment(target.requestId, body, key);
+    const { created, comment } = await ctx.deps.backend.addComment(target.requestId, body, key);
+    // Which comment this message became, so an edit of it reaches the backend (in the update's own final write).
+    const sentMessage = ctx.message;
+    if (sentMessage && ctx.chat) {
+      ctx.storeWrites.push(rememberSentComment(ctx.chat.id, sentMessage.message_id, { requestId: target.requestId, number: target.number, commentId: comment.id }));
+    }
     ctx.log.info({ request_id: target.requestId, created, files: body.attachments?.length ?? 0 }, 'comment added');
   } catch (error) {
     if (!(error instanceof BackendError)) throw error;

@@ -31,6 +31,11 @@ export interface UpdateStateOptions {
    * `ctx.prefetched`): e.g. which request a replied-to notification was about.
    */
   readonly prefetch?: (ctx: BotContext) => string | undefined;
+  /**
+   * A mark to read and clear (GETDEL) in the same first round trip; found, it sets `ctx.screenMoved`
+   * (a notification was posted below the chat's screen, see on-screen.ts).
+   */
+  readonly screenMoved?: (ctx: BotContext) => string | undefined;
 }
 
 export interface UpdateStatePolicy {
@@ -77,6 +82,7 @@ export function updateState(options: UpdateStateOptions) {
     const stateless = userId === undefined || (policy.statelessNavigation && ctx.action !== undefined && isStateless(ctx.action));
     ctx.session = {};
     ctx.prefetched = undefined;
+    ctx.screenMoved = false;
     ctx.storeWrites = [];
     setLanguage(ctx);
 
@@ -111,13 +117,18 @@ export function updateState(options: UpdateStateOptions) {
       const lease = { op: 'set', key: markerKey, value: PROCESSING, ttlSeconds: leaseSeconds, onlyIfAbsent: true } as const;
       const read = { op: 'get', key } as const;
       const extraKey = options.prefetch?.(ctx);
-      const extra: KvCommand[] = extraKey === undefined ? [] : [{ op: 'get', key: extraKey }];
-      const [fresh, raw, prefetched] = (
+      const markKey = options.screenMoved?.(ctx);
+      const extra: KvCommand[] = [
+        ...(extraKey === undefined ? [] : [{ op: 'get', key: extraKey } as const]),
+        ...(markKey === undefined ? [] : [{ op: 'getdel', key: markKey } as const]),
+      ];
+      const [fresh, raw, ...extras] = (
         policy.pipelined
           ? await options.store.exec([lease, read, ...extra])
           : [(await options.store.exec([lease]))[0], (await options.store.exec([read]))[0], ...(await options.store.exec(extra))]
-      ) as [boolean, string | null, (string | null)?];
-      if (extraKey !== undefined) ctx.prefetched = prefetched ?? null;
+      ) as [boolean, string | null, ...(string | null)[]];
+      if (extraKey !== undefined) ctx.prefetched = extras.shift() ?? null;
+      if (markKey !== undefined) ctx.screenMoved = (extras.shift() ?? null) !== null;
       if (!fresh) {
         // Rare: only redeliveries get here, so telling "running" from "done" may cost a round trip.
         const [marker] = await options.store.exec([{ op: 'get', key: markerKey }]);

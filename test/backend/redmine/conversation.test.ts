@@ -123,4 +123,21 @@ describe.skipIf(redmine === undefined)('Redmine backend: the conversation', () =
     expect(open.join(' ')).not.toContain(`#${ids[11]} `);
     expect(open[0]).toContain(`#${ids[8]}`);
   });
+
+  test('the person edits a comment in Telegram: the note changes in place in Redmine (PUT /journals), once however often it is delivered', async () => {
+    const p = person();
+    const id = await submitInChat(p, 'The hallway light is out on floor 2');
+    await p.say('/my');
+    await p.tap(`#${id}`);
+    await p.tap('Add comment');
+    const { messageId } = await p.sayAs('The door code is 4711');
+    const journalId = (await agent.issue(id)).journals.at(-1)?.id;
+    const { update } = await p.edit(messageId, 'The door code is 4712');
+    await bot.send(update);
+    const journals = (await agent.issue(id)).journals;
+    expect(journals).toHaveLength(1);
+    expect(journals[0]).toMatchObject({ id: journalId, notes: expect.stringMatching(/^The door code is 4712\n\n---\n/) });
+    const details = await bot.app.services.backend.getRequest(id);
+    expect(details.comments).toMatchObject([{ id: String(journalId), text: 'The door code is 4712', edited_at: expect.any(String) }]);
+  });
 });

@@ -108,4 +108,22 @@ describe.skipIf(redmine === undefined)('Redmine backend: lost answers', () => {
     expect((await bot.app.pollBackend())?.delivered).toBeGreaterThanOrEqual(1);
     expect(p.texts().filter((text) => text.includes('A technician is on the way'))).toHaveLength(1);
   });
+
+  test('a Redmine without note edits (404 on PUT /journals): the edit arrives as a new note naming the one it corrects', async () => {
+    const p = person();
+    const id = await submitInChat(p, 'The mailbox lock is broken');
+    await p.say('/my');
+    await p.tap(`#${id}`);
+    await p.tap('Add comment');
+    const { messageId } = await p.sayAs('My flat is number 14');
+    const original = (await agent.issue(id)).journals.at(-1)?.id;
+    proxy.refuseNext('PUT', /^\/journals\/\d+\.json$/, 404);
+    await p.edit(messageId, 'My flat is number 41');
+    const notes = (await agent.issue(id)).journals.map((journal) => journal.notes);
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toMatch(/^My flat is number 14/);
+    expect(notes[1]).toMatch(/My flat is number 41\n\n---\nKind: comment\nCorrection of: #note-\d+\n/);
+    const details = await bot.app.services.backend.getRequest(id);
+    expect(details.comments.at(-1)).toMatchObject({ text: expect.stringContaining('My flat is number 41'), correction_of: String(original) });
+  });
 });

@@ -36,7 +36,7 @@ describe('npm run webhook:*', () => {
     expect(setWebhook?.payload).toMatchObject({
       url: 'https://bot.example.vercel.app/api/telegram',
       secret_token: 'cli-secret_1',
-      allowed_updates: ['message', 'callback_query'],
+      allowed_updates: ['message', 'edited_message', 'callback_query'],
     });
     expect(telegram.callsOf('setMyCommands')).toHaveLength(1);
     expect(telegram.callsOf('setChatMenuButton').map((call) => call.payload)).toEqual([

@@ -241,4 +241,45 @@ describe('npm start: the issue\'s scripts end as a person expects', () => {
     expect(after(16)).toContain(t.holds);
     expect(after(16)).toContain(t.solved);
   });
+
+  test.each([
+    ['en', 'You have a request in progress (Repair · Plumbing).'],
+    ['ru', 'У вас есть незаконченная заявка ('],
+  ])('a notification below the description step parks the draft: the next message is not its description (%s)', async (lang, parked) => {
+    const script = [
+      '/new', '1', '1', '1', 'The kitchen tap drips all night long', '1', 'skip', '1', // SR-1001
+      '/new', '1', '1', '1', // the description step of a second request
+      '/advance', // SR-1001 is now in progress: the notification arrives below the prompt
+      'The bathroom tap drips too',
+      '',
+    ].join('\n');
+    const run = await runSandbox(lang === 'ru' ? inRussian(script) : script);
+    expect(run.code).toBe(0);
+    const answer = answerToLast(run, 'The bathroom tap drips too');
+    expect(answer).toContain(parked);
+    expect(answer).not.toMatch(/photo|фото/);
+  });
+});
+
+describe('npm start: every kind of message (issue 17)', () => {
+  test.each([
+    ['en', { edited: '✏️ Description updated.', file: '📎 File added.', geo: '🗺 Location added: Central Station', files: 'Files: 1', created: 'has been created' }],
+    ['ru', { edited: '✏️ Описание изменено.', file: '📎 Файл добавлен.', geo: '🗺 Место на карте добавлено: Central Station', files: 'Файлы: 1', created: 'создана' }],
+  ])('an edited description, a voice message with its caption and a venue reach the request (%s)', async (lang, t) => {
+    const script = [
+      '/new', '1', '1', '1', 'The kitchen tap drips all night long',
+      '/edit The bathroom tap drips all night long', '/voice listen to the drip', '/location Central Station', 'skip', '1', '',
+    ].join('\n');
+    const run = await runSandbox(lang === 'ru' ? inRussian(script) : script);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(answerToLast(run, '/edit The bathroom tap drips all night long')).toContain(t.edited);
+    expect(answerToLast(run, '/voice listen to the drip')).toContain(t.file);
+    expect(answerToLast(run, '/location Central Station')).toContain(t.geo);
+    const summary = answerToLast(run, 'skip');
+    expect(summary).toContain('The bathroom tap drips all night long\n    listen to the drip');
+    expect(summary).toContain(t.files);
+    expect(summary).toContain('🗺 Central Station');
+    expect(answerToLast(run, '1')).toContain(t.created);
+  });
 });
