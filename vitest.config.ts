@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // One line when the real-Redmine suite is skipped (tools/redmine/setup.sh makes it run).
+    globalSetup: ['test/support/redmine-global-setup.ts'],
   },
 });
