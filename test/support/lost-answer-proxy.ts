@@ -24,7 +24,7 @@ export async function startLostAnswerProxy(upstreamUrl: string): Promise<LostAns
     const path = new URL(req.url ?? '/', 'http://proxy.invalid').pathname;
     const refusal = refusals.findIndex((candidate) => candidate.method === req.method && candidate.path.test(path));
     if (refusal !== -1) {
-      const [{ status }] = refusals.splice(refusal, 1) as [{ status: number }];
+      const { status } = refusals.splice(refusal, 1)[0] as { status: number };
       req.resume();
       res.writeHead(status, { 'content-type': 'text/html' }).end('<h1>Not here</h1>');
       return;
