@@ -21,6 +21,7 @@ import type { TwoTierCache } from './cache/two-tier-cache.js';
 import type { KvStore } from './store/kv-store.js';
 import { createServices, type Services } from './services.js';
 import type { NotifyOutcome } from './notify/notify-outcome.js';
+import type { RedminePollReport } from './backend/redmine/poll.js';
 
 /** Everything one instance needs, built once and shared by every update it serves. */
 export interface App {
@@ -43,6 +44,11 @@ export interface App {
   notify(event: NotificationEvent): Promise<NotifyOutcome>;
   /** Sends the reminders that are due (the cron endpoint's work); bounded, safe to run twice at once. */
   drainReminders(): Promise<ReminderDrainReport>;
+  /**
+   * A backend that pushes nothing (Redmine): reads what changed since the last run and tells the
+   * people concerned, as /api/notify would; undefined when the backend pushes its events itself.
+   */
+  pollBackend(): Promise<RedminePollReport | undefined>;
   /** Resolves the bot's full identity (getMe, cached in the store) on first call; retries a failure. */
   identityResolved(): Promise<void>;
   /** Work to finish after the response: metrics when due. */
@@ -167,6 +173,11 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       ),
     notify: (event) => deliverNotification(event),
     drainReminders: () => drainReminders(),
+    async pollBackend() {
+      if (services.redmineBackend === undefined) return undefined;
+      const [{ createRedminePoll }, redmineBackend] = await Promise.all([import('./backend/redmine/poll.js'), services.redmineBackend()]);
+      return createRedminePoll({ backend: redmineBackend, store, notify: deliverNotification, logger })();
+    },
     identityResolved,
     async afterResponse() {
       await metrics.flushIfDue();

@@ -19,13 +19,18 @@ export interface Config {
     readonly insecureWithoutSecret: boolean;
     readonly apiRoot: string;
   };
+  /** Which backend the bot speaks to (BACKEND_KIND): our REST contract, or a Redmine directly. */
+  readonly backendKind: BackendKind;
   readonly backend: {
+    /** BACKEND_URL, or REDMINE_URL when the backend is a Redmine (agents' files come from there). */
     readonly url: string;
     readonly apiKey: string | undefined;
     readonly timeoutMs: number;
     readonly maxConnections: number;
     readonly slowCallMs: number;
   };
+  /** The Redmine the bot speaks to when BACKEND_KIND is `redmine`; undefined otherwise. */
+  readonly redmine: RedmineConfig | undefined;
   /**
    * Where agents' files may be downloaded from besides BACKEND_URL's origin (FILE_ORIGINS): listed
    * origins are trusted like the backend (they may be on a private network); `anyPublic` (`*`)
@@ -73,6 +78,22 @@ export interface Config {
     readonly defaultTtlSeconds: number;
     readonly catalogTtlSeconds: number;
   };
+}
+
+export const BACKEND_KINDS = ['rest', 'redmine'] as const;
+export type BackendKind = (typeof BACKEND_KINDS)[number];
+
+/** A Redmine as the backend (docs/redmine.md). */
+export interface RedmineConfig {
+  readonly url: string;
+  /** The API key of the bot's own Redmine user: what it creates is the customers' side. */
+  readonly apiKey: string;
+  /** The project's identifier; its subprojects are the sides. */
+  readonly project: string;
+  /** The issue custom field holding the person's Telegram id: its id, or its name. */
+  readonly telegramField: string;
+  /** REDMINE_STATUS_MAP: Redmine status name → the bot's status, over the defaults by name. */
+  readonly statusMap: Readonly<Record<string, string>>;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -148,7 +169,13 @@ const EnvSchema = v.object({
     ),
   ),
   TELEGRAM_API_ROOT: v.optional(httpUrl('TELEGRAM_API_ROOT', 'https://api.telegram.org'), 'https://api.telegram.org'),
-  BACKEND_URL: httpUrl('BACKEND_URL', 'https://backend.example.com/v1'),
+  BACKEND_KIND: v.optional(v.picklist(BACKEND_KINDS, `BACKEND_KIND must be one of ${BACKEND_KINDS.join(', ')}`), 'rest'),
+  BACKEND_URL: v.optional(httpUrl('BACKEND_URL', 'https://backend.example.com/v1')),
+  REDMINE_URL: v.optional(httpUrl('REDMINE_URL', 'https://redmine.example.com')),
+  REDMINE_API_KEY: optionalText,
+  REDMINE_PROJECT: optionalText,
+  REDMINE_TELEGRAM_FIELD: optionalText,
+  REDMINE_STATUS_MAP: optionalText,
   BACKEND_API_KEY: optionalText,
   FILE_ORIGINS: optionalText,
   UPSTASH_REDIS_REST_URL: v.optional(httpUrl('UPSTASH_REDIS_REST_URL', 'https://eu1-example.upstash.io')),
@@ -307,7 +334,19 @@ export function loadConfig(env: Env): Config {
   if ((input.UPSTASH_REDIS_REST_URL === undefined) !== (input.UPSTASH_REDIS_REST_TOKEN === undefined)) {
     problems.push('UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN must be set together (or KV_REST_API_URL/_TOKEN)');
   }
-  if (!parsed.success || problems.length > 0 || 'bad' in fileOrigins) throw new ConfigError(problems);
+  const redmineStatusMap = parseStatusMap(input.REDMINE_STATUS_MAP);
+  if (redmineStatusMap === undefined) {
+    problems.push('REDMINE_STATUS_MAP must be Redmine status names with the bot\'s statuses, e.g. "Feedback=waiting_for_customer,Done=closed" ' +
+      `(statuses: ${STATUS_NAMES.join(', ')})`);
+  }
+  if ((input.BACKEND_KIND ?? 'rest') === 'redmine') {
+    for (const name of ['REDMINE_URL', 'REDMINE_API_KEY', 'REDMINE_PROJECT', 'REDMINE_TELEGRAM_FIELD']) {
+      if (input[name] === undefined) problems.push(`${name} is required when BACKEND_KIND is redmine (docs/redmine.md)`);
+    }
+  } else if (input.BACKEND_URL === undefined) {
+    problems.push('BACKEND_URL is required (for example https://backend.example.com/v1), or set BACKEND_KIND=redmine and the REDMINE_* variables');
+  }
+  if (!parsed.success || problems.length > 0 || 'bad' in fileOrigins || redmineStatusMap === undefined) throw new ConfigError(problems);
 
   const e = parsed.output;
   return {
@@ -315,9 +354,20 @@ export function loadConfig(env: Env): Config {
     vercelEnv: e.VERCEL_ENV,
     logLevel: e.LOG_LEVEL,
     telegram: telegramOf(e),
+    backendKind: e.BACKEND_KIND,
+    redmine:
+      e.BACKEND_KIND === 'redmine'
+        ? {
+            url: e.REDMINE_URL as string,
+            apiKey: e.REDMINE_API_KEY as string,
+            project: e.REDMINE_PROJECT as string,
+            telegramField: e.REDMINE_TELEGRAM_FIELD as string,
+            statusMap: redmineStatusMap,
+          }
+        : undefined,
     backend: {
-      url: e.BACKEND_URL,
-      apiKey: e.BACKEND_API_KEY,
+      url: (e.BACKEND_KIND === 'redmine' ? e.REDMINE_URL : e.BACKEND_URL) as string,
+      apiKey: e.BACKEND_KIND === 'redmine' ? undefined : e.BACKEND_API_KEY,
       timeoutMs: e.HTTP_TIMEOUT_MS,
       maxConnections: e.HTTP_MAX_CONNECTIONS,
       slowCallMs: e.SLOW_CALL_MS,
@@ -392,8 +442,26 @@ export function secretsOf(config: Config): (string | undefined)[] {
     config.filesSecret,
     config.cronSecret,
     config.backend.apiKey,
+    config.redmine?.apiKey,
     config.redis?.token,
   ];
+}
+
+/** The bot's statuses REDMINE_STATUS_MAP may name (lib/backend/schemas.ts REQUEST_STATUSES). */
+const STATUS_NAMES = ['new', 'in_progress', 'waiting_for_customer', 'resolved', 'closed', 'rejected', 'cancelled'];
+
+/** `Name=status,Other name=status`; undefined when malformed. */
+function parseStatusMap(text: string | undefined): Record<string, string> | undefined {
+  const map: Record<string, string> = {};
+  if (text === undefined || text.trim() === '') return map;
+  for (const pair of text.split(',')) {
+    const at = pair.lastIndexOf('=');
+    const name = pair.slice(0, at).trim();
+    const status = pair.slice(at + 1).trim();
+    if (at < 1 || name === '' || !STATUS_NAMES.includes(status)) return undefined;
+    map[name] = status;
+  }
+  return map;
 }
 
 /** The environment of this process. The only place `process.env` is read. */

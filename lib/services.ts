@@ -1,6 +1,7 @@
 import type { Redis } from '@upstash/redis';
 import type { BackendClient } from './backend/backend-client.js';
 import { lazyBackendClient } from './backend/lazy-backend-client.js';
+import type { RedmineBackend } from './backend/redmine/redmine-backend.js';
 import { createTwoTierCache, type TwoTierCache } from './cache/two-tier-cache.js';
 import { createCatalog, type Catalog } from './catalog/catalog.js';
 import type { Config } from './config.js';
@@ -35,6 +36,8 @@ export interface Services {
   readonly namespace: string;
   /** The Upstash client when Upstash is configured (limits shared by every instance use it); undefined otherwise. */
   readonly redis: Redis | undefined;
+  /** BACKEND_KIND=redmine: the Redmine client behind `backend` (the poll cron reads its journals); undefined otherwise. */
+  readonly redmineBackend: (() => Promise<RedmineBackend>) | undefined;
 }
 
 export interface CreateServicesOptions {
@@ -58,11 +61,33 @@ export function createServices(options: CreateServicesOptions): Services {
   const namespace = keyNamespace({ token: config.telegram.token, prefix: config.redisKeyPrefix });
   const store = countedKvStore(namespacedKvStore(options.store ?? upstash ?? createMemoryStore(logger), namespace));
   const metrics = createMetricsRecorder({ store, logger, flushIntervalMs: options.metricsFlushIntervalMs });
+  const timed = createTimed({ recorder: metrics });
+  const { redmine } = config;
+  // BACKEND_KIND=redmine: one Redmine client per instance, behind the seam and for the poll cron.
+  const redmineBackend =
+    redmine === undefined || options.backend !== undefined
+      ? undefined
+      : once(() =>
+          import('./backend/redmine/redmine-backend.js').then(({ createRedmineBackend }) =>
+            createRedmineBackend({
+              ...redmine,
+              telegram: { apiRoot: config.telegram.apiRoot, token: config.telegram.token },
+              store,
+              timeoutMs: config.backend.timeoutMs,
+              maxConnections: config.backend.maxConnections,
+              slowCallMs: config.backend.slowCallMs,
+              logger,
+              timed,
+            }),
+          ),
+        );
   const backend =
     options.backend ??
     lazyBackendClient(
       () =>
-        import('./backend/backend-client.js').then(({ createBackendClient }) =>
+        redmineBackend !== undefined
+          ? redmineBackend()
+          : import('./backend/backend-client.js').then(({ createBackendClient }) =>
           createBackendClient({
             baseUrl: config.backend.url,
             apiKey: config.backend.apiKey,
@@ -70,7 +95,7 @@ export function createServices(options: CreateServicesOptions): Services {
             maxConnections: config.backend.maxConnections,
             slowCallMs: config.backend.slowCallMs,
             logger,
-            timed: createTimed({ recorder: metrics }),
+            timed,
           }),
         ),
       config.backend.maxConnections,
@@ -89,11 +114,24 @@ export function createServices(options: CreateServicesOptions): Services {
   const files = createAttachmentFetcher({
     backendUrl: config.backend.url,
     backendApiKey: config.backend.apiKey,
+    ...(redmine !== undefined && { backendHeaders: { 'x-redmine-api-key': redmine.apiKey } }),
     fileOrigins: config.fileOrigins.origins,
     anyPublicOrigin: config.fileOrigins.anyPublic,
     lookup: options.attachments?.lookup,
   });
-  return { store, backend, cache, catalog, metrics, submissionLimiter, files, namespace, redis: upstash?.redis };
+  return { store, backend, cache, catalog, metrics, submissionLimiter, files, namespace, redis: upstash?.redis, redmineBackend };
+}
+
+/** The first call's promise for every call; a failure is forgotten so the next call tries again. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
 }
 
 function createMemoryStore(logger: Logger): KvStore {

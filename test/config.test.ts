@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ConfigError, loadConfig } from '../lib/config.js';
+import { ConfigError, loadConfig, secretsOf } from '../lib/config.js';
 
 const NOTIFY_1 = 'notify-1_0123456789abcdef0123456789';
 const FILES_2 = 'files-2_0123456789abcdef0123456789';
@@ -24,6 +24,38 @@ describe('loadConfig', () => {
     expect(config.redis).toBeUndefined();
     expect(config.logLevel).toBe('info');
     expect([...config.adminUserIds]).toEqual([]);
+  });
+
+  test('BACKEND_KIND=redmine: the four REDMINE_* variables instead of BACKEND_URL; the status map checked; the key scrubbed like the others', () => {
+    const redmine = {
+      TELEGRAM_BOT_TOKEN: VALID.TELEGRAM_BOT_TOKEN,
+      BACKEND_KIND: 'redmine',
+      REDMINE_URL: 'https://redmine.example.com/',
+      REDMINE_API_KEY: 'bot-key-0123',
+      REDMINE_PROJECT: 'service-desk',
+      REDMINE_TELEGRAM_FIELD: 'Telegram ID',
+      REDMINE_STATUS_MAP: 'Done=closed, Waiting for parts=in_progress',
+    };
+    const config = loadConfig(redmine);
+    expect(config.backendKind).toBe('redmine');
+    expect(config.redmine).toEqual({
+      url: 'https://redmine.example.com',
+      apiKey: 'bot-key-0123',
+      project: 'service-desk',
+      telegramField: 'Telegram ID',
+      statusMap: { Done: 'closed', 'Waiting for parts': 'in_progress' },
+    });
+    expect(config.backend.url).toBe('https://redmine.example.com');
+    expect(secretsOf(config)).toContain('bot-key-0123');
+    expect(loadConfig(VALID).redmine).toBeUndefined();
+    expect(problemsOf({ TELEGRAM_BOT_TOKEN: VALID.TELEGRAM_BOT_TOKEN, BACKEND_KIND: 'redmine' })).toEqual([
+      'REDMINE_URL is required when BACKEND_KIND is redmine (docs/redmine.md)',
+      'REDMINE_API_KEY is required when BACKEND_KIND is redmine (docs/redmine.md)',
+      'REDMINE_PROJECT is required when BACKEND_KIND is redmine (docs/redmine.md)',
+      'REDMINE_TELEGRAM_FIELD is required when BACKEND_KIND is redmine (docs/redmine.md)',
+    ]);
+    expect(problemsOf({ ...redmine, REDMINE_STATUS_MAP: 'Done=finished' })[0]).toContain('REDMINE_STATUS_MAP must be');
+    expect(problemsOf({ ...VALID, BACKEND_KIND: 'jira' })[0]).toContain('BACKEND_KIND must be one of rest, redmine');
   });
 
   test('TIME_ZONE: UTC by default, an IANA name, a clear error otherwise', () => {

@@ -11,6 +11,8 @@ import type { AddressTrust, Resolver } from './public-address.js';
 export interface AttachmentFetcherOptions {
   readonly backendUrl: string;
   readonly backendApiKey: string | undefined;
+  /** Headers that open the backend's files instead of `Authorization: Bearer` (a Redmine's `X-Redmine-API-Key`). */
+  readonly backendHeaders?: Readonly<Record<string, string>>;
   readonly fileOrigins: readonly string[];
   readonly anyPublicOrigin: boolean;
   /** Connections per pool (one pool for configured origins, one for the rest); 10 by default. */
@@ -107,8 +109,9 @@ export function createAttachmentFetcher(options: AttachmentFetcherOptions): Atta
         const host = bare(url.hostname);
         if (isIP(host) !== 0 && !addressAllowed(host, trust)) return { reason: 'forbidden' };
         keyAllowed &&= url.origin === backendOrigin;
-        const headers: Record<string, string> = {};
-        if (keyAllowed && options.backendApiKey !== undefined) headers.authorization = `Bearer ${options.backendApiKey}`;
+        let headers: Record<string, string> = {};
+        if (keyAllowed && options.backendHeaders !== undefined) headers = { ...options.backendHeaders };
+        else if (keyAllowed && options.backendApiKey !== undefined) headers.authorization = `Bearer ${options.backendApiKey}`;
         let response: Response;
         try {
           // Node's fetch takes undici's dispatcher as it is (the same Dispatcher API as its bundled undici).

@@ -50,6 +50,8 @@ export interface BenchOptions {
 
 export const USAGE = `npm run bench -- [options]
 
+  --backend redmine [--people N]  only the browse and submit journeys against the local Redmine
+                              (npm run redmine:setup) beside the demo backend: p50, backend calls, round trips
   --quick                     small run (under a minute): fewer people, rounds and samples, no soak
   --workloads LIST            comma-separated: ${ALL_WORKLOADS.join(',')} (default: all but notify-burst)
   --notify-events N           events per notify-burst run (default 1000)

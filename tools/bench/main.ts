@@ -13,7 +13,32 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 // their parent out (they exit when the IPC channel closes).
 process.once('SIGINT', () => process.exit(130));
 
+/** `--backend redmine [--people N]`: the Redmine journeys beside the demo backend's (redmine-bench.ts), nothing else. */
+async function redmineBench(argv: readonly string[]): Promise<number> {
+  const at = argv.indexOf('--people');
+  const people = at === -1 ? 10 : Number(argv[at + 1]);
+  if (!Number.isInteger(people) || people < 1 || people > 200) {
+    console.error('--people must be a whole number from 1 to 200');
+    return 2;
+  }
+  const started = performance.now();
+  const progress = (line: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
+  const { runRedmineBench } = await import('./redmine-bench.js');
+  const { markdown } = await runRedmineBench({ people, progress });
+  process.stdout.write(`${markdown}\n`);
+  return 0;
+}
+
 async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const backendAt = argv.indexOf('--backend');
+  if (backendAt !== -1) {
+    if (argv[backendAt + 1] !== 'redmine') {
+      console.error('--backend takes redmine (the demo backend is always measured beside it)');
+      return 2;
+    }
+    return redmineBench(argv);
+  }
   let options;
   try {
     options = parseArgs(process.argv.slice(2));

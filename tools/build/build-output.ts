@@ -29,6 +29,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   { entry: 'api/cron/report.ts', route: 'api/cron/report', maxDuration: 60 },
   // Drains due reminders in bounded batches, stopping after 40 s (lib/notify/drain-reminders.ts).
   { entry: 'api/cron/remind.ts', route: 'api/cron/remind', maxDuration: 60 },
+  // BACKEND_KIND=redmine: reads what changed in Redmine and tells people, stopping after 40 s (lib/backend/redmine/poll.ts).
+  { entry: 'api/cron/poll.ts', route: 'api/cron/poll', maxDuration: 60 },
   // The Mini App's API: one router (one cold start per person's visit); a download streams.
   { entry: 'api/app/[...path].ts', route: 'api/app/[...path]', maxDuration: 60, streaming: true },
 ];

@@ -414,7 +414,7 @@ export const EVENTS: Readonly<Record<NotificationEvent['kind'], EventDoc>> = {
   comment: {
     summary: 'An agent commented',
     description:
-      'The person gets the text with Reply and View, then each file under it, downloaded by the bot from `url` and uploaded to Telegram: only from `BACKEND_URL`’s origin and `FILE_ORIGINS`, each redirect checked again (a file from elsewhere is told as not delivered), with `Authorization: Bearer <BACKEND_API_KEY>` only while the URL and every redirect after it stay on `BACKEND_URL`’s origin. Swiping to reply on that message adds a comment to the request. `comment.id` (the comment’s id in the thread) lets a later `comment_edited` find the message; without it the comment still arrives, but its edits cannot be matched.',
+      'The person gets the text with Reply and View, then each file under it, downloaded by the bot from `url` and uploaded to Telegram: only from `BACKEND_URL`’s origin and `FILE_ORIGINS`, each redirect checked again (a file from elsewhere is told as not delivered), with `Authorization: Bearer <BACKEND_API_KEY>` only while the URL and every redirect after it stay on `BACKEND_URL`’s origin. Swiping to reply on that message adds a comment to the request. `comment.id` (the comment’s id in the thread) lets a later `comment_edited` find the message; without it the comment still arrives, but its edits cannot be matched. `status` (optional), the request’s status now, lets the bot leave Reply out on a closed, rejected or cancelled request and say it takes no more comments.',
     body: body(CommentNotificationSchema, 'The comment: text, files, or both.', {
       summary: 'Text and a file',
       value: {
@@ -423,6 +423,7 @@ export const EVENTS: Readonly<Record<NotificationEvent['kind'], EventDoc>> = {
         request_id: REQUEST_ID,
         number: 'SR-1042',
         telegram_user_id: USER,
+        status: 'in_progress',
         comment: { id: 'c-311', author_name: 'Anna', text: 'Here is the invoice.', attachments: [
             { url: 'https://backend.example.com/files/invoice.pdf', file_name: 'invoice.pdf', mime_type: 'application/pdf' },
             { url: 'https://backend.example.com/files/answer.ogg', file_name: 'answer.ogg', mime_type: 'audio/ogg', kind: 'voice' },

@@ -13,11 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, LOG_LEVELS, processEnv, type LogLevel } from '../../lib/config.js';
+import { localRedmine, redmineStatePath, type LocalRedmine } from '../redmine/local-redmine.js';
 import { startSandbox, type LogSink, type Sandbox } from './sandbox.js';
 import { QUIT, runTerminalChat } from './terminal-chat.js';
 
 const ADVANCE_EVERY_MS = 20_000;
-const USAGE = 'Usage: npm start [-- --verbose]   (a script: printf "/start\\n1\\n" | npm start)';
+const USAGE = 'Usage: npm start [-- --verbose] [--backend demo|redmine]   (a script: printf "/start\\n1\\n" | npm start)';
 
 interface LogSetup {
   readonly level: LogLevel;
@@ -74,7 +75,9 @@ function banner(sandbox: Sandbox, logs: LogSetup, tokenSet: boolean): string {
     'Service desk sandbox: the real bot on 127.0.0.1, with no Telegram token and no network.',
     `  bot       ${sandbox.botUrl}  POST /api/telegram, /api/notify (the real webhook and notify handlers)`,
     `  Bot API   ${sandbox.botApi.apiRoot}  (local, in place of api.telegram.org)`,
-    `  backend   ${sandbox.backend.url}  (demo; each request moves on every ${ADVANCE_EVERY_MS / 1000} s)`,
+    sandbox.config.redmine !== undefined
+      ? `  backend   Redmine at ${sandbox.config.redmine.url}, project ${sandbox.config.redmine.project} (/agent, /wait, /resolve act there; the poll cron runs every ${ADVANCE_EVERY_MS / 1000} s)`
+      : `  backend   ${sandbox.backend.url}  (demo; each request moves on every ${ADVANCE_EVERY_MS / 1000} s)`,
     `  store     ${store}`,
     `  Mini App  ${sandbox.botUrl}/app  open this in a desktop browser as ${sandbox.person.firstName} (launch data signed by the sandbox bot, same backend as this chat):`,
     `            ${sandbox.miniAppUrl()}`,
@@ -89,7 +92,7 @@ function banner(sandbox: Sandbox, logs: LogSetup, tokenSet: boolean): string {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { verbose: { type: 'boolean', short: 'v' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ options: { verbose: { type: 'boolean', short: 'v' }, help: { type: 'boolean', short: 'h' }, backend: { type: 'string' } } });
   if (values.help === true) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -110,7 +113,18 @@ async function main(): Promise<number> {
 
   let sandbox: Sandbox | undefined;
   try {
-    sandbox = await startSandbox({ env, advanceEveryMs: ADVANCE_EVERY_MS, logLevel: logs.level, logSink: logs.sink });
+    let redmine: LocalRedmine | undefined;
+    if (values.backend === 'redmine') {
+      redmine = await localRedmine();
+      if (redmine === undefined) {
+        console.error(`sandbox: no local Redmine answers (state file ${redmineStatePath()}): run npm run redmine:setup first`);
+        return 1;
+      }
+    } else if (values.backend !== undefined && values.backend !== 'demo') {
+      console.error(`sandbox: --backend must be demo or redmine\n${USAGE}`);
+      return 2;
+    }
+    sandbox = await startSandbox({ env, advanceEveryMs: ADVANCE_EVERY_MS, logLevel: logs.level, logSink: logs.sink, ...(redmine !== undefined && { redmine }) });
     process.stdout.write(banner(sandbox, logs, (env.TELEGRAM_BOT_TOKEN ?? '').trim() !== ''));
     if (stop.signal.aborted) return 0;
     const result = await runTerminalChat(sandbox, {

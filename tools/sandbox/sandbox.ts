@@ -16,6 +16,9 @@ import { createLogger, type Logger } from '../../lib/logger.js';
 import { createMemoryKvStore } from '../../lib/store/memory-kv-store.js';
 import { createHealthEndpoint } from '../../lib/webhook/health-endpoint.js';
 import { createNotifyEndpoint } from '../../lib/webhook/notify-endpoint.js';
+import { createCronPollEndpoint } from '../../lib/webhook/cron-poll-endpoint.js';
+import { redmineEnv, type LocalRedmine } from '../redmine/local-redmine.js';
+import { createRedmineAgent, type RedmineAgent } from './redmine-agent.js';
 import { createCronRemindEndpoint } from '../../lib/webhook/cron-remind-endpoint.js';
 import { createTelegramWebhook } from '../../lib/webhook/telegram-webhook.js';
 import { startBotApiServer, type ApiCall, type BotApiServer } from './bot-api-server.js';
@@ -79,6 +82,11 @@ export interface SandboxOptions {
   readonly logLevel?: LogLevel;
   readonly logSink?: LogSink;
   readonly person?: Partial<SandboxPerson>;
+  /**
+   * A local Redmine as the backend (tools/redmine/setup.sh): the bot speaks to it, /agent, /wait and
+   * /resolve act in it as its agent, and the poll cron runs every `advanceEveryMs` (and after each).
+   */
+  readonly redmine?: LocalRedmine;
 }
 
 export interface Sandbox {
@@ -173,6 +181,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const listeners = new Set<() => void>();
   let sending = false;
   let closed = false;
+  const redmineAgent = options.redmine === undefined ? undefined : createRedmineAgent(options.redmine);
   const notifyListeners = () => {
     if (!sending) for (const listener of listeners) listener();
   };
@@ -250,6 +259,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       TELEGRAM_WEBHOOK_SECRET: webhookSecret,
       TELEGRAM_API_ROOT: botApi.apiRoot,
       BACKEND_URL: backend.url,
+      ...(options.redmine !== undefined && redmineEnv(options.redmine)),
       NOTIFY_SECRET: notifySecret,
       CRON_SECRET: cronSecret,
       // The person may try the debug commands (/stats, /cache_stats, /cache_clear).
@@ -304,6 +314,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   routes['/api/notify'] = createNotifyEndpoint(endpointDeps);
   routes['/api/health'] = createHealthEndpoint(endpointDeps);
   routes['/api/cron/remind'] = createCronRemindEndpoint(endpointDeps);
+  routes['/api/cron/poll'] = createCronPollEndpoint(endpointDeps);
   // The Mini App on the same services as the chat: a request made in the app is in the chat's My requests.
   const miniApp = createMiniApp({ config, logger, services: app.services });
   late.miniApp = serveMiniApp(page, createMiniAppEndpoint({ getMiniApp: () => miniApp, getLogger: () => logger }));
@@ -458,6 +469,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     const agentEdit = /^\/agentedit(?:\s+(.+))?$/s.exec(trimmed);
     if (agentEdit) return agentEditsComment(agentEdit[1] ?? 'Could you tell us which floor and which room it is in?');
+    if (redmineAgent !== undefined) {
+      const redmineAct = /^\/(agent|wait|resolve|advance|poll)(?:\s+(.+))?$/s.exec(trimmed);
+      if (redmineAct) return actInRedmine(redmineAct[1] as string, redmineAct[2]);
+    }
     const agent = /^\/agent(\s+--file)?(?:\s+(.+))?$/s.exec(trimmed);
     if (agent) return agentComment(agent[2] ?? 'Could you tell us which floor it is on?', agent[1] !== undefined);
     const swipe = /^\/swipe\s+(.+)$/s.exec(trimmed);
@@ -489,6 +504,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const update = mediaUpdate({ ...sender, kind, ...(caption !== undefined && { caption }) });
     const said = caption === undefined ? '' : `: ${caption}`;
     return { update, entries: [{ kind: 'you', text: `you sent ${MEDIA_NAMES[kind]}${said}` }] };
+  }
+
+  /** With a Redmine: the agent acts on the person's newest issue there, then the poll cron runs (as it would on its schedule). */
+  async function actInRedmine(command: string, text: string | undefined): Promise<{ entries: TranscriptEntry[] }> {
+    const agent = redmineAgent as RedmineAgent;
+    const change =
+      command === 'agent'
+        ? { notes: text ?? 'Could you tell us which floor it is on?' }
+        : command === 'wait'
+          ? { notes: 'Could you send us a photo of the meter?', status: 'Feedback' }
+          : command === 'resolve'
+            ? { notes: 'Fixed: please check.', status: 'Resolved' }
+            : undefined;
+    const done = change === undefined ? undefined : await agent.note(person.id, change);
+    if (change !== undefined && done === undefined) return { entries: [{ kind: 'notice', text: 'redmine: you have no request yet' }] };
+    return { entries: [...(done === undefined ? [] : [{ kind: 'notice' as const, text: done }]), ...(await runPollCron()).entries] };
+  }
+
+  /** What Vercel Cron or a QStash schedule does with a Redmine: GET /api/cron/poll with CRON_SECRET. */
+  async function runPollCron(): Promise<{ entries: TranscriptEntry[] }> {
+    const response = await fetch(`${botUrl}/api/cron/poll`, { headers: { authorization: `Bearer ${cronSecret}` } });
+    const body = (await response.json()) as { delivered?: number };
+    if (!response.ok) return { entries: [{ kind: 'error', text: `GET /api/cron/poll answered ${response.status}: ${JSON.stringify(body)}` }] };
+    return { entries: [{ kind: 'notice', text: `cron: /api/cron/poll told ${body.delivered ?? 0} change(s)` }] };
   }
 
   /** The person's newest request at the demo backend. */
@@ -600,6 +639,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return result;
   }
 
+  // The poll's first run only sets its watermark: run it now, so the first /agent is told at once.
+  if (redmineAgent !== undefined) await app.pollBackend().catch(() => undefined);
+  // With a Redmine, agents may act in its web pages too: the poll cron runs on a schedule, as deployed.
+  const pollTimer =
+    redmineAgent !== undefined && options.advanceEveryMs !== undefined
+      ? setInterval(() => {
+          void runPollCron()
+            .then(({ entries }) => {
+              if (!closed && entries.some((entry) => entry.kind === 'error')) for (const entry of entries) record(entry);
+            })
+            .catch(() => undefined);
+        }, options.advanceEveryMs)
+      : undefined;
+
   return {
     person,
     config,
@@ -618,6 +671,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(pollTimer);
       listeners.clear();
       await queue;
       // The backend first: no status change may start while the bot goes away.

@@ -55,6 +55,7 @@ const ALL_CHECKS = [
   'comments.same-key',
   'comments.key-conflict',
   'comments.in-details',
+  'comments.edit',
   'lifecycle.not-resolved',
   'lifecycle.cancel',
   'lifecycle.cancel-same-key',
@@ -123,12 +124,27 @@ describe('against the demo backend', () => {
     expect(lines.find((line) => line.startsWith('SKIP list.cursors'))).toContain('plain array');
   });
 
-  test('a backend without the follow-ups (405): they are skipped, not failed, and say what the bot does instead', async () => {
+  test('a backend without the follow-ups (405) and comment edits (404): they are skipped, not failed, and say what the bot does instead', async () => {
     const demo = await target({ followUps: false });
     const { report, lines } = await check(demo.url, demo.agentHook);
     expect(report.failed).toEqual([]);
-    expect(report.skipped).toEqual(['auth.api-key', 'followup.cancel-reason', 'followup.rating-comment']);
+    expect(report.skipped).toEqual(['auth.api-key', 'comments.edit', 'followup.cancel-reason', 'followup.rating-comment']);
     expect(lines.find((line) => line.startsWith('SKIP followup.cancel-reason'))).toContain('the backend takes no follow-ups (405): the bot sends the reason as an ordinary comment instead');
+    expect(lines.find((line) => line.startsWith('SKIP comments.edit'))).toContain(
+      'the backend takes no comment edits (404): the bot adds the new text as a new comment with correction_of naming the first instead',
+    );
+  });
+
+  test('a backend answering 405 on the comment edit: skipped too', async () => {
+    const demo = await target();
+    const proxy = await startBreakingProxy(demo.url, {
+      answer: (req, answer) => (isPatch(req, /\/comments\/[^/]+$/) ? { status: 405, body: { error: { code: 'method_not_allowed', message: 'No edits' } } } : answer),
+    });
+    cleanups.push(() => proxy.close());
+    const { report, lines } = await check(proxy.url, undefined, { only: ['comments.edit'] });
+    expect(report.failed).toEqual([]);
+    expect(report.skipped).toEqual(['comments.edit']);
+    expect(lines.find((line) => line.startsWith('SKIP comments.edit'))).toContain('the backend takes no comment edits (405)');
   });
 
   test('a backend that allows any number of reopenings: the limit is skipped, not failed', async () => {
@@ -162,6 +178,8 @@ function firstBodies() {
 
 const isPost = (request: ProxiedRequest, path: RegExp) => request.method === 'POST' && path.test(request.path);
 const isGet = (request: ProxiedRequest, path: RegExp) => request.method === 'GET' && path.test(request.path);
+const isPatch = (request: ProxiedRequest, path: RegExp) => request.method === 'PATCH' && path.test(request.path);
+const COMMENT_EDIT = /^\/requests\/[^/]+\/comments\/[^/]+$/;
 const withKey = (request: ProxiedRequest, key: string): ProxiedRequest => ({ ...request, headers: { ...request.headers, 'idempotency-key': key } });
 let fresh = 0;
 const freshKey = () => `broken-${++fresh}`;
@@ -314,6 +332,56 @@ const VARIANTS: readonly Variant[] = [
     breakage: () => ({ answer: (req, answer) => (isPost(req, /\/comments$/) && errorOf(answer.body) === 'request_closed' ? { status: 201, body: { id: 'c99', created_at: new Date().toISOString() } } : answer) }),
     failed: ['comments.closed'],
     says: /expected 409, got 201/,
+  },
+  {
+    rule: 'comment edits: answered 200, the text unchanged',
+    breakage: () => ({
+      // The edit is never made: the backend reads the request instead and claims it edited.
+      request: (req) => (isPatch(req, COMMENT_EDIT) ? { ...req, method: 'GET', path: req.path.replace(/\/comments\/[^/]+$/, ''), body: undefined, query: new URLSearchParams([['edit', req.path.split('/').at(-1) ?? '']]) } : req),
+      answer: (req, answer) =>
+        isGet(req, /^\/requests\/[^/]+$/) && req.query.has('edit') ? { status: 200, body: { id: req.query.get('edit'), edited_at: new Date().toISOString() } } : answer,
+    }),
+    failed: ['comments.edit'],
+    says: /comment c1 has text "\[contract check\] A comment of run \w+", not the edit sent/,
+  },
+  {
+    rule: 'comment edits: the same key edits again (another edited_at)',
+    breakage: () => {
+      const keys = firstBodies();
+      return {
+        answer: (req, answer) => {
+          if (!isPatch(req, COMMENT_EDIT) || answer.status !== 200 || !keys.replay(req)) return answer;
+          const edited = answer.body as { edited_at: string };
+          return { ...answer, body: { ...edited, edited_at: new Date(Date.parse(edited.edited_at) + 60_000).toISOString() } };
+        },
+      };
+    },
+    failed: ['comments.edit'],
+    says: /the same edit key answered \{"id":"c1","edited_at":"[^"]+"\}, not the first answer \{"id":"c1","edited_at":"[^"]+"\}/,
+  },
+  {
+    rule: 'comment edits: a reused key with another text is not refused',
+    breakage: () => {
+      const keys = firstBodies();
+      return { request: (req) => (isPatch(req, COMMENT_EDIT) ? { ...req, body: keys.first(req) } : req) };
+    },
+    failed: ['comments.edit'],
+    says: /the same edit key with another text: expected 409 idempotency_conflict, got 200/,
+  },
+  {
+    rule: 'comment edits: another user may edit',
+    breakage: () => ({
+      request: async (req, upstream) =>
+        isPatch(req, COMMENT_EDIT) ? { ...req, body: { ...(req.body as object), telegram_user_id: await ownerOf(req, upstream) } } : req,
+    }),
+    failed: ['comments.edit'],
+    says: /an edit by user 555000002: expected 404, got 200/,
+  },
+  {
+    rule: 'comment edits: the answer lacks edited_at',
+    breakage: () => ({ answer: (req, answer) => (isPatch(req, COMMENT_EDIT) && answer.status === 200 ? { ...answer, body: { ...(answer.body as object), edited_at: undefined } } : answer) }),
+    failed: ['comments.edit'],
+    says: /answered 200 not in the contract's shape \(edited_at missing\)/,
   },
   {
     rule: 'lifecycle: a new request can be rated',

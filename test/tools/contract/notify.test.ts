@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import type { App } from '../../../lib/app.js';
 import { createNotifyEndpoint } from '../../../lib/webhook/notify-endpoint.js';
 import { contractNotifyCli } from '../../../tools/contract/notify.js';
+import { sampleEvent } from '../../../tools/contract/notify-check.js';
 import { EVENTS } from '../../../tools/contract/routes.js';
 import { NOTIFY_SECRET, startHarness, type Harness } from '../../support/bot-harness.js';
 import { closeServer, listen, readBody, sendJson } from '../../support/http.js';
@@ -106,7 +107,32 @@ describe('against the bot’s /api/notify', () => {
     expect(code).toBe(0);
     expect(lines[0]).toBe(`dry run: nothing is sent. To ${url}/api/notify the check would POST, in this order:`);
     expect(lines.find((text) => text.includes('notify.comment '))).toContain('"kind":"comment"');
+    // The request's status now rides on the comment event: a backend team sees the bot take it.
+    expect(lines.find((text) => text.includes('notify.comment '))).toContain('"status":"in_progress"');
     expect(harness.telegram.callsOf('sendMessage')).toEqual([]);
+  });
+});
+
+describe('the events it sends', () => {
+  /** Every field an event of this schema may carry (`comment.text`), files aside: the check sends none. */
+  const fieldsOf = (schema: unknown, prefix = ''): string[] => {
+    const entries = entriesOf(schema);
+    return Object.entries(entries ?? {}).flatMap(([name, entry]) =>
+      name === 'attachments' ? [] : [`${prefix}${name}`, ...(entriesOf(entry) === undefined ? [] : fieldsOf(entry, `${prefix}${name}.`))],
+    );
+  };
+  const entriesOf = (schema: unknown): Record<string, unknown> | undefined => {
+    const node = schema as { entries?: Record<string, unknown>; wrapped?: unknown; pipe?: unknown[] };
+    if (node.entries !== undefined) return node.entries;
+    if (node.wrapped !== undefined) return entriesOf(node.wrapped);
+    return undefined;
+  };
+
+  test.each(KINDS)('the %s event carries every field the EVENTS table allows', (kind) => {
+    const doc = EVENTS[kind as keyof typeof EVENTS];
+    const event = sampleEvent(kind as keyof typeof EVENTS, { eventId: 'e-1', user: 1, requestId: 'r-1', number: 'SR-1', runId: 'run' });
+    const sent = fieldsOf(doc.body.schema).filter((path) => path.split('.').reduce<unknown>((value, name) => (value as Record<string, unknown> | undefined)?.[name], event) !== undefined);
+    expect(sent).toEqual(fieldsOf(doc.body.schema));
   });
 });
 
