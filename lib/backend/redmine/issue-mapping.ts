@@ -111,7 +111,14 @@ export function detailsOf(issue: RedmineIssue, context: IssueContext): RequestDe
     const text = note.text.trim() === '' ? undefined : note.text.trim();
     const statusId = statusChangeOf(journal);
     if (statusId !== undefined) {
-      history.push({ status: context.statuses.toRequest(statusId), at: journal.created_on, comment: bot ? reasonOf(kind, text) : text });
+      // A reopening's photo or file came with its status change: it belongs to that entry.
+      const files = journalAttachments(journal, issue).map(commentFileOf).flatMap((file) => ('telegram_file_id' in file ? [file] : []));
+      history.push({
+        status: context.statuses.toRequest(statusId),
+        at: journal.created_on,
+        comment: bot ? reasonOf(kind, text) : text,
+        ...(files.length > 0 && { attachments: files }),
+      });
       continue;
     }
     if (kind === 'rating') {
@@ -155,6 +162,12 @@ export function detailsOf(issue: RedmineIssue, context: IssueContext): RequestDe
     description,
     request_type_name: issue.tracker.name,
     side_name: issue.project.name,
+    // The catalogue's ids are Redmine's (tracker, project, category): a new request can take the same service.
+    request_type_id: issue.tracker.id,
+    side_id: issue.project.id,
+    ...(issue.category !== undefined && { category_id: issue.category.id }),
+    // The bot writes Phone into the description when one was shared.
+    contact_phone: fields.Phone ?? null,
     ...(attachments.length > 0 && { attachments }),
     comments,
     location: fields.Location,

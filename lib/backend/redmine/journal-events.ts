@@ -1,4 +1,4 @@
-import type { AgentFile, NotificationEvent, RequestStatus } from '../schemas.js';
+import { MAX_AGENT_TEXT_BYTES, type AgentFile, type NotificationEvent, type RequestStatus } from '../schemas.js';
 import { commentFileOf, isBotJournal, journalAttachments, ownerOf, requestNumber, statusChangeOf, type IssueContext } from './issue-mapping.js';
 import type { RedmineIssue, RedmineJournal } from './redmine-schemas.js';
 
@@ -51,7 +51,21 @@ function eventsOf(
     event_id: `redmine-j${journal.id}`,
     ...base,
     status,
-    comment: { id: String(journal.id), author_name: journal.user?.name, ...(text !== '' && { text: text.slice(0, 4000) }), attachments: files },
+    comment: { id: String(journal.id), author_name: journal.user?.name, ...(text !== '' && { text: withinNotifyLimit(text) }), attachments: files },
   });
   return events;
+}
+
+/**
+ * The note as /api/notify takes it: whole up to MAX_AGENT_TEXT_BYTES of UTF-8 (the bot sends a long
+ * one as several messages); only a note longer than that (rare in Redmine) loses its end, cut at a
+ * character, so the event is delivered rather than refused.
+ */
+function withinNotifyLimit(text: string): string {
+  if (Buffer.byteLength(text) <= MAX_AGENT_TEXT_BYTES) return text;
+  let end = MAX_AGENT_TEXT_BYTES;
+  const bytes = Buffer.from(text);
+  // Back to the start of a character: continuation bytes are 10xxxxxx.
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end).toString('utf8');
 }
