@@ -18,7 +18,10 @@ export function MyRequests({ lists, first }: { readonly lists: Map<string, ListS
   const app = useApp();
   const { t, lang } = app;
   const [filter, setFilter] = useState<Filter>('all');
-  const [state, setState] = useState<ListState | undefined>(lists.get(filter));
+  // The lists live in `lists` (kept across screens); the list shown is always the chosen filter's,
+  // read at render, so a new tab never shows the other tab's rows while its own load starts.
+  const state = lists.get(filter);
+  const [, setLoaded] = useState(0);
   const [loading, setLoading] = useState(false);
   const [problem, setProblem] = useState<string | undefined>(undefined);
   const sentinel = useRef<HTMLDivElement>(null);
@@ -38,20 +41,15 @@ export function MyRequests({ lists, first }: { readonly lists: Map<string, ListS
       const page = usePrefetched && first ? await first : await app.api.listRequests(which, cursor);
       const next: ListState = { items: [...before, ...page.items], cursor: page.next_cursor, done: page.next_cursor === undefined };
       lists.set(which, next);
-      setState((current) => (which === filterRef.current ? next : current));
+      setLoaded((n) => n + 1);
     } catch (error) {
       setProblem(problemText(app, error));
     } finally {
       setLoading(false);
     }
   }
-  const filterRef = useRef(filter);
-  filterRef.current = filter;
-
   useEffect(() => {
-    const kept = lists.get(filter);
-    setState(kept);
-    if (!kept) void load(filter, undefined, []);
+    if (!lists.get(filter)) void load(filter, undefined, []);
   }, [filter]);
 
   // More on scroll: the end of the list coming into view asks for the next page, with the backend's cursor.
