@@ -3,44 +3,32 @@
 // details; Never mind (or /cancel) on a question about a request says what holds and brings back
 // the notification's buttons; an agent's comment on a closed request offers no Reply; a swipe-reply
 // on any message of the bot that names one request adds a comment to it.
-import type { Server } from 'node:http';
-import { createServer } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { messages } from '../../lib/i18n/index.js';
-import { createNotifyEndpoint } from '../../lib/webhook/notify-endpoint.js';
-import { NOTIFY_SECRET, startHarness, type BotInstance, type Harness } from '../support/bot-harness.js';
+import { startHarness, type BotInstance, type Harness } from '../support/bot-harness.js';
 import { demoName } from '../support/catalogue-names.js';
-import { closeServer, listen } from '../support/http.js';
 import { current, lifecycleCalls, requestsAtBackend } from '../support/lifecycle.js';
+import { startNotifyEndpoint, type NotifyEndpoint } from '../support/notify-endpoint.js';
 import { Person } from '../support/person.js';
 
 let harness: Harness;
 let bot: BotInstance;
-let notifyServer: Server;
-let notifyUrl: string;
+let endpoint: NotifyEndpoint;
 let nextUser = 8_500_000;
 
 beforeAll(async () => {
   harness = await startHarness();
   bot = await harness.startInstance();
-  notifyServer = createServer(createNotifyEndpoint({ getApp: async () => bot.app, getLogger: () => harness.logger }));
-  notifyUrl = await listen(notifyServer);
+  endpoint = await startNotifyEndpoint(harness, bot, 'lead-back');
 });
 afterAll(async () => {
-  await closeServer(notifyServer);
+  await endpoint.close();
   await harness.close();
 });
 beforeEach(() => harness.telegram.reset());
 
-let nextEvent = 0;
-async function notify(event: Record<string, unknown>): Promise<number> {
-  const response = await fetch(notifyUrl, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${NOTIFY_SECRET}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ event_id: `lead-back-${process.pid}-${++nextEvent}`, ...event }),
-  });
-  return response.status;
-}
+/** POSTs an event to the bot's /api/notify, as the backend does; its HTTP status. */
+const notify = async (event: Record<string, unknown>): Promise<number> => (await endpoint.post(event)).status;
 
 const commentsOf = (requestId: string) => current(harness.backend, requestId)?.comments ?? [];
 

@@ -3,44 +3,32 @@
 // Telegram's 4096 (measured on the HTML sent), the buttons on the last; /api/notify takes texts up
 // to the contract's limit (the demo backend refuses the same); in the details' thread an entry too
 // long for a page has a button that sends it in full.
-import type { Server } from 'node:http';
-import { createServer } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { MAX_AGENT_TEXT_BYTES } from '../../lib/requests/limits.js';
 import { messages } from '../../lib/i18n/index.js';
-import { createNotifyEndpoint } from '../../lib/webhook/notify-endpoint.js';
-import { NOTIFY_SECRET, startHarness, type BotInstance, type Harness } from '../support/bot-harness.js';
+import { startHarness, type BotInstance, type Harness } from '../support/bot-harness.js';
 import { demoName } from '../support/catalogue-names.js';
-import { closeServer, listen } from '../support/http.js';
+import { startNotifyEndpoint, type NotifyEndpoint } from '../support/notify-endpoint.js';
 import { Person } from '../support/person.js';
 
 let harness: Harness;
 let bot: BotInstance;
-let notifyServer: Server;
-let notifyUrl: string;
+let endpoint: NotifyEndpoint;
 let nextUser = 9_100_000;
 
 beforeAll(async () => {
   harness = await startHarness();
   bot = await harness.startInstance();
-  notifyServer = createServer(createNotifyEndpoint({ getApp: async () => bot.app, getLogger: () => harness.logger }));
-  notifyUrl = await listen(notifyServer);
+  endpoint = await startNotifyEndpoint(harness, bot, 'long-texts');
 });
 afterAll(async () => {
-  await closeServer(notifyServer);
+  await endpoint.close();
   await harness.close();
 });
 beforeEach(() => harness.telegram.reset());
 
-let nextEvent = 0;
-async function notify(event: Record<string, unknown>): Promise<number> {
-  const response = await fetch(notifyUrl, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${NOTIFY_SECRET}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ event_id: `long-texts-${process.pid}-${++nextEvent}`, ...event }),
-  });
-  return response.status;
-}
+/** POSTs an event to the bot's /api/notify, as the backend does; its HTTP status. */
+const notify = async (event: Record<string, unknown>): Promise<number> => (await endpoint.post(event)).status;
 
 /** A long text of numbered sentences (with characters HTML escapes), ending in words to look for. */
 function longText(sentences: number): string {

@@ -3,44 +3,32 @@
 // request in progress" with Continue and Discard, never taken for a step the person no longer sees.
 // The notify write it makes anyway sets a "screen moved" mark for the chat; the next stateful update's
 // first round trip reads and clears it (one command more, no round trip more).
-import type { Server } from 'node:http';
-import { createServer } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { messages } from '../../lib/i18n/index.js';
-import { createNotifyEndpoint } from '../../lib/webhook/notify-endpoint.js';
-import { NOTIFY_SECRET, startHarness, type BotInstance, type Harness } from '../support/bot-harness.js';
+import { startHarness, type BotInstance, type Harness } from '../support/bot-harness.js';
 import { demoName } from '../support/catalogue-names.js';
-import { closeServer, listen } from '../support/http.js';
 import { requestsAtBackend } from '../support/lifecycle.js';
+import { startNotifyEndpoint, type NotifyEndpoint } from '../support/notify-endpoint.js';
 import { Person } from '../support/person.js';
 
 let harness: Harness;
 let bot: BotInstance;
-let notifyServer: Server;
-let notifyUrl: string;
+let endpoint: NotifyEndpoint;
 let nextUser = 8_600_000;
 
 beforeAll(async () => {
   harness = await startHarness();
   bot = await harness.startInstance();
-  notifyServer = createServer(createNotifyEndpoint({ getApp: async () => bot.app, getLogger: () => harness.logger }));
-  notifyUrl = await listen(notifyServer);
+  endpoint = await startNotifyEndpoint(harness, bot, 'parks');
 });
 afterAll(async () => {
-  await closeServer(notifyServer);
+  await endpoint.close();
   await harness.close();
 });
 beforeEach(() => harness.telegram.reset());
 
-let nextEvent = 0;
-async function notify(event: Record<string, unknown>): Promise<number> {
-  const response = await fetch(notifyUrl, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${NOTIFY_SECRET}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ event_id: `parks-${process.pid}-${++nextEvent}`, ...event }),
-  });
-  return response.status;
-}
+/** POSTs an event to the bot's /api/notify, as the backend does; its HTTP status. */
+const notify = async (event: Record<string, unknown>): Promise<number> => (await endpoint.post(event)).status;
 
 /** One message of the bot as it stands now, to tap its buttons (it is not the newest one). */
 function screenOf(p: Person, messageId: number) {
