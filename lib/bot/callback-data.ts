@@ -59,7 +59,7 @@ export type CallbackAction =
    * cursor travels in the button when it fits, else the button names a copy kept in the store.
    */
   | { readonly kind: 'requests-page'; readonly lang: Lang; readonly openOnly: boolean; readonly cursor?: string; readonly cursorRef?: string }
-  /** Lifecycle of the person's own request (issue 11); the id is checked against its owner every time. */
+  /** Lifecycle of the person's own request; the id is checked against its owner every time. */
   | { readonly kind: 'cancel-ask'; readonly lang: Lang; readonly requestId: string }
   | { readonly kind: 'cancel-yes'; readonly requestId: string }
   /** Skip on the prompt for a cancellation's reason (the request was cancelled at Yes). */

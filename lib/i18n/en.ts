@@ -157,7 +157,7 @@ export const en = {
   cacheClearConfirm: 'Clear the shared cache on every instance? The next requests will go to the backend.',
   buttonClearCache: '🧹 Clear cache',
 
-  // Issue 10: the thread and comments
+  // The thread and comments
   buttonAddComment: '💬 Add comment',
   buttonReply: '↩️ Reply',
   buttonEarlier: '◀️ Earlier',
@@ -188,7 +188,7 @@ export const en = {
   reminderWaiting: (number: string) => `⏳ <b>${number}</b> is waiting for your answer.`,
   agentCommentUpdated: (number: string, author: string) => `✏️ Updated: <b>${author}</b> on your request <b>${number}</b>:`,
   fileNotDelivered: (name: string) => `📎 ${name} could not be delivered. Ask for it in a reply, or try again later.`,
-  // Issue 11: lifecycle (cancel, confirm or reopen, rating, paging, deep links, /link)
+  // A request's life (cancel, confirm or reopen, rating, paging, deep links, /link)
   buttonCancelRequest: '✖️ Cancel request',
   buttonYesCancel: '🗑 Yes, cancel it',
   buttonKeepRequest: '⬅️ No, keep it',

@@ -148,7 +148,7 @@ export const ru: Messages = {
   cacheClearConfirm: 'Очистить общий кэш на всех экземплярах? Следующие запросы пойдут в бэкенд.',
   buttonClearCache: '🧹 Очистить кэш',
 
-  // Issue 10: the thread and comments
+  // The thread and comments
   buttonAddComment: '💬 Добавить комментарий',
   buttonReply: '↩️ Ответить',
   buttonEarlier: '◀️ Раньше',
@@ -178,7 +178,7 @@ export const ru: Messages = {
   reminderWaiting: (number) => `⏳ Заявка <b>${number}</b> ждёт вашего ответа.`,
   agentCommentUpdated: (number, author) => `✏️ Изменено: <b>${author}</b> по вашей заявке <b>${number}</b>:`,
   fileNotDelivered: (name) => `📎 Не удалось доставить файл ${name}. Попросите его в ответе или попробуйте позже.`,
-  // Issue 11: lifecycle (cancel, confirm or reopen, rating, paging, deep links, /link)
+  // A request's life (cancel, confirm or reopen, rating, paging, deep links, /link)
   buttonCancelRequest: '✖️ Отменить заявку',
   buttonYesCancel: '🗑 Да, отменить',
   buttonKeepRequest: '⬅️ Нет, оставить',
