@@ -1,4 +1,5 @@
 import { BackendError } from '../backend-error.js';
+import { contentTypeFromName, extensionOf, OCTET_STREAM } from '../../files/content-type.js';
 import { lookUpTelegramFile, telegramFileUrl, type TelegramFileSource } from '../../files/telegram-file.js';
 import type { Attachment, AttachmentKind } from '../schemas.js';
 import { telegramFileDescription } from './issue-mapping.js';
@@ -8,15 +9,15 @@ import { RedmineUploadAnswerSchema } from './redmine-schemas.js';
 /** A file the person sent, as the contract carries it. */
 export type PersonFile = Attachment;
 
-/** What a file of each kind is when Telegram gives no name or type (a photo, a voice message, a round video). */
-const DEFAULTS: Readonly<Record<AttachmentKind, { readonly extension: string; readonly type: string }>> = {
-  photo: { extension: 'jpg', type: 'image/jpeg' },
-  document: { extension: 'bin', type: 'application/octet-stream' },
-  voice: { extension: 'ogg', type: 'audio/ogg' },
-  audio: { extension: 'mp3', type: 'audio/mpeg' },
-  video: { extension: 'mp4', type: 'video/mp4' },
-  video_note: { extension: 'mp4', type: 'video/mp4' },
-  animation: { extension: 'mp4', type: 'video/mp4' },
+/** The extension a file of each kind gets when neither its name nor Telegram's path gives one; the type follows from it. */
+const DEFAULT_EXTENSION: Readonly<Record<AttachmentKind, string>> = {
+  photo: 'jpg',
+  document: 'bin',
+  voice: 'ogg',
+  audio: 'mp3',
+  video: 'mp4',
+  video_note: 'mp4',
+  animation: 'mp4',
 };
 
 /** What an issue or a note takes in `uploads`: Redmine's token and how the file is named. */
@@ -38,9 +39,8 @@ export async function uploadPersonFile(http: RedmineHttp, telegram: TelegramFile
   if (!lookup.ok) throw fail(`Telegram file: ${lookup.problem}`);
   const download = await fetch(telegramFileUrl(telegram, lookup.filePath), { signal }).catch(() => undefined);
   if (download === undefined || !download.ok || download.body === null) throw fail(`Telegram file download: ${download?.status ?? 'failed'}`);
-  const extension = /\.([A-Za-z0-9]{1,8})$/.exec(lookup.filePath)?.[1] ?? DEFAULTS[file.kind].extension;
-  const filename = file.file_name ?? `${file.kind}.${extension}`;
-  const contentType = file.mime_type ?? DEFAULTS[file.kind].type;
+  const filename = file.file_name ?? `${file.kind}.${extensionOf(lookup.filePath) ?? DEFAULT_EXTENSION[file.kind]}`;
+  const contentType = file.mime_type ?? contentTypeFromName(filename) ?? OCTET_STREAM;
   const answer = await http.call(
     {
       method: 'POST',
