@@ -5,7 +5,10 @@ import * as v from 'valibot';
 import type { Logger } from '../logger.js';
 import type { Timed } from '../metrics/timed.js';
 import { count } from '../metrics/update-scope.js';
+import { networkReason, parseAnswer, poolStatsOf, readText, withoutQuery, type BackendPoolStats } from './backend-answer.js';
 import { BackendError } from './backend-error.js';
+
+export type { BackendPoolStats } from './backend-answer.js';
 import {
   CreatedCommentSchema,
   EditedCommentSchema,
@@ -52,16 +55,6 @@ export interface BackendClientOptions {
   readonly retry?: { readonly limit: number };
   /** Records each contract call (retries included) as `backend.<call>` in the aggregated metrics. */
   readonly timed?: Timed;
-}
-
-/** The backend pool as undici sees it; zeros until the first request opens the pool. */
-export interface BackendPoolStats {
-  readonly connected: number;
-  readonly free: number;
-  readonly pending: number;
-  readonly running: number;
-  readonly size: number;
-  readonly maxConnections: number;
 }
 
 /**
@@ -373,16 +366,7 @@ export function createBackendClient(options: BackendClientOptions): BackendClien
     }
     const text = await readText(response, bodyAbort, timeoutMs, method, template);
     const { status, statusText } = response;
-    const invalid = { method, path: template, kind: 'invalid-response', status, statusText } as const;
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw new BackendError({ ...invalid, detail: 'body is not JSON', cause: error });
-    }
-    const parsed = v.safeParse(schema, json);
-    if (!parsed.success) throw new BackendError({ ...invalid, detail: describeIssues(parsed.issues) });
-    return { data: parsed.output, status };
+    return { data: parseAnswer(text, schema, { method, path: template, status, statusText }), status };
   }
 
   async function toBackendError(error: unknown, method: string, path: string): Promise<BackendError> {
@@ -401,46 +385,13 @@ export function createBackendClient(options: BackendClientOptions): BackendClien
 
   return {
     ...contractCalls(call),
-    poolStats() {
-      const stats = agent.stats[base.origin];
-      if (stats === undefined) {
-        return { connected: 0, free: 0, pending: 0, running: 0, size: 0, maxConnections: options.maxConnections };
-      }
-      if ('free' in stats) {
-        const { connected, free, pending, running, size } = stats;
-        return { connected, free, pending, running, size, maxConnections: options.maxConnections };
-      }
-      // With maxConnections 1 undici uses a single Client, whose stats have no `free`.
-      const connected = stats.connected ? 1 : 0;
-      const free = stats.connected && stats.running === 0 ? 1 : 0;
-      return { connected, free, pending: stats.pending, running: stats.running, size: stats.size, maxConnections: 1 };
-    },
+    poolStats: () => poolStatsOf(agent, base.origin, options.maxConnections),
     close() {
       // Idempotent: a shutdown hook and a test teardown may both close.
       closing ??= agent.close();
       return closing;
     },
   };
-}
-
-/** Reads the whole body; a body that stalls past the timeout is aborted and reported as one. */
-async function readText(
-  response: Response,
-  abort: AbortController,
-  timeoutMs: number,
-  method: string,
-  path: string,
-): Promise<string> {
-  const timer = setTimeout(() => abort.abort(), timeoutMs);
-  try {
-    return await response.text();
-  } catch (error) {
-    const kind = abort.signal.aborted ? 'timeout' : 'network';
-    const { status, statusText } = response;
-    throw new BackendError({ method, path, kind, status, statusText, detail: 'while reading the body', cause: error });
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** The `code` of a contract error body, if the answer has one; never throws. */
@@ -470,37 +421,9 @@ function retryAfterMs(response: Response): number {
   return Number.isNaN(date) ? 0 : date - Date.now();
 }
 
-/** ky puts the full URL in its messages; the user listing's query holds a Telegram user id. */
-function withoutQuery<E extends Error>(error: E): E {
-  const redact = (text: string) => text.replace(/\?[^\s#]*/g, '?[query]');
-  error.message = redact(error.message);
-  if (error.stack !== undefined) error.stack = redact(error.stack);
-  return error;
-}
-
-function networkReason(error: unknown): string | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const cause: unknown = error.cause;
-  if (cause instanceof Error) {
-    const code = (cause as Error & { code?: unknown }).code;
-    return typeof code === 'string' ? code : cause.message;
-  }
-  return error.message;
-}
-
 function reasonOf(error: Error): string {
   if (error instanceof HTTPError) return String(error.response.status);
   if (error instanceof TimeoutError) return 'timeout';
   return networkReason(error) ?? error.name;
 }
 
-function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
-  // Paths and expectations only: received values could be personal data.
-  const shown = issues.slice(0, 3).map((issue) => {
-    const path = v.getDotPath(issue) ?? '(root)';
-    // A missing key is reported with received `undefined`; its `expected` is the key's own name.
-    return issue.received === 'undefined' ? `${path}: missing` : `${path}: expected ${issue.expected ?? 'a valid value'}`;
-  });
-  const more = issues.length > shown.length ? `; ${issues.length - shown.length} more` : '';
-  return shown.join('; ') + more;
-}

@@ -1,11 +1,11 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import ky, { HTTPError, TimeoutError, type KyResponse, type Options } from 'ky';
 import { Agent } from 'undici';
-import * as v from 'valibot';
+import type * as v from 'valibot';
 import type { Logger } from '../../logger.js';
 import type { Timed } from '../../metrics/timed.js';
 import { count } from '../../metrics/update-scope.js';
-import type { BackendPoolStats } from '../backend-client.js';
+import { networkReason, parseAnswer, poolStatsOf, readText, withoutQuery, type BackendPoolStats } from '../backend-answer.js';
 import { BackendError } from '../backend-error.js';
 
 export interface RedmineHttpOptions {
@@ -72,11 +72,13 @@ export function createRedmineHttp(options: RedmineHttpOptions): RedmineHttp {
     }
     // Same reason as the REST client: let the pool see its free connection before the next call.
     await nextMacrotask();
+    // Aborted only when a body stalls after its headers arrived; ky's timeout covers the headers.
+    const bodyAbort = new AbortController();
     const started = performance.now();
     let status: number | undefined;
     let response: KyResponse;
     try {
-      response = await api(request.path, init);
+      response = await api(request.path, { ...init, signal: bodyAbort.signal });
       status = response.status;
     } catch (error) {
       if (error instanceof HTTPError) status = error.response.status;
@@ -89,26 +91,9 @@ export function createRedmineHttp(options: RedmineHttpOptions): RedmineHttp {
       if (ms >= slowCallMs) logger.warn({ ...fields, slowCallMs }, 'slow backend call');
       else logger.debug(fields, 'backend call');
     }
-    let text: string;
-    try {
-      text = await withTimeout(response.text(), timeoutMs);
-    } catch (error) {
-      throw new BackendError({ method, path: template, kind: 'timeout', status, detail: 'while reading the body', cause: error });
-    }
-    let json: unknown = null;
-    if (text !== '') {
-      try {
-        json = JSON.parse(text);
-      } catch (error) {
-        throw new BackendError({ method, path: template, kind: 'invalid-response', status, detail: 'body is not JSON', cause: error });
-      }
-    }
-    const parsed = v.safeParse(schema, json);
-    if (!parsed.success) {
-      const detail = parsed.issues.slice(0, 3).map((issue) => `${v.getDotPath(issue) ?? '(root)'}: expected ${issue.expected ?? 'a valid value'}`).join('; ');
-      throw new BackendError({ method, path: template, kind: 'invalid-response', status, detail });
-    }
-    return parsed.output;
+    const text = await readText(response, bodyAbort, timeoutMs, method, template);
+    // Redmine answers an update with 204 and no body.
+    return parseAnswer(text, schema, { method, path: template, status: response.status, statusText: response.statusText }, { empty: null });
   }
 
   return {
@@ -116,14 +101,7 @@ export function createRedmineHttp(options: RedmineHttpOptions): RedmineHttp {
       const run = () => attempt(request, schema);
       return options.timed ? options.timed(`backend.redmine ${request.method} ${request.template}`, run) : run();
     },
-    poolStats() {
-      const stats = agent.stats[origin];
-      if (stats === undefined || !('free' in stats)) {
-        return { connected: 0, free: 0, pending: 0, running: 0, size: 0, maxConnections: options.maxConnections };
-      }
-      const { connected, free, pending, running, size } = stats;
-      return { connected, free, pending, running, size, maxConnections: options.maxConnections };
-    },
+    poolStats: () => poolStatsOf(agent, origin, options.maxConnections),
     close() {
       closing ??= agent.close();
       return closing;
@@ -131,24 +109,14 @@ export function createRedmineHttp(options: RedmineHttpOptions): RedmineHttp {
   };
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no body within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
 
 async function toBackendError(error: unknown, method: string, path: string, timeoutMs: number): Promise<BackendError> {
   if (error instanceof HTTPError) {
     const { status, statusText } = error.response;
     // Redmine's 422 names what it refused ({"errors": [...]}): short, and never what a person typed.
     const detail = status === 422 ? await error.response.text().catch(() => undefined) : undefined;
-    error.message = error.message.replace(/\?[^\s#]*/g, '?[query]');
-    return new BackendError({ method, path, kind: 'http', status, statusText, detail: detail?.slice(0, 200), cause: error });
+    return new BackendError({ method, path, kind: 'http', status, statusText, detail: detail?.slice(0, 200), cause: withoutQuery(error) });
   }
-  if (error instanceof TimeoutError) return new BackendError({ method, path, kind: 'timeout', detail: `after ${timeoutMs} ms`, cause: error });
-  const cause = error instanceof Error ? error.cause : undefined;
-  const code = cause instanceof Error ? ((cause as Error & { code?: string }).code ?? cause.message) : undefined;
-  return new BackendError({ method, path, kind: 'network', detail: code, cause: error });
+  if (error instanceof TimeoutError) return new BackendError({ method, path, kind: 'timeout', detail: `after ${timeoutMs} ms`, cause: withoutQuery(error) });
+  return new BackendError({ method, path, kind: 'network', detail: networkReason(error), cause: error });
 }
