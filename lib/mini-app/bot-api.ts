@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { Logger } from '../logger.js';
 import { count } from '../metrics/update-scope.js';
+import { isUnreachablePerson } from '../notify/unreachable-person.js';
 
 /**
  * The few Bot API calls the Mini App's API makes, with fetch: telling the chat what the app did,
@@ -70,7 +71,7 @@ export function createMiniAppBotApi(options: { readonly apiRoot: string; readonl
     const description = parsed.success ? (parsed.output.description ?? '') : '';
     const status = response.status;
     logger.warn({ method, status, description }, '[bot api] call refused');
-    if (status === 403 || (status === 400 && /chat not found|user is deactivated/i.test(description))) return { ok: false, problem: 'chat_unavailable', status };
+    if (isUnreachablePerson(status, description)) return { ok: false, problem: 'chat_unavailable', status };
     if (status === 400) return { ok: false, problem: 'rejected', status };
     return { ok: false, problem: 'failed', status };
   }

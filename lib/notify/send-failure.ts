@@ -1,4 +1,5 @@
 import { TelegramError } from 'telegraf';
+import { isUnreachablePerson } from './unreachable-person.js';
 
 /** What a failed Bot API send means for the backend waiting on the answer. */
 export type SendFailure =
@@ -14,12 +15,9 @@ export type SendFailure =
   /** 5xx, another refusal (e.g. 401 after the token was revoked), a timeout or no connection: try again later. */
   | { readonly kind: 'unavailable'; readonly code?: number };
 
-/** The 400s that are about the person, not the message (Telegram's descriptions). */
-const UNREACHABLE_PERSON = /chat not found|user is deactivated/i;
-
 export function classifySendFailure(error: unknown): SendFailure {
   if (!(error instanceof TelegramError)) return { kind: 'unavailable' };
-  if (error.code === 403 || (error.code === 400 && UNREACHABLE_PERSON.test(error.description))) return { kind: 'blocked', code: error.code };
+  if (isUnreachablePerson(error.code, error.description)) return { kind: 'blocked', code: error.code };
   if (error.code === 400) return { kind: 'rejected', code: error.code, description: error.description };
   // Telegram always names retry_after on a 429; a second is the least it ever asks for.
   if (error.code === 429) return { kind: 'rate-limited', retryAfterSeconds: Math.max(1, Math.ceil(error.parameters?.retry_after ?? 1)) };
