@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readStreamUpTo } from './raw-body.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.writableEnded) return;
@@ -22,16 +23,10 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) return tooLarge(limitBytes);
   if (Object.getOwnPropertyDescriptor(req, 'body')) return parsedByVercel(req as IncomingMessage & { body: unknown }, limitBytes);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer | string>) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    size += buffer.length;
-    if (size > limitBytes) return tooLarge(limitBytes);
-    chunks.push(buffer);
-  }
+  const bytes = await readStreamUpTo(req, limitBytes);
+  if (bytes === undefined) return tooLarge(limitBytes);
   try {
-    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown };
+    return { ok: true, value: JSON.parse(bytes.toString('utf8')) as unknown };
   } catch {
     return { ok: false, status: 400, error: 'body is not valid JSON' };
   }

@@ -20,15 +20,21 @@ export async function readRawBody(req: IncomingMessage, limitBytes: number): Pro
     if (bytes === undefined) return { ok: false, status: 400, error: 'send the file as application/octet-stream' };
     return bytes.length > limitBytes ? tooLarge(limitBytes) : { ok: true, bytes };
   }
+  const bytes = await readStreamUpTo(req, limitBytes);
+  return bytes === undefined ? tooLarge(limitBytes) : { ok: true, bytes };
+}
+
+/** The request's stream, read to its end; undefined as soon as it passes `limitBytes` (the rest is not read). */
+export async function readStreamUpTo(req: IncomingMessage, limitBytes: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer | string>) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     size += buffer.length;
-    if (size > limitBytes) return tooLarge(limitBytes);
+    if (size > limitBytes) return undefined;
     chunks.push(buffer);
   }
-  return { ok: true, bytes: Buffer.concat(chunks) };
+  return Buffer.concat(chunks);
 }
 
 function tooLarge(limitBytes: number): RawBodyResult {
